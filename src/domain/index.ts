@@ -1,0 +1,6 @@
+export * from "./units.ts";
+export * from "./ports.ts";
+export * from "./measures.ts";
+export * from "./trade.ts";
+export * from "./rejects.ts";
+export * from "./errors.ts";

@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/** A calendar month as `YYYY-MM`, e.g. `"2023-12"`. */
+export type Month = string & { readonly __brand: "Month" };
+
+const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** A zod schema for a `YYYY-MM` month between 1990-01 and 2099-12. */
+export const MonthSchema = z
+  .string()
+  .regex(MONTH_RE, "expected a month as YYYY-MM, e.g. 2023-12")
+  .refine((m) => {
+    const y = Number(m.slice(0, 4));
+    return y >= 1990 && y <= 2099;
+  }, "year must be between 1990 and 2099")
+  .transform((m) => m as Month);
+
+/** True when `s` is a valid `YYYY-MM` month. */
+export function isMonth(s: string): s is Month {
+  return MonthSchema.safeParse(s).success;
+}
+
+/** Builds a Month from a year and a 1-based month number. */
+export function toMonth(year: number, month: number): Month {
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}` as Month;
+}
+
+/** Number of calendar days in a month (Gregorian). */
+export function daysInMonth(month: Month): number {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** The month `n` months after `month` (negative goes back). */
+export function addMonths(month: Month, n: number): Month {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7)) - 1 + n;
+  return toMonth(y + Math.floor(m / 12), (((m % 12) + 12) % 12) + 1);
+}
+
+/** Inclusive list of months from `from` to `to`. */
+export function monthRange(from: Month, to: Month): Month[] {
+  const out: Month[] = [];
+  for (let m = from; m <= to; m = addMonths(m, 1)) out.push(m);
+  return out;
+}
+
+/** Number of days from the first of `from` to the end of `to`, inclusive. */
+export function daysBetween(from: Month, to: Month): number {
+  return monthRange(from, to).reduce((n, m) => n + daysInMonth(m), 0);
+}

@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { DataError } from "../domain/errors.ts";
@@ -13,6 +21,7 @@ import {
   type TradeRow,
   type TradeTable,
 } from "../sources/transborder.ts";
+import { readEventRegistry } from "../sources/events.ts";
 import type { ParseResult } from "../sources/validate.ts";
 import { Store, type SnapshotManifest } from "../store/db.ts";
 import { TABLE_NAMES, TABLES } from "../store/schema.ts";
@@ -32,6 +41,8 @@ export const RAW_FILES = {
   modeCodes: "transborder/codes_modes.csv",
   tradePorts: "transborder/codes_ports.csv",
   provenance: ["bts-border-crossing/PROVENANCE.md", "transborder/PROVENANCE.md"],
+  /** The disruption registry, one folder up from raw/ (../shared/data/events/events.json). */
+  events: "../events/events.json",
 } as const;
 
 /** Options of a snapshot build. */
@@ -243,6 +254,11 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
       rejects: rejects.length,
       duplicatesDropped,
     };
+    const eventsFile = join(rawDir, RAW_FILES.events);
+    if (existsSync(eventsFile)) {
+      readEventRegistry(eventsFile); // validates; a bad registry fails the build
+      copyFileSync(eventsFile, join(tmp, "events.json"));
+    }
     writeFileSync(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
     const portIdentity = await store.all<BuildReport["portIdentity"][number]>({
       sql: "SELECT * FROM port_identity WHERE NOT (in_crossings AND in_trade) OR note <> '' ORDER BY port_code",

@@ -75,6 +75,8 @@ export class Store {
     readonly conn: DuckDBConnection,
     readonly path: string,
     readonly readOnly: boolean,
+    /** The vendored snapshot folder this store reads product files (events.json) from. */
+    readonly snapshotDir: string = DEFAULT_SNAPSHOT_DIR,
   ) {}
 
   /** Wraps an already open in-memory connection (used by the snapshot build). */
@@ -90,7 +92,7 @@ export class Store {
       const instance = await DuckDBInstance.create(":memory:");
       const conn = await instance.connect();
       await loadSnapshot(conn, snapshotDir);
-      return new Store(instance, conn, path, false);
+      return new Store(instance, conn, path, false, snapshotDir);
     }
     if (!existsSync(path)) await Store.create(path, snapshotDir);
     try {
@@ -98,7 +100,7 @@ export class Store {
         access_mode: opts.readOnly ? "READ_ONLY" : "READ_WRITE",
       });
       const conn = await instance.connect();
-      return new Store(instance, conn, path, opts.readOnly ?? false);
+      return new Store(instance, conn, path, opts.readOnly ?? false, snapshotDir);
     } catch (e) {
       const msg = (e as Error).message;
       if (/lock/i.test(msg)) {

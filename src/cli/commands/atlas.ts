@@ -1,0 +1,369 @@
+import type { Command } from "commander";
+import { MEASURE_INFO, type Measure } from "../../domain/measures.ts";
+import { crossingsSeries } from "../../services/crossings.ts";
+import { overview } from "../../services/overview.ts";
+import { listPorts, portProfile } from "../../services/ports.ts";
+import { TRADE_GROUPINGS, tradeSummary, type TradeGroup } from "../../services/trade.ts";
+import { list, queryAction, type Io } from "../context.ts";
+import { formatUsd, type View } from "../format.ts";
+
+/** Registers ports, port, crossings, trade and overview. */
+export function registerAtlas(program: Command, io: Io): void {
+  program
+    .command("ports")
+    .description("list land ports of entry, largest trade first")
+    .option("--border <border>", "mexico or canada")
+    .option(
+      "--mode <mode>",
+      "a crossing mode (truck, rail, bus, personal-vehicle, pedestrian) or trade mode (pipeline, ...)",
+    )
+    .action(
+      queryAction(io, async (store, _g, opts: { border?: string; mode?: string }) => {
+        const r = await listPorts(store, opts);
+        return {
+          data: r,
+          view: (): View => ({
+            title: `${r.ports.length} land ports${opts.border ? ` on the ${opts.border} border` : ""}${opts.mode ? ` with ${opts.mode}` : ""}`,
+            tables: [
+              {
+                columns: [
+                  { label: "code", value: (p) => p.code },
+                  { label: "port", value: (p) => p.name },
+                  { label: "state", value: (p) => p.state },
+                  { label: "border", value: (p) => p.border },
+                  { label: "crossing modes", value: (p) => p.crossingModes.join(" ") },
+                  {
+                    label: `trade ${r.tradeWindow.from}..${r.tradeWindow.to}`,
+                    value: (p) => p.tradeUsd12m,
+                    format: "usd",
+                  },
+                  { label: "data", value: (p) => `${p.firstMonth}..${p.lastMonth}` },
+                ],
+                rows: r.ports,
+              },
+            ],
+          }),
+        };
+      }),
+    );
+
+  program
+    .command("port")
+    .description(
+      "profile of one port: location, modes, crossings and trade over the last 12 months, top commodities",
+    )
+    .argument("<port>", "CBP code or name, e.g. 2303 or 'Eagle Pass'")
+    .action(
+      queryAction(io, async (store, _g, input: string) => {
+        const p = await portProfile(store, input);
+        const c = p.crossings;
+        const t = p.trade;
+        return {
+          data: p,
+          view: (): View => ({
+            title: `${p.port.name} (${p.port.code}), ${p.port.state} — ${p.port.border} border`,
+            lines: [
+              `location ${p.port.latitude.toFixed(4)}, ${p.port.longitude.toFixed(4)}; BTS data ${p.port.firstMonth}..${p.port.lastMonth}`,
+              `crossing modes: ${p.port.crossingModes.join(", ") || "none"}; trade modes: ${p.port.tradeModes.join(", ") || "none"}`,
+            ],
+            tables: [
+              {
+                title: `Inbound crossings ${c.from}..${c.to} (BTS)`,
+                columns: [
+                  { label: "measure", value: (r) => r.measure },
+                  { label: "unit", value: (r) => r.unit },
+                  { label: "12 months", value: (r) => r.value, format: "int" },
+                  { label: "per day", value: (r) => r.perDay, format: "num" },
+                  { label: "year before", value: (r) => r.previous, format: "int" },
+                  { label: "change", value: (r) => r.change, format: "change" },
+                ],
+                rows: c.byMeasure,
+              },
+              monthlyMatrix(
+                c.monthly,
+                c.byMeasure.map((m) => m.measure),
+              ),
+              {
+                title: `Trade ${t.from}..${t.to} (TransBorder): ${formatUsd(t.totalUsd)}, ${formatUsd(t.perDayUsd)} per day`,
+                columns: [
+                  { label: "mode", value: (r) => r.mode },
+                  { label: "direction", value: (r) => r.direction },
+                  { label: "value", value: (r) => r.valueUsd, format: "usd" },
+                  { label: "per day", value: (r) => r.perDayUsd, format: "usd" },
+                  { label: "change (per day)", value: (r) => r.change, format: "change" },
+                ],
+                rows: t.byModeDirection,
+              },
+              {
+                title: `Top commodities by mode ${t.from}..${t.to}`,
+                columns: [
+                  { label: "mode", value: (r) => r.mode },
+                  { label: "rank", value: (r) => r.rank, format: "int" },
+                  { label: "HS2", value: (r) => r.hs2 },
+                  { label: "commodity", value: (r) => r.label },
+                  { label: "value", value: (r) => r.valueUsd, format: "usd" },
+                  { label: "share of mode", value: (r) => r.share, format: "pct" },
+                ],
+                rows: t.topCommodities,
+              },
+            ],
+            notes: [...c.notes, ...t.notes],
+          }),
+        };
+      }),
+    );
+
+  program
+    .command("crossings")
+    .description("inbound crossings by month or year, one series per measure (never summed across units)")
+    .option("--port <port>", "port code or name; repeat or comma-separate to sum ports", list, [])
+    .option("--measure <measure>", "BTS measure, e.g. Trucks, Trains; repeat or comma-separate", list, [])
+    .option("--from <YYYY-MM>", "first month (default: 12 months to the latest)")
+    .option("--to <YYYY-MM>", "last month")
+    .option("--by <period>", "month or year", "month")
+    .option("--total", "also add the measures together (only when they count the same unit)")
+    .action(
+      queryAction(
+        io,
+        async (
+          store,
+          _g,
+          o: { port: string[]; measure: string[]; from?: string; to?: string; by: string; total?: boolean },
+        ) => {
+          if (o.by !== "month" && o.by !== "year") {
+            const { InputError } = await import("../../domain/errors.ts");
+            throw new InputError(`--by "${o.by}" is not valid (expected month or year)`);
+          }
+          const r = await crossingsSeries(store, {
+            ports: o.port,
+            measures: o.measure,
+            ...(o.from ? { from: o.from } : {}),
+            ...(o.to ? { to: o.to } : {}),
+            by: o.by,
+            ...(o.total ? { total: true } : {}),
+          });
+          const where = r.ports.length
+            ? r.ports.map((p) => `${p.port_name} (${p.port_code})`).join(" + ")
+            : "all ports";
+          return {
+            data: r,
+            view: (): View => ({
+              title: `Inbound crossings at ${where}, ${r.from}..${r.to}, by ${r.by}`,
+              tables: [
+                {
+                  columns: [
+                    { label: r.by, value: (p) => p.period },
+                    { label: "measure", value: (p) => p.measure },
+                    { label: "unit", value: (p) => p.unit },
+                    { label: "value", value: (p) => p.value, format: "int" },
+                    { label: "per day", value: (p) => p.perDay, format: "num" },
+                  ],
+                  rows: r.points,
+                },
+                ...(r.totals
+                  ? [
+                      {
+                        title: `Total of the measures (${r.totals[0]?.unit ?? ""})`,
+                        columns: [
+                          { label: r.by, value: (p: (typeof r.totals)[number]) => p.period },
+                          {
+                            label: "value",
+                            value: (p: (typeof r.totals)[number]) => p.value,
+                            format: "int" as const,
+                          },
+                          {
+                            label: "per day",
+                            value: (p: (typeof r.totals)[number]) => p.perDay,
+                            format: "num" as const,
+                          },
+                        ],
+                        rows: r.totals,
+                      },
+                    ]
+                  : []),
+              ],
+              notes: r.notes,
+            }),
+          };
+        },
+      ),
+    );
+
+  program
+    .command("trade")
+    .description("trade value through ports (national totals when no port is given)")
+    .option("--port <port>", "port code or name; repeat or comma-separate to sum ports", list, [])
+    .option(
+      "--mode <mode>",
+      "truck, rail, pipeline, air, vessel, mail, other, ftz; repeat or comma-separate",
+      list,
+      [],
+    )
+    .option("--direction <direction>", "export or import")
+    .option("--country <country>", "MX or CA")
+    .option("--from <YYYY-MM>", "first month (default: 12 months to the latest)")
+    .option("--to <YYYY-MM>", "last month")
+    .option("--by <grouping>", TRADE_GROUPINGS.join(", "), "month")
+    .action(
+      queryAction(
+        io,
+        async (
+          store,
+          _g,
+          o: {
+            port: string[];
+            mode: string[];
+            direction?: string;
+            country?: string;
+            from?: string;
+            to?: string;
+            by: string;
+          },
+        ) => {
+          const r = await tradeSummary(store, {
+            ports: o.port,
+            modes: o.mode,
+            ...(o.direction ? { direction: o.direction } : {}),
+            ...(o.country ? { country: o.country } : {}),
+            ...(o.from ? { from: o.from } : {}),
+            ...(o.to ? { to: o.to } : {}),
+            by: o.by as (typeof TRADE_GROUPINGS)[number],
+          });
+          const what = [
+            r.modes.length ? r.modes.join("+") : "all modes",
+            r.direction ? `${r.direction}s` : "exports + imports",
+            r.country ?? "MX + CA",
+          ].join(", ");
+          const where = r.ports.length
+            ? r.ports.map((p) => `${p.port_name} (${p.port_code})`).join(" + ")
+            : r.table === "trade_national"
+              ? "all ports (national)"
+              : "all ports";
+          return {
+            data: r,
+            view: (): View => ({
+              title: `Trade at ${where}, ${what}, ${r.from}..${r.to}`,
+              lines: [
+                `total ${formatUsd(r.totalUsd)} over ${r.days} days with data: ${formatUsd(r.perDayUsd)} per day`,
+              ],
+              tables: [
+                {
+                  columns: [
+                    { label: r.by, value: (g: TradeGroup) => g.key },
+                    ...(r.by === "commodity" || r.by === "port"
+                      ? [{ label: "name", value: (g: TradeGroup) => g.label }]
+                      : []),
+                    { label: "value", value: (g: TradeGroup) => g.valueUsd, format: "usd" as const },
+                    { label: "per day", value: (g: TradeGroup) => g.perDayUsd, format: "usd" as const },
+                    { label: "share", value: (g: TradeGroup) => g.share, format: "pct" as const },
+                  ],
+                  rows: r.groups,
+                },
+              ],
+              notes: r.notes,
+            }),
+          };
+        },
+      ),
+    );
+
+  program
+    .command("overview")
+    .description("top ports by trade, and the December 2023 rail suspension at Eagle Pass and El Paso")
+    .option("--top <n>", "how many ports", "10")
+    .action(
+      queryAction(io, async (store, _g, o: { top: string }) => {
+        const r = await overview(store, Math.max(1, Math.min(50, Number(o.top) || 10)));
+        const rc = r.rail2023;
+        const name = (code: string) => rc.ports.find((p) => p.code === code)?.name ?? code;
+        return {
+          data: r,
+          view: (): View => ({
+            title: `borderflow — snapshot ${r.snapshot.version}: crossings ${r.snapshot.coverage.crossings.first}..${r.snapshot.coverage.crossings.last}, port trade ${r.snapshot.coverage.trade.first}..${r.snapshot.coverage.trade.last}`,
+            tables: [
+              {
+                title: `Top ${r.topPorts.ports.length} land ports by trade value, ${r.topPorts.year}`,
+                columns: [
+                  { label: "code", value: (p) => p.code },
+                  { label: "port", value: (p) => p.name },
+                  { label: "border", value: (p) => p.border },
+                  { label: "trade", value: (p) => p.valueUsd, format: "usd" },
+                  { label: "per day", value: (p) => p.perDayUsd, format: "usd" },
+                  { label: "truck", value: (p) => p.truckUsd, format: "usd" },
+                  { label: "rail", value: (p) => p.railUsd, format: "usd" },
+                ],
+                rows: r.topPorts.ports,
+              },
+              {
+                title: `December 2023: rail at Eagle Pass + El Paso — ${formatUsd(rc.yearUsd)} in 2023, ${formatUsd(rc.perDayUsd)} per average day; Dec 2023 ${formatUsd(rc.december.perDayUsd)} per day`,
+                columns: [
+                  { label: "code", value: (p) => p.code },
+                  { label: "port", value: (p) => p.name },
+                  { label: "rail trade 2023", value: (p) => p.valueUsd, format: "usd" },
+                  { label: "exports", value: (p) => p.exportUsd, format: "usd" },
+                  { label: "imports", value: (p) => p.importUsd, format: "usd" },
+                ],
+                rows: rc.ports,
+              },
+              {
+                title: "Inbound trains (BTS)",
+                columns: [
+                  { label: "month", value: (x) => x.month },
+                  ...["2303", "2402"].map((code) => ({
+                    label: name(code),
+                    value: (x: { month: string }) =>
+                      rc.trains.find((t) => t.month === x.month && t.port === code)?.trains,
+                    format: "int" as const,
+                  })),
+                ],
+                rows: [...new Set(rc.trains.map((t) => t.month))].map((month) => ({ month })),
+              },
+              {
+                title: "Top rail commodities 2023",
+                columns: [
+                  { label: "port", value: (x) => name(x.port) },
+                  { label: "HS2", value: (x) => x.hs2 },
+                  { label: "commodity", value: (x) => x.label },
+                  { label: "share", value: (x) => x.share, format: "pct" },
+                ],
+                rows: rc.topCommodities,
+              },
+              {
+                title: "Published figures, and what they compare with",
+                columns: [
+                  { label: "by", value: (f) => f.by },
+                  {
+                    label: "USD per day",
+                    value: (f) => (typeof f.value === "number" ? f.value : null),
+                    format: "usd",
+                  },
+                  { label: "measures", value: (f) => f.measures },
+                  { label: "comparable to", value: (f) => f.comparable },
+                ],
+                rows: rc.pressFigures,
+              },
+            ],
+            notes: r.notes,
+          }),
+        };
+      }),
+    );
+}
+
+function monthlyMatrix(monthly: { month: string; measure: Measure; value: number }[], measures: Measure[]) {
+  const months = [...new Set(monthly.map((m) => m.month))].sort();
+  const shown = measures.filter((m) => MEASURE_INFO[m].unit !== "people" || m === "Pedestrians");
+  return {
+    title: "By month",
+    columns: [
+      { label: "month", value: (r: { month: string }) => r.month },
+      ...shown.map((measure) => ({
+        label: measure,
+        value: (r: { month: string }) =>
+          monthly.find((x) => x.month === r.month && x.measure === measure)?.value ?? 0,
+        format: "int" as const,
+      })),
+    ],
+    rows: months.map((month) => ({ month })),
+  };
+}

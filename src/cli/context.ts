@@ -1,0 +1,69 @@
+import type { Command } from "commander";
+import { Store } from "../store/db.ts";
+import { renderView, renderViewCsv, type View } from "./format.ts";
+
+/** Options every command takes. */
+export interface GlobalOptions {
+  db?: string;
+  snapshot?: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+/** Where a command writes; injectable so tests can capture output. */
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** True when stderr is a terminal (progress bars are drawn only then). */
+  isTty: boolean;
+}
+
+export const processIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  isTty: Boolean(process.stderr.isTTY),
+};
+
+/** Opens the store a command asks for (from --db, $BORDERFLOW_DB or the default path). */
+export function openStore(g: GlobalOptions, readOnly: boolean): Promise<Store> {
+  return Store.open({
+    ...(g.db ? { path: g.db } : {}),
+    ...(g.snapshot ? { snapshotDir: g.snapshot } : {}),
+    readOnly,
+  });
+}
+
+/** Prints a result: JSON of the data with --json, CSV of the view's tables with --csv, else text. */
+export function emit(io: Io, g: GlobalOptions, data: unknown, view: () => View): void {
+  if (g.json) io.out(JSON.stringify(data, null, 2) + "\n");
+  else if (g.csv) io.out(renderViewCsv(view()));
+  else io.out(renderView(view()));
+}
+
+/** Runs a read-only query command: opens the store, runs, prints, closes. */
+export function queryAction<A extends unknown[]>(
+  io: Io,
+  run: (store: Store, g: GlobalOptions, ...args: A) => Promise<{ data: unknown; view: () => View }>,
+) {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const g = cmd.optsWithGlobals<GlobalOptions>();
+    const store = await openStore(g, true);
+    try {
+      const r = await run(store, g, ...(args.slice(0, -1) as A));
+      emit(io, g, r.data, r.view);
+    } finally {
+      store.close();
+    }
+  };
+}
+
+/** Splits comma-separated and repeated option values. */
+export function list(value: string, previous: string[] = []): string[] {
+  return previous.concat(
+    value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+}

@@ -1,0 +1,67 @@
+import { Command, CommanderError } from "commander";
+import { DataError, InputError, StoreError } from "../domain/errors.ts";
+import { registerAtlas } from "./commands/atlas.ts";
+import { processIo, type Io } from "./context.ts";
+
+/** Exit codes: 0 ok; 2 bad input (unknown port, bad month, bad flag); 3 bad data; 4 store problem; 70 a bug. */
+export const EXIT = { ok: 0, input: 2, data: 3, store: 4, internal: 70 } as const;
+
+/** Builds the `borderflow` command. */
+export function buildProgram(io: Io = processIo): Command {
+  const program = new Command("borderflow")
+    .description(
+      "U.S. land ports of entry as a system of flows: crossings, trade, disruptions — from real public data",
+    )
+    .option(
+      "--db <path>",
+      "DuckDB database file, or :memory: (env BORDERFLOW_DB; default ~/.local/share/borderflow/borderflow.duckdb)",
+    )
+    .option("--snapshot <dir>", "snapshot folder a new database is built from (env BORDERFLOW_SNAPSHOT)")
+    .option("--json", "print JSON")
+    .option("--csv", "print CSV")
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerAtlas(program, io);
+  return program;
+}
+
+/** Runs the CLI with arguments and maps errors to messages and exit codes. Returns the exit code. */
+export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io).exitOverride();
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return EXIT.ok;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) {
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help")
+      return EXIT.ok;
+    return EXIT.input;
+  }
+  if (e instanceof InputError) {
+    io.err(`borderflow: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ""}`);
+    return EXIT.input;
+  }
+  if (e instanceof DataError) {
+    io.err(`borderflow: ${e.message}\n${e.details.map((d) => `  ${d}\n`).join("")}`);
+    return EXIT.data;
+  }
+  if (e instanceof StoreError) {
+    io.err(`borderflow: ${e.message}\n`);
+    return EXIT.store;
+  }
+  const err = e as Error;
+  io.err(
+    `borderflow: internal error: ${err?.message ?? String(e)}\n${process.env.BORDERFLOW_DEBUG ? `${err?.stack}\n` : "(set BORDERFLOW_DEBUG=1 for the stack)\n"}`,
+  );
+  return EXIT.internal;
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("bin/borderflow.js")) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

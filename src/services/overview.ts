@@ -57,9 +57,11 @@ function latestFullYear(cov: Coverage["trade"]): string {
 function comparability(f: EventFigure): string | undefined {
   if (f.unit !== "USD per day") return undefined;
   const m = `${f.measures} ${f.note ?? ""}`.toLowerCase();
+  const goods = "comparable to the average daily rail trade value (goods crossing: a gross flow, not a loss)";
+  if (/value of goods|trade value|commerce|shipments/.test(m)) return goods;
   if (/loss|losing|hit to the economy|wages|gdp/.test(m))
     return "not comparable to trade value: an estimate of economic loss, which counts more than goods (wages, transport)";
-  return "comparable to the average daily rail trade value (goods crossing: a gross flow, not a loss)";
+  return goods;
 }
 
 /** Top land ports by trade and the December 2023 rail case, all from the snapshot. */

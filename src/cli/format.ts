@@ -27,14 +27,15 @@ export interface View {
 }
 
 const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const usd2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const num1 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** US dollars in a readable scale: `$34.19 bn`, `$93.68 M`, `$12,345`. */
 export function formatUsd(v: number): string {
   const a = Math.abs(v);
   const sign = v < 0 ? "-" : "";
-  if (a >= 1e9) return `${sign}$${(a / 1e9).toFixed(2)} bn`;
-  if (a >= 1e6) return `${sign}$${(a / 1e6).toFixed(2)} M`;
+  if (a >= 1e9) return `${sign}$${usd2.format(a / 1e9)} bn`;
+  if (a >= 1e6) return `${sign}$${usd2.format(a / 1e6)} M`;
   return `${sign}$${int.format(a)}`;
 }
 

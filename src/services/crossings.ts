@@ -96,11 +96,28 @@ export async function crossingsSeries(store: Store, req: CrossingsRequest): Prom
   const { months } = windowCoverage(cov, from, to);
   const daysOf = (period: string) =>
     months.filter((m) => m.startsWith(period)).reduce((n, m) => n + daysInMonth(m), 0);
-  const points = rows.map((r) => {
+  // Since 2017 BTS leaves out zero counts: a month without a row is a zero, shown as one so a series
+  // has no holes. Only measures with at least one row in the window are filled.
+  const filled: typeof rows = [];
+  let zeros = 0;
+  const periods = by === "month" ? months : [...new Set(months.map((m) => m.slice(0, 4)))];
+  for (const measure of measures) {
+    const have = new Map(rows.filter((r) => r.measure === measure).map((r) => [r.period, r.value]));
+    if (have.size === 0) continue;
+    for (const period of periods) {
+      const v = have.get(period);
+      if (v === undefined) zeros++;
+      filled.push({ period, measure, value: v ?? 0 });
+    }
+  }
+  filled.sort((a, b) => a.period.localeCompare(b.period) || a.measure.localeCompare(b.measure));
+  const points = filled.map((r) => {
     const days = daysOf(r.period);
     return { ...r, unit: MEASURE_INFO[r.measure].unit, days, perDay: days ? r.value / days : 0 };
   });
   const notes = coverageNotes("crossings", cov, from, to);
+  if (zeros)
+    notes.push(`${zeros} ${by}(s) with no BTS row are shown as 0 (BTS leaves out zero counts since 2017)`);
   if (points.length === 0 && notes.length === 0) {
     const where = ports.length ? ports.map((p) => p.port_name).join(" + ") : "any port";
     notes.push(

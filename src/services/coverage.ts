@@ -74,8 +74,11 @@ export function windowCoverage(
   to: Month,
 ): { months: Month[]; missing: Month[] } {
   const all = from <= to ? monthRange(from, to) : [];
-  const months = all.filter((m) => m >= cov.first && m <= cov.last && !cov.gaps.includes(m));
-  return { months, missing: all.filter((m) => !months.includes(m)) };
+  const gaps = new Set(cov.gaps);
+  const months: Month[] = [];
+  const missing: Month[] = [];
+  for (const m of all) (m >= cov.first && m <= cov.last && !gaps.has(m) ? months : missing).push(m);
+  return { months, missing };
 }
 
 /** Notes a window needs: months outside coverage or in a known gap. Empty when fully covered. */

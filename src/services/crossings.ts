@@ -94,27 +94,41 @@ export async function crossingsSeries(store: Store, req: CrossingsRequest): Prom
     crossingsQuery({ ports: ports.map((p) => p.port_code), measures, from, to, by }),
   );
   const { months } = windowCoverage(cov, from, to);
-  const daysOf = (period: string) =>
-    months.filter((m) => m.startsWith(period)).reduce((n, m) => n + daysInMonth(m), 0);
+  const periodDays = new Map<string, number>();
+  for (const m of months) {
+    const key = by === "month" ? m : m.slice(0, 4);
+    periodDays.set(key, (periodDays.get(key) ?? 0) + daysInMonth(m));
+  }
+  const daysOf = (period: string) => periodDays.get(period) ?? 0;
   // Since 2017 BTS leaves out zero counts: a month without a row is a zero, shown as one so a series
   // has no holes. Only measures with at least one row in the window are filled.
-  const filled: typeof rows = [];
+  const points: CrossingsPoint[] = [];
   let zeros = 0;
   const periods = by === "month" ? months : [...new Set(months.map((m) => m.slice(0, 4)))];
   for (const measure of measures) {
-    const have = new Map(rows.filter((r) => r.measure === measure).map((r) => [r.period, r.value]));
+    const have = new Map<string, number>();
+    for (const r of rows) if (r.measure === measure) have.set(r.period, r.value);
     if (have.size === 0) continue;
+    const unit = MEASURE_INFO[measure].unit;
     for (const period of periods) {
       const v = have.get(period);
       if (v === undefined) zeros++;
-      filled.push({ period, measure, value: v ?? 0 });
+      const value = v ?? 0;
+      const days = daysOf(period);
+      points.push({ period, measure, unit, value, days, perDay: days ? value / days : 0 });
     }
   }
-  filled.sort((a, b) => a.period.localeCompare(b.period) || a.measure.localeCompare(b.measure));
-  const points = filled.map((r) => {
-    const days = daysOf(r.period);
-    return { ...r, unit: MEASURE_INFO[r.measure].unit, days, perDay: days ? r.value / days : 0 };
-  });
+  points.sort((a, b) =>
+    a.period < b.period
+      ? -1
+      : a.period > b.period
+        ? 1
+        : a.measure < b.measure
+          ? -1
+          : a.measure > b.measure
+            ? 1
+            : 0,
+  );
   const notes = coverageNotes("crossings", cov, from, to);
   if (zeros)
     notes.push(`${zeros} ${by}(s) with no BTS row are shown as 0 (BTS leaves out zero counts since 2017)`);

@@ -1,0 +1,262 @@
+import type { Command } from "commander";
+import cliProgress from "cli-progress";
+import { InputError } from "../../domain/errors.ts";
+import { readScenarioFile } from "../../sources/scenario-file.ts";
+import { runScenario, validateScenario, type Figure, type ScenarioResult } from "../../services/scenario.ts";
+import { emit, openStore, type GlobalOptions, type Io } from "../context.ts";
+import { formatUsd, formatValue, renderCsv, type TableView, type View } from "../format.ts";
+
+const band = (f: Figure, fmt: (n: number) => string) =>
+  `${fmt(f.value)} (P10 ${fmt(f.p10)} – P90 ${fmt(f.p90)})`;
+const n0 = (v: number) => formatValue(v, "int");
+const n1 = (v: number) => formatValue(v, "num");
+
+function flowTable(r: ScenarioResult): TableView<ScenarioResult["flows"][number]> {
+  return {
+    title: `Flows at the closed crossings (per closure day = per ${r.grid.closureDays.toFixed(2)}-day closure's day)`,
+    columns: [
+      { label: "port", value: (f) => `${f.portName} ${f.port}` },
+      { label: "mode", value: (f) => f.mode },
+      { label: "direction", value: (f) => f.direction },
+      { label: "unit", value: (f) => f.unit },
+      { label: "baseline/day", value: (f) => f.baselinePerDay, format: "num" },
+      { label: "capacity/day", value: (f) => f.capacityPerDay, format: "num" },
+      { label: "blocked/closure day", value: (f) => f.blockedPerClosureDay, format: "num" },
+      {
+        label: "of which",
+        value: (f) =>
+          Object.entries(f.mixPerClosureDay)
+            .map(([k, v]) => `${n1(v)} ${k}`)
+            .join(", "),
+      },
+      { label: "rerouted", value: (f) => f.diverted, format: "int" },
+      { label: "to truck", value: (f) => f.shifted, format: "int" },
+      { label: "waited", value: (f) => f.waitedAtHome, format: "int" },
+      { label: "peak backlog", value: (f) => f.peakBacklog, format: "int" },
+      { label: "peak on", value: (f) => f.peakDate },
+      { label: "cleared on", value: (f) => f.clearDate ?? `not within ${r.grid.days} days` },
+    ],
+    rows: r.flows,
+  };
+}
+
+function diversionTable(r: ScenarioResult) {
+  const rows = r.flows.flatMap((f) =>
+    f.diversions
+      .filter((d) => d.units >= 0.5)
+      .map((d) => ({
+        from: `${f.portName} ${f.direction}`,
+        ...d,
+        unit: d.mode === f.mode ? f.unit : "truckloads",
+      })),
+  );
+  return {
+    title: "Where rerouted flow went (nearest first, within spare capacity)",
+    columns: [
+      { label: "from", value: (x: (typeof rows)[number]) => x.from },
+      { label: "to", value: (x: (typeof rows)[number]) => `${x.toName} ${x.to}` },
+      { label: "mode", value: (x: (typeof rows)[number]) => x.mode },
+      { label: "units", value: (x: (typeof rows)[number]) => x.units, format: "int" as const },
+      { label: "unit", value: (x: (typeof rows)[number]) => x.unit },
+      { label: "route km", value: (x: (typeof rows)[number]) => x.km, format: "int" as const },
+    ],
+    rows,
+  };
+}
+
+/** The scenario result as a view for people. */
+export function scenarioView(r: ScenarioResult): View {
+  const c = r.costs;
+  const b = r.backlog;
+  return {
+    title: `Scenario: ${r.scenario.name}`,
+    lines: [
+      `day 0 ${r.grid.start}; ${r.grid.closureDays.toFixed(2)} closure-day equivalents; run of ${r.grid.days} days; ${r.monteCarlo.draws} Monte Carlo draws, seed ${r.monteCarlo.seed}`,
+      `baseline months ${r.baseline.months}; seasonal factors from ${r.baseline.seasonalYears}`,
+      "",
+      "(a) trade value held up — goods whose crossing was blocked (a gross flow delayed, not a loss):",
+      `    per closure day ${band(c.valueHeldUpPerClosureDayUsd, formatUsd)}`,
+      `    in total        ${band(c.valueHeldUpUsd, formatUsd)}`,
+      "(b) direct cost of delay:",
+      `    inventory carrying ${band(c.carryingUsd, formatUsd)}`,
+      `    railcar and truck time ${band(c.equipmentUsd, formatUsd)}`,
+      `    spoilage of perishables ${band(c.spoilageUsd, formatUsd)}`,
+      `    detours ${band(c.detourUsd, formatUsd)}`,
+      `    total direct ${band(c.directUsd, formatUsd)}`,
+      `(c) wider economy: ${c.widerUsd ? band(c.widerUsd, formatUsd) : "off (options.multiplier)"}`,
+      "",
+      `backlog: peak ${band(b.peakUnits, n0)} units; all cleared by day ${band(b.clearDay, n0)}; ${band(b.unitDays, n0)} unit-days of delay`,
+    ],
+    tables: [
+      flowTable(r),
+      diversionTable(r),
+      {
+        title: "Value held up by commodity (top 10)",
+        columns: [
+          { label: "HS2", value: (x) => x.hs2 },
+          { label: "commodity", value: (x) => x.label },
+          { label: "value held up", value: (x) => x.valueUsd, format: "usd" },
+          { label: "share", value: (x) => x.share, format: "pct" },
+        ],
+        rows: c.byCommodity.slice(0, 10),
+      },
+      {
+        title: "Assumptions",
+        columns: [
+          { label: "parameter", value: (x) => x.name },
+          { label: "value", value: (x) => x.value },
+          { label: "unit", value: (x) => x.unit },
+          { label: "basis", value: (x) => x.basis },
+          { label: "source", value: (x) => x.source },
+        ],
+        rows: r.assumptions,
+      },
+    ],
+    notes: r.notes,
+  };
+}
+
+/** The scenario result as a Markdown report. */
+export function scenarioMarkdown(r: ScenarioResult): string {
+  const v = scenarioView(r);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const md = (t: TableView<any>) => {
+    const head = `| ${t.columns.map((c) => c.label).join(" | ")} |`;
+    const sep = `|${t.columns.map((c) => (c.format && c.format !== "text" ? "---:" : "---")).join("|")}|`;
+    const rows = t.rows.map(
+      (row) =>
+        `| ${t.columns.map((c) => formatValue(c.value(row), c.format).replace(/\|/g, "\\|")).join(" | ")} |`,
+    );
+    return [`### ${t.title ?? ""}`, "", head, sep, ...rows].join("\n");
+  };
+  return [
+    `# ${v.title}`,
+    "",
+    r.scenario.description,
+    "",
+    "```",
+    ...(v.lines ?? []),
+    "```",
+    "",
+    ...v.tables.map((t) => md(t) + "\n"),
+    "### Notes",
+    "",
+    ...(v.notes ?? []).map((n) => `- ${n}`),
+    "",
+  ].join("\n");
+}
+
+/** Registers `scenario run` and `scenario validate`. */
+export function registerScenario(program: Command, io: Io): void {
+  const scenario = program
+    .command("scenario")
+    .description("run or check a disruption scenario (JSON or YAML)");
+
+  scenario
+    .command("validate")
+    .argument("<file>", "scenario file")
+    .description("check a scenario file; lists every problem with its path and line")
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const text = readScenarioFile(file);
+      const store = await openStore(g, true);
+      try {
+        const v = await validateScenario(store, text.data, text);
+        if (g.json) io.out(JSON.stringify(v.ok ? { ok: true } : v, null, 2) + "\n");
+        else if (v.ok) io.out(`${file}: ok (${v.events.length} event(s))\n`);
+        if (!v.ok) {
+          if (!g.json)
+            for (const i of v.issues)
+              io.err(`${file}${i.line ? `:${i.line}` : ""}: ${i.path || "(file)"}: ${i.message}\n`);
+          throw new InputError(`${file}: ${v.issues.length} problem(s)`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+
+  scenario
+    .command("run")
+    .argument("<file>", "scenario file")
+    .description("run a scenario: blocked flows, rerouting, backlog and recovery, layered costs with P10–P90")
+    .option("--draws <n>", "Monte Carlo draws (overrides the file)")
+    .option("--seed <n>", "random seed (overrides the file)")
+    .option("--md", "print a Markdown report")
+    .action(async (file: string, o: { draws?: string; seed?: string; md?: boolean }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const int = (s: string | undefined, flag: string, max: number) => {
+        if (s === undefined) return undefined;
+        const n = Number(s);
+        if (!Number.isInteger(n) || n < 0 || n > max)
+          throw new InputError(`${flag} "${s}" must be a whole number from 0 to ${max}`);
+        return n;
+      };
+      const draws = int(o.draws, "--draws", 20_000);
+      const seed = int(o.seed, "--seed", 2 ** 31 - 1);
+      const text = readScenarioFile(file);
+      const store = await openStore(g, true);
+      try {
+        const v = await validateScenario(store, text.data, text);
+        if (!v.ok) {
+          for (const i of v.issues)
+            io.err(`${file}${i.line ? `:${i.line}` : ""}: ${i.path || "(file)"}: ${i.message}\n`);
+          throw new InputError(`${file}: ${v.issues.length} problem(s); nothing was run`);
+        }
+        const bar = io.isTty
+          ? new cliProgress.SingleBar(
+              { format: "Monte Carlo [{bar}] {value}/{total} draws", clearOnComplete: true },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
+        let started = false;
+        const r = await runScenario(store, v, {
+          ...(draws !== undefined ? { draws } : {}),
+          ...(seed !== undefined ? { seed } : {}),
+          onProgress: (done, total) => {
+            if (!bar) return;
+            if (!started) {
+              bar.start(total, 0);
+              started = true;
+            }
+            bar.update(done);
+          },
+        });
+        if (started) bar?.stop();
+        if (o.md) io.out(scenarioMarkdown(r));
+        else if (g.csv) io.out(scenarioCsv(r));
+        else emit(io, g, r, () => scenarioView(r));
+      } finally {
+        store.close();
+      }
+    });
+}
+
+/** CSV: one row per flow and day. */
+function scenarioCsv(r: ScenarioResult): string {
+  const rows = r.flows.flatMap((f) =>
+    f.daily.map((d) => ({ port: f.port, mode: f.mode, direction: f.direction, unit: f.unit, ...d })),
+  );
+  return (
+    renderCsv({
+      columns: (
+        [
+          "date",
+          "port",
+          "mode",
+          "direction",
+          "unit",
+          "arrivals",
+          "blocked",
+          "servedHome",
+          "diverted",
+          "shifted",
+          "queue",
+        ] as const
+      ).map((k) => ({
+        label: k,
+        value: (x: (typeof rows)[number]) => x[k],
+      })),
+      rows,
+    }) + "\n"
+  );
+}

@@ -1,0 +1,166 @@
+import { z } from "zod";
+
+/** Modes a scenario can act on: freight (rail, truck, with trade value) and travellers (bus, personal vehicle, pedestrian). */
+export const SCENARIO_MODES = ["rail", "truck", "bus", "personal-vehicle", "pedestrian"] as const;
+export type ScenarioMode = (typeof SCENARIO_MODES)[number];
+
+/**
+ * Direction of a flow. `inbound` enters the U.S. (BTS counts these), `outbound` leaves it. In scenario files
+ * `northbound`/`southbound` are accepted too and mean inbound/outbound on the Mexican border and the reverse
+ * on the Canadian border.
+ */
+export type FlowDirection = "inbound" | "outbound";
+export const DIRECTION_WORDS = ["northbound", "southbound", "inbound", "outbound", "both"] as const;
+export type DirectionWord = (typeof DIRECTION_WORDS)[number];
+
+/** A number or a [low, high] range drawn uniformly in the Monte Carlo. */
+export const RangeSchema = z.union([
+  z.number(),
+  z
+    .tuple([z.number(), z.number()])
+    .refine(([lo, hi]) => lo <= hi, { message: "a range is [low, high] with low <= high" }),
+]);
+export type Range = z.infer<typeof RangeSchema>;
+
+const dateTime = z.iso.datetime({
+  offset: true,
+  message: "expected an ISO date-time with a time zone, e.g. 2023-12-18T08:00:00-06:00",
+});
+const portList = z.array(z.string().min(1)).min(1, "name at least one port (code or name)");
+const modeList = z.array(z.enum(SCENARIO_MODES, { message: `expected one of ${SCENARIO_MODES.join(", ")}` })).min(1, "name at least one mode");
+
+const window = {
+  ports: portList,
+  modes: modeList,
+  start: dateTime,
+  end: dateTime,
+  direction: z.enum(DIRECTION_WORDS).default("both"),
+  note: z.string().optional(),
+};
+
+/** A crossing shut for a window: nothing of the given modes crosses. */
+export const ClosureSchema = z.object({ kind: z.literal("closure"), ...window }).strict();
+/** A crossing working at a fraction of its capacity for a window. */
+export const CapacityCutSchema = z
+  .object({
+    kind: z.literal("capacity-cut"),
+    ...window,
+    remainingCapacity: z.number().min(0, "remainingCapacity is a share from 0 to 1").max(1, "remainingCapacity is a share from 0 to 1"),
+  })
+  .strict();
+/** Demand multiplied by a factor for a window (a surge > 1, a slump < 1). */
+export const DemandShockSchema = z
+  .object({
+    kind: z.literal("demand-shock"),
+    ...window,
+    factor: z.number().min(0, "factor must be 0 or more").max(10, "factor above 10 is not plausible"),
+  })
+  .strict();
+
+/** Every kind of scenario event; new kinds (officer redeployment) join this union. */
+export const ScenarioEventSchema = z.discriminatedUnion("kind", [ClosureSchema, CapacityCutSchema, DemandShockSchema]);
+export type ScenarioEventSpec = z.input<typeof ScenarioEventSchema>;
+export type ScenarioEvent = z.output<typeof ScenarioEventSchema>;
+
+/** Model parameters a scenario may override (a number, or a range for the Monte Carlo). */
+export const PARAMETER_NAMES = [
+  "headroom",
+  "capacityPercentile",
+  "circuity",
+  "leadTimeDays",
+  "maxDetourKm",
+  "outboundRatio",
+  "truckloadsPerRailcar",
+  "carryingRatePerYear",
+  "railcarDayUsd",
+  "truckHourUsd",
+  "truckHoursPerDay",
+  "spoilagePerDay",
+  "railDetourUsdPerCarKm",
+  "truckDetourUsdPerKm",
+  "multiplier",
+] as const;
+export type ParameterName = (typeof PARAMETER_NAMES)[number];
+
+export const MAX_HORIZON_DAYS = 365;
+export const MAX_DRAWS = 20_000;
+
+/** Options of a scenario run. */
+export const ScenarioOptionsSchema = z
+  .object({
+    baselineMonths: z.number().int().min(3).max(36).default(12),
+    rerouting: z
+      .object({
+        enabled: z.boolean().default(true),
+        policy: z.enum(["nearest-first", "proportional"]).default("nearest-first"),
+      })
+      .strict()
+      .default({ enabled: true, policy: "nearest-first" }),
+    railToTruck: z.boolean().default(false),
+    multiplier: z.boolean().default(false),
+    draws: z.number().int().min(0).max(MAX_DRAWS, `at most ${MAX_DRAWS} draws`).default(1000),
+    seed: z.number().int().default(42),
+    parameters: z.partialRecord(z.enum(PARAMETER_NAMES), RangeSchema).default({}),
+  })
+  .strict();
+
+/** A scenario file as a user writes it (JSON or YAML). */
+export const ScenarioSpecSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1),
+    description: z.string().default(""),
+    horizonDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_HORIZON_DAYS, `horizonDays is at most ${MAX_HORIZON_DAYS}`)
+      .optional(),
+    events: z.array(ScenarioEventSchema).min(1, "a scenario needs at least one event"),
+    options: ScenarioOptionsSchema.default(ScenarioOptionsSchema.parse({})),
+  })
+  .strict();
+
+/** What a user wrote. */
+export type ScenarioSpec = z.input<typeof ScenarioSpecSchema>;
+/** What the schema returned: defaults filled in. */
+export type Scenario = z.output<typeof ScenarioSpecSchema>;
+
+/** How each scenario mode is counted in BTS: its capacity unit, the measures summed into it, the others. */
+export const MODE_UNITS = {
+  rail: {
+    unit: "railcars",
+    measures: ["Rail Containers Loaded", "Rail Containers Empty"],
+    loaded: ["Rail Containers Loaded", "Rail Containers Empty"],
+    mix: { trains: "Trains" },
+    tradeMode: "rail",
+  },
+  truck: {
+    unit: "trucks",
+    measures: ["Trucks"],
+    loaded: ["Truck Containers Loaded", "Truck Containers Empty"],
+    mix: { "loaded containers": "Truck Containers Loaded", "empty containers": "Truck Containers Empty" },
+    tradeMode: "truck",
+  },
+  bus: { unit: "buses", measures: ["Buses"], loaded: null, mix: { passengers: "Bus Passengers" }, tradeMode: null },
+  "personal-vehicle": {
+    unit: "vehicles",
+    measures: ["Personal Vehicles"],
+    loaded: null,
+    mix: { passengers: "Personal Vehicle Passengers" },
+    tradeMode: null,
+  },
+  pedestrian: { unit: "people", measures: ["Pedestrians"], loaded: null, mix: {}, tradeMode: null },
+} as const satisfies Record<
+  ScenarioMode,
+  {
+    unit: string;
+    measures: readonly string[];
+    loaded: readonly [string, string] | null;
+    mix: Record<string, string>;
+    tradeMode: string | null;
+  }
+>;
+
+/** HS2 chapters treated as perishable: meat, fish, dairy (02-04) and plants, vegetables, fruit (06-08). */
+export const PERISHABLE_HS2 = ["02", "03", "04", "06", "07", "08"] as const;

@@ -1,0 +1,279 @@
+import { MODE_UNITS, PERISHABLE_HS2, type FlowDirection, type ScenarioMode } from "../domain/scenario.ts";
+import { addMonths, daysInMonth, monthRange, toMonth, type Month } from "../domain/units.ts";
+import type { FlowInput } from "../model/types.ts";
+import type { Store } from "../store/db.ts";
+import {
+  hs2ValueQuery,
+  monthlyTradeQuery,
+  monthlyUnitsQuery,
+  nationalMonthlyQuery,
+  networkPortsQuery,
+} from "../store/scenario-queries.ts";
+import { getCoverage, windowCoverage } from "./coverage.ts";
+
+/** What a network is built for. */
+export interface NetworkRequest {
+  /** The month of the first event: the baseline is the months before it. */
+  eventMonth: Month;
+  baselineMonths: number;
+  modes: ScenarioMode[];
+  borders: ("mexico" | "canada")[];
+  /** Epoch ms of day 0 and the number of days on the grid. */
+  startMs: number;
+  days: number;
+}
+
+/** The flows of a network and the facts about how their baselines were made. */
+export interface Network {
+  flows: FlowInput[];
+  baselineMonths: Month[];
+  seasonalYears: string;
+  valueNotes: string[];
+}
+
+const DAY_MS = 86_400_000;
+const SEASON_YEARS = 4;
+const CAPACITY_MONTHS = 36;
+
+const monthOfDay = (startMs: number, d: number): Month => {
+  const t = new Date(startMs + d * DAY_MS);
+  return toMonth(t.getUTCFullYear(), t.getUTCMonth() + 1);
+};
+
+/**
+ * Builds the scenario network from the store: for every port on the given borders that has the given
+ * modes, inbound and outbound flows with a seasonal daily baseline, recent throughput for capacity, the
+ * unit mix, and trade value per unit by commodity.
+ */
+export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Network> {
+  const cov = await getCoverage(store);
+  const windowEnd = addMonths(req.eventMonth, -1);
+  const windowStart = addMonths(req.eventMonth, -req.baselineMonths);
+  const baselineMonths = monthRange(windowStart, windowEnd).filter((m) => m <= cov.crossings.last);
+  const historyStart = addMonths(windowStart, -12 * SEASON_YEARS);
+  const ports = (
+    await store.all<{
+      port_code: string;
+      port_name: string;
+      border: "mexico" | "canada";
+      latitude: number;
+      longitude: number;
+      crossing_modes: string[];
+    }>(networkPortsQuery(req.borders))
+  ).filter((p) => req.modes.some((m) => p.crossing_modes.includes(m)));
+  const codes = ports.map((p) => p.port_code);
+  const measures = [
+    ...new Set(
+      req.modes.flatMap((m) => [
+        ...MODE_UNITS[m].measures,
+        ...(MODE_UNITS[m].loaded ?? []),
+        ...Object.values(MODE_UNITS[m].mix),
+      ]),
+    ),
+  ];
+  const units = await store.all<{ port_code: string; month: Month; measure: string; value: number }>(
+    monthlyUnitsQuery(codes, measures, historyStart, windowEnd),
+  );
+  const byPort = new Map<string, Map<string, Map<Month, number>>>();
+  for (const u of units) {
+    const pm = byPort.get(u.port_code) ?? new Map<string, Map<Month, number>>();
+    const mm = pm.get(u.measure) ?? new Map<Month, number>();
+    mm.set(u.month, u.value);
+    pm.set(u.measure, mm);
+    byPort.set(u.port_code, pm);
+  }
+  const sumOf = (port: string, ms: readonly string[], month: Month) =>
+    ms.reduce((s, m) => s + (byPort.get(port)?.get(m)?.get(month) ?? 0), 0);
+
+  // Trade value: the baseline months where port-level data exists, else the latest 12 months it has,
+  // carried forward with the national trend.
+  const tradeModes = req.modes
+    .map((m) => MODE_UNITS[m].tradeMode)
+    .filter((m): m is "rail" | "truck" => m !== null);
+  const valueNotes: string[] = [];
+  let valueMonths = windowCoverage(cov.trade, windowStart, windowEnd).months;
+  let trend: Record<string, number> = {};
+  if (tradeModes.length && valueMonths.length < Math.min(6, req.baselineMonths)) {
+    const end = cov.trade.last < windowEnd ? cov.trade.last : windowEnd;
+    valueMonths = windowCoverage(cov.trade, addMonths(end, -(req.baselineMonths - 1)), end).months;
+    trend = await nationalTrend(store, tradeModes, req.borders, valueMonths, windowStart, windowEnd);
+    valueNotes.push(
+      `port-level trade ends ${cov.trade.last}: value per unit is from ${valueMonths[0]}..${valueMonths.at(-1)}, carried forward with the national trend of the same mode and direction (${Object.entries(
+        trend,
+      )
+        .map(([k, v]) => `${k} ×${v.toFixed(3)}`)
+        .join(", ")})`,
+    );
+  } else if (tradeModes.length && valueMonths.length < baselineMonths.length) {
+    valueNotes.push(
+      `trade value uses the ${valueMonths.length} baseline months with port-level data (${monthRange(
+        windowStart,
+        windowEnd,
+      )
+        .filter((m) => !valueMonths.includes(m))
+        .join(", ")} missing)`,
+    );
+  }
+  const trade =
+    tradeModes.length && valueMonths.length
+      ? await store.all<{
+          port_code: string;
+          mode: string;
+          direction: string;
+          month: Month;
+          value_usd: number;
+        }>(monthlyTradeQuery(codes, tradeModes, valueMonths[0]!, valueMonths.at(-1)!))
+      : [];
+  const hs2 =
+    tradeModes.length && valueMonths.length
+      ? await store.all<{
+          port_code: string;
+          mode: string;
+          direction: string;
+          hs2: string;
+          label: string;
+          value_usd: number;
+        }>(
+          hs2ValueQuery(
+            codes,
+            tradeModes,
+            windowCoverage(cov.trade_hs2, valueMonths[0]!, valueMonths.at(-1)!).months,
+          ),
+        )
+      : [];
+
+  const daysOf = (ms: readonly Month[]) => ms.reduce((n, m) => n + daysInMonth(m), 0);
+  const gridMonths = Array.from({ length: req.days }, (_, d) => monthOfDay(req.startMs, d));
+  const flows: FlowInput[] = [];
+  for (const p of ports) {
+    for (const mode of req.modes) {
+      if (!p.crossing_modes.includes(mode)) continue;
+      const cfg = MODE_UNITS[mode];
+      const rate = (m: Month) => sumOf(p.port_code, cfg.measures, m) / daysInMonth(m);
+      const windowRate = baselineMonths.length
+        ? baselineMonths.reduce((s, m) => s + sumOf(p.port_code, cfg.measures, m), 0) / daysOf(baselineMonths)
+        : 0;
+      const season = seasonalFactors(monthRange(historyStart, addMonths(windowStart, -1)), rate);
+      const windowSeason = baselineMonths.length
+        ? baselineMonths.reduce((s, m) => s + season[Number(m.slice(5)) - 1]!, 0) / baselineMonths.length
+        : 1;
+      const level = windowRate / windowSeason;
+      const arrivals = gridMonths.map((m) => level * season[Number(m.slice(5)) - 1]!);
+      const recent = monthRange(addMonths(req.eventMonth, -CAPACITY_MONTHS), windowEnd)
+        .filter((m) => m >= historyStart)
+        .map(rate);
+      const total = baselineMonths.reduce((s, m) => s + sumOf(p.port_code, cfg.measures, m), 0);
+      const unitMix: Record<string, number> = {};
+      for (const [name, measure] of Object.entries(cfg.mix)) {
+        unitMix[name] = total
+          ? baselineMonths.reduce((s, m) => s + sumOf(p.port_code, [measure], m), 0) / total
+          : 0;
+      }
+      let loadedShare = 1;
+      if (cfg.loaded) {
+        const loaded = baselineMonths.reduce((s, m) => s + sumOf(p.port_code, [cfg.loaded[0]], m), 0);
+        const all = baselineMonths.reduce((s, m) => s + sumOf(p.port_code, cfg.loaded, m), 0);
+        loadedShare = all ? loaded / all : 1;
+      }
+      for (const direction of ["inbound", "outbound"] as FlowDirection[]) {
+        const tradeDir = direction === "inbound" ? "import" : "export";
+        let valuePerUnitUsd = 0;
+        let commodities: FlowInput["commodities"] = [];
+        if (cfg.tradeMode) {
+          const value = trade
+            .filter(
+              (t) => t.port_code === p.port_code && t.mode === cfg.tradeMode && t.direction === tradeDir,
+            )
+            .reduce((s, t) => s + t.value_usd, 0);
+          const unitsInValueMonths = valueMonths.reduce((s, m) => s + sumOf(p.port_code, cfg.measures, m), 0);
+          const factor = trend[`${cfg.tradeMode} ${tradeDir}`] ?? 1;
+          valuePerUnitUsd = unitsInValueMonths > 0 ? (value / unitsInValueMonths) * factor : 0;
+          const rows = hs2.filter(
+            (h) => h.port_code === p.port_code && h.mode === cfg.tradeMode && h.direction === tradeDir,
+          );
+          const hsTotal = rows.reduce((s, r) => s + r.value_usd, 0);
+          commodities = rows.map((r) => ({
+            hs2: r.hs2,
+            label: r.label,
+            share: hsTotal ? r.value_usd / hsTotal : 0,
+            perishable: (PERISHABLE_HS2 as readonly string[]).includes(r.hs2),
+          }));
+        }
+        flows.push({
+          key: `${p.port_code}/${mode}/${direction}`,
+          port: p.port_code,
+          portName: p.port_name,
+          border: p.border,
+          mode,
+          direction,
+          latitude: p.latitude,
+          longitude: p.longitude,
+          unit: cfg.unit,
+          arrivalsPerDay: arrivals,
+          fromInbound: direction === "outbound",
+          recentDailyRates: recent,
+          unitMix,
+          loadedShare,
+          valuePerUnitUsd,
+          commodities,
+        });
+      }
+    }
+  }
+  const firstSeason = historyStart.slice(0, 4);
+  const lastSeason = addMonths(windowStart, -1).slice(0, 4);
+  return { flows, baselineMonths, seasonalYears: `${firstSeason}..${lastSeason}`, valueNotes };
+}
+
+/**
+ * Seasonal factor of each calendar month from earlier years: the month's daily rate over its year's mean
+ * daily rate, averaged over the years with data, clamped to 0.5..2 and normalised to a mean of 1.
+ */
+export function seasonalFactors(history: readonly Month[], rate: (m: Month) => number): number[] {
+  const sums = new Array<number>(12).fill(0);
+  const counts = new Array<number>(12).fill(0);
+  const years = [...new Set(history.map((m) => m.slice(0, 4)))];
+  for (const y of years) {
+    const ms = history.filter((m) => m.startsWith(y));
+    if (ms.length < 12) continue;
+    const mean = ms.reduce((s, m) => s + rate(m), 0) / 12;
+    if (mean <= 0) continue;
+    for (const m of ms) {
+      const k = Number(m.slice(5)) - 1;
+      sums[k]! += rate(m) / mean;
+      counts[k]!++;
+    }
+  }
+  const raw = sums.map((s, k) => (counts[k] ? Math.min(2, Math.max(0.5, s / counts[k]!)) : 1));
+  const avg = raw.reduce((s, x) => s + x, 0) / 12;
+  return raw.map((x) => x / avg);
+}
+
+async function nationalTrend(
+  store: Store,
+  modes: string[],
+  borders: string[],
+  valueMonths: Month[],
+  windowStart: Month,
+  windowEnd: Month,
+): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const country = borders.length === 1 && borders[0] === "canada" ? "CA" : "MX";
+  const rows = await store.all<{ mode: string; direction: string; month: Month; value_usd: number }>(
+    nationalMonthlyQuery(modes, country, valueMonths[0]!, windowEnd),
+  );
+  for (const mode of modes) {
+    for (const dir of ["import", "export"]) {
+      const r = rows.filter((x) => x.mode === mode && x.direction === dir);
+      const perDay = (ms: (m: Month) => boolean) => {
+        const sel = r.filter((x) => ms(x.month));
+        const days = sel.reduce((n, x) => n + daysInMonth(x.month), 0);
+        return days ? sel.reduce((s, x) => s + x.value_usd, 0) / days : 0;
+      };
+      const then = perDay((m) => valueMonths.includes(m));
+      const now = perDay((m) => m >= windowStart && m <= windowEnd);
+      out[`${mode} ${dir}`] = then > 0 && now > 0 ? now / then : 1;
+    }
+  }
+  return out;
+}

@@ -1,8 +1,10 @@
 import {
   MAX_HORIZON_DAYS,
   MODE_UNITS,
+  ScenarioEventSchema,
   ScenarioSpecSchema,
   type DirectionWord,
+  type ScenarioEvent,
   type FlowDirection,
   type Scenario,
   type ScenarioMode,
@@ -82,11 +84,18 @@ export async function validateScenario(
     issues.push({ path: fmtPath(path), ...(line ? { line } : {}), message });
   };
   const parsed = ScenarioSpecSchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const i of parsed.error.issues) add(i.path as (string | number)[], i.message);
-    return { ok: false, issues };
-  }
-  const scenario = parsed.data;
+  if (!parsed.success) for (const i of parsed.error.issues) add(i.path as (string | number)[], i.message);
+  // The data checks run on every event that passes its own schema, so one run lists all problems.
+  const rawEvents = (raw as { events?: unknown } | null)?.events;
+  const eventList: [number, ScenarioEvent][] = parsed.success
+    ? parsed.data.events.map((e, i) => [i, e])
+    : Array.isArray(rawEvents)
+      ? rawEvents.flatMap((e, i) => {
+          const r = ScenarioEventSchema.safeParse(e);
+          return r.success ? [[i, r.data] as [number, ScenarioEvent]] : [];
+        })
+      : [];
+  const baselineMonths = parsed.success ? parsed.data.options.baselineMonths : 12;
   const ports = await store.all<PortRow>({
     sql: "SELECT port_code, port_name, state, border, crossing_modes FROM ports ORDER BY port_code",
     params: [],
@@ -96,7 +105,8 @@ export async function validateScenario(
   );
   const cov = (await getCoverage(store)).crossings;
   const events: ResolvedEvent[] = [];
-  scenario.events.forEach((ev, i) => {
+  const eventIndex: number[] = [];
+  for (const [i, ev] of eventList) {
     const codes: string[] = [];
     ev.ports.forEach((p, j) => {
       try {
@@ -123,10 +133,10 @@ export async function validateScenario(
     if (endMs - startMs > MAX_HORIZON_DAYS * DAY_MS)
       add(["events", i, "end"], `an event may last at most ${MAX_HORIZON_DAYS} days`);
     const month = toMonth(new Date(startMs).getUTCFullYear(), new Date(startMs).getUTCMonth() + 1);
-    if (addMonths(month, -scenario.options.baselineMonths) < cov.first) {
+    if (addMonths(month, -baselineMonths) < cov.first) {
       add(
         ["events", i, "start"],
-        `${ev.start} is too early: the baseline needs ${scenario.options.baselineMonths} months of BTS data before it, which starts ${cov.first}`,
+        `${ev.start} is too early: the baseline needs ${baselineMonths} months of BTS data before it, which starts ${cov.first}`,
       );
     }
     if (addMonths(cov.last, 24) < month) {
@@ -136,7 +146,8 @@ export async function validateScenario(
       );
     }
     events.push({ ...ev, ports: codes, startMs, endMs } as ResolvedEvent);
-  });
+    eventIndex.push(i);
+  }
   // Contradictions: two capacity events (closure, capacity-cut) or two demand shocks on the same
   // port, mode and direction at the same time.
   const group = (k: string) => (k === "demand-shock" ? "demand" : "capacity");
@@ -154,14 +165,16 @@ export async function validateScenario(
         );
         if (modes.length && dirs.length) {
           add(
-            ["events", b],
-            `overlaps events[${a}] at ${port.port_name} (${code}) ${modes.join("/")} ${dirs.join("/")} between ${new Date(Math.max(ea.startMs, eb.startMs)).toISOString()} and ${new Date(Math.min(ea.endMs, eb.endMs)).toISOString()}: two ${group(ea.kind)} events at once contradict each other; merge them or make them consecutive`,
+            ["events", eventIndex[b]!],
+            `overlaps events[${eventIndex[a]}] at ${port.port_name} (${code}) ${modes.join("/")} ${dirs.join("/")} between ${new Date(Math.max(ea.startMs, eb.startMs)).toISOString()} and ${new Date(Math.min(ea.endMs, eb.endMs)).toISOString()}: two ${group(ea.kind)} events at once contradict each other; merge them or make them consecutive`,
           );
         }
       }
     }
   }
-  if (scenario.horizonDays !== undefined && events.length && issues.length === 0) {
+  if (!parsed.success || issues.length) return { ok: false, issues };
+  const scenario = parsed.data;
+  if (scenario.horizonDays !== undefined && events.length) {
     const start = gridStart(events);
     const lastEnd = Math.max(...events.map((e) => e.endMs));
     if (lastEnd > start + scenario.horizonDays * DAY_MS) {

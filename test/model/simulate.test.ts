@@ -1,0 +1,229 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  buildEffects,
+  midParams,
+  PARAMETERS,
+  resolveRanges,
+  runModel,
+  runMonteCarlo,
+  type FlowInput,
+  type ModelInput,
+  type Params,
+  type ResolvedEvent,
+} from "../../src/model/index.ts";
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2023, 11, 18);
+const DAYS = 120;
+
+function flow(i: number, arrivals: number, peak: number, mode: "rail" | "truck" = "rail"): FlowInput {
+  return {
+    key: `P${i}/${mode}/inbound`,
+    port: `P${i}`,
+    portName: `Port ${i}`,
+    border: "mexico",
+    mode,
+    direction: "inbound",
+    latitude: 28 + i * 0.5,
+    longitude: -100 + i * 0.5,
+    unit: mode === "rail" ? "railcars" : "trucks",
+    arrivalsPerDay: new Array(DAYS).fill(arrivals),
+    fromInbound: false,
+    recentDailyRates: [arrivals * 0.9, arrivals, peak],
+    unitMix: { trains: 0.01 },
+    loadedShare: 0.6,
+    valuePerUnitUsd: 50_000,
+    commodities: [
+      { hs2: "87", label: "Vehicles", share: 0.7, perishable: false },
+      { hs2: "07", label: "Vegetables", share: 0.3, perishable: true },
+    ],
+  };
+}
+
+const closure = (
+  port: string,
+  fromDay: number,
+  hours: number,
+  kind: "closure" | "capacity-cut" = "closure",
+  remaining = 0,
+): ResolvedEvent =>
+  ({
+    kind,
+    ports: [port],
+    modes: ["rail"],
+    direction: "both",
+    startMs: T0 + fromDay * DAY,
+    endMs: T0 + fromDay * DAY + hours * 3_600_000,
+    ...(kind === "capacity-cut" ? { remainingCapacity: remaining } : {}),
+  }) as ResolvedEvent;
+
+function input(
+  flows: FlowInput[],
+  events: ResolvedEvent[],
+  opts: Partial<ModelInput["options"]> = {},
+): ModelInput {
+  return {
+    startDate: "2023-12-18",
+    days: DAYS,
+    flows,
+    effects: buildEffects(events, flows, T0, DAYS),
+    options: { rerouting: true, policy: "nearest-first", railToTruck: false, multiplier: false, ...opts },
+  };
+}
+
+const P: Params = midParams(resolveRanges({}));
+
+const arb = fc.record({
+  arrivals: fc.array(fc.double({ min: 1, max: 2000, noNaN: true }), { minLength: 1, maxLength: 5 }),
+  peakFactor: fc.double({ min: 1, max: 2, noNaN: true }),
+  start: fc.integer({ min: 0, max: 10 }),
+  hours: fc.integer({ min: 1, max: 24 * 20 }),
+  cut: fc.constantFrom("closure", "capacity-cut") as fc.Arbitrary<"closure" | "capacity-cut">,
+  remaining: fc.double({ min: 0, max: 0.9, noNaN: true }),
+  rerouting: fc.boolean(),
+  railToTruck: fc.boolean(),
+});
+
+interface Case {
+  arrivals: number[];
+  peakFactor: number;
+  start: number;
+  hours: number;
+  cut: "closure" | "capacity-cut";
+  remaining: number;
+  rerouting: boolean;
+  railToTruck: boolean;
+}
+
+function scenarioOf(a: Case) {
+  const flows = a.arrivals.map((x, i) => flow(i, x, x * a.peakFactor));
+  flows.push(flow(9, 500, 700, "truck"));
+  return input(flows, [closure("P0", a.start, a.hours, a.cut, a.remaining)], {
+    rerouting: a.rerouting,
+    railToTruck: a.railToTruck,
+  });
+}
+
+test("flow is conserved: arrivals = served at home + rerouted + shifted + still queued", () => {
+  fc.assert(
+    fc.property(arb, (a) => {
+      const r = runModel(scenarioOf(a), P);
+      for (const f of r.flows) {
+        const t = f.totals;
+        const rhs = t.servedHome + t.diverted + t.shifted + t.queueEnd;
+        assert.ok(Math.abs(t.arrivals - rhs) < 1e-6 * Math.max(1, t.arrivals), `${t.arrivals} vs ${rhs}`);
+      }
+    }),
+  );
+});
+
+test("no queue is ever negative, and nothing is blocked beyond what arrived", () => {
+  fc.assert(
+    fc.property(arb, (a) => {
+      const r = runModel(scenarioOf(a), P);
+      for (const f of r.flows) {
+        assert.ok(f.queue.every((q) => q >= -1e-9));
+        assert.ok(f.blocked.every((b, d) => b <= f.arrivals[d]! + 1e-9));
+      }
+    }),
+  );
+});
+
+test("more capacity never makes the backlog longer or larger", () => {
+  fc.assert(
+    fc.property(
+      arb,
+      fc.double({ min: 1.0, max: 1.5, noNaN: true }),
+      fc.double({ min: 0, max: 0.5, noNaN: true }),
+      (a, h, extra) => {
+        const inp = scenarioOf({ ...a, rerouting: false, railToTruck: false });
+        const low = runModel(inp, { ...P, headroom: h });
+        const high = runModel(inp, { ...P, headroom: h + extra });
+        const f0 = low.flows[0]!;
+        const f1 = high.flows[0]!;
+        assert.ok(f1.unitDays <= f0.unitDays + 1e-6, `unit-days ${f1.unitDays} > ${f0.unitDays}`);
+        assert.ok(f1.peakQueue <= f0.peakQueue + 1e-6);
+        assert.ok((f1.clearDay ?? Infinity) <= (f0.clearDay ?? Infinity));
+      },
+    ),
+  );
+});
+
+test("no events means no impact", () => {
+  fc.assert(
+    fc.property(arb, (a) => {
+      const inp = scenarioOf(a);
+      const none = runModel({ ...inp, effects: {} }, P);
+      assert.equal(none.flows.length, 0);
+      assert.equal(none.costs.valueHeldUpUsd, 0);
+      assert.equal(none.costs.directUsd, 0);
+      // An event that changes nothing (a capacity cut to 100%) blocks nothing and queues nothing.
+      const flat = runModel(input(inp.flows, [closure("P0", a.start, a.hours, "capacity-cut", 1)]), P);
+      assert.equal(flat.flows[0]!.totals.blocked, 0);
+      assert.equal(flat.flows[0]!.peakQueue, 0);
+    }),
+  );
+});
+
+test("the same seed gives the same bands; another seed may not", () => {
+  const inp = scenarioOf({
+    arrivals: [800, 1500, 300],
+    peakFactor: 1.3,
+    start: 0,
+    hours: 101,
+    cut: "closure",
+    remaining: 0,
+    rerouting: true,
+    railToTruck: true,
+  });
+  const ranges = resolveRanges({});
+  const a = runMonteCarlo(inp, ranges, { draws: 200, seed: 42 });
+  const b = runMonteCarlo(inp, ranges, { draws: 200, seed: 42 });
+  const c = runMonteCarlo(inp, ranges, { draws: 200, seed: 43 });
+  assert.deepEqual(a.bands, b.bands);
+  assert.notDeepEqual(a.bands, c.bands);
+  for (const band of Object.values(a.bands)) assert.ok(band.p10 <= band.p50 && band.p50 <= band.p90);
+});
+
+test("a full-day closure with no alternative queues a day of arrivals and clears at capacity minus arrivals", () => {
+  const f = flow(0, 100, 100);
+  const r = runModel(input([f], [closure("P0", 0, 24)]), { ...P, headroom: 1.25, capacityPercentile: 1 });
+  const o = r.flows[0]!;
+  assert.equal(o.capacityPerDay, 125);
+  assert.equal(o.queue[0], 100);
+  assert.equal(o.queue[1], 75); // 100 queued + 100 arriving - 125 served
+  assert.equal(o.clearDay, 4); // 75, 50, 25, 0
+  assert.equal(r.closureDays, 1);
+  assert.equal(r.costs.valueHeldUpPerClosureDayUsd, 100 * 50_000);
+});
+
+test("rerouting goes nearest first and only into spare capacity", () => {
+  const home = flow(0, 100, 100);
+  const near = flow(1, 100, 120); // spare 150 - 100 = 50 at headroom 1.25
+  const far = flow(3, 100, 200); // spare 250 - 100 = 150
+  const r = runModel(input([home, near, far], [closure("P0", 0, 24)]), {
+    ...P,
+    headroom: 1.25,
+    capacityPercentile: 1,
+    leadTimeDays: 1,
+  });
+  const d = r.flows[0]!.diversions;
+  const units = Object.fromEntries(d.map((x) => [x.to, Math.round(x.units)]));
+  assert.deepEqual(
+    units,
+    { P1: 50, P3: 50 },
+    "the near crossing is filled to its spare 50, the rest goes farther",
+  );
+  assert.equal(Math.round(r.flows[0]!.totals.diverted), 100);
+  assert.ok(d.find((x) => x.to === "P1")!.km < d.find((x) => x.to === "P3")!.km);
+});
+
+test("every parameter has a unit, a meaning and a source", () => {
+  for (const [k, v] of Object.entries(PARAMETERS)) {
+    assert.ok(v.unit && v.meaning && v.source, k);
+    const r = v.value as number | [number, number];
+    if (Array.isArray(r)) assert.ok(r[0] <= r[1], k);
+  }
+});

@@ -1,0 +1,134 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { Store } from "../../src/store/db.ts";
+import { readScenarioFile, parseScenarioText } from "../../src/sources/scenario-file.ts";
+import { runScenario, validateScenario, type ScenarioResult } from "../../src/services/scenario.ts";
+import { scenarioJsonSchema } from "../../src/domain/scenario-json-schema.ts";
+import { InputError } from "../../src/domain/errors.ts";
+
+let store: Store;
+let dec: ScenarioResult;
+before(async () => {
+  store = await Store.open({ path: ":memory:" });
+  const text = readScenarioFile("examples/dec-2023-rail-suspension.json");
+  const v = await validateScenario(store, text.data, text);
+  assert.ok(v.ok, JSON.stringify(!v.ok && v.issues));
+  dec = await runScenario(store, v, { draws: 300 });
+});
+after(() => store.close());
+
+test("the committed JSON Schema is the one the zod schema generates", () => {
+  const committed = JSON.parse(readFileSync("schemas/scenario.schema.json", "utf8"));
+  assert.deepEqual(
+    committed,
+    scenarioJsonSchema(),
+    "schemas/scenario.schema.json drifted: run npx tsx scripts/gen-schema.ts",
+  );
+});
+
+test("December 2023: value held up per closure day with P10-P90, by commodity", () => {
+  const v = dec.costs.valueHeldUpPerClosureDayUsd;
+  assert.ok(v.p10 <= v.p50 && v.p50 <= v.p90);
+  // The same order as BTS TransBorder's average day of rail trade at the two crossings ($93.7 M in 2023).
+  assert.ok(v.value > 60e6 && v.value < 130e6, `${v.value}`);
+  const hs = dec.costs.byCommodity.map((c) => c.hs2);
+  assert.equal(hs[0], "87", "vehicles and parts first");
+  assert.ok(hs.includes("10") && hs.includes("12"), "cereals and oilseeds shown");
+  assert.equal(dec.grid.start, "2023-12-18");
+  assert.equal(dec.grid.closureDays.toFixed(3), "4.208", "08:00 CST on the 18th to 14:00 EST on the 22nd");
+});
+
+test("December 2023: trains and railcars blocked per day, where rerouted flow went, the backlog", () => {
+  const ep = dec.flows.find((f) => f.key === "2303/rail/inbound")!;
+  assert.ok(ep.blockedPerClosureDay > 0 && ep.mixPerClosureDay.trains! > 0);
+  // BTS: 237 inbound trains at Eagle Pass in December 2023, 7.6 a day; the blocked trains a day are near that.
+  assert.ok(
+    ep.mixPerClosureDay.trains! > 5 && ep.mixPerClosureDay.trains! < 11,
+    `${ep.mixPerClosureDay.trains}`,
+  );
+  const to = new Set(dec.flows.flatMap((f) => f.diversions.map((d) => d.to)));
+  assert.ok(to.has("2304"), "Laredo takes rerouted rail");
+  assert.ok(!to.has("2303") && !to.has("2402"), "nothing is rerouted to a closed crossing");
+  for (const f of dec.flows) {
+    assert.ok(f.waitedAtHome > 0, `${f.key}: spare capacity elsewhere is not enough for all of it`);
+    assert.ok(f.clearDate! >= "2023-12-22", `${f.key} clears after reopening`);
+    assert.ok(f.peakBacklog > 0);
+  }
+  assert.equal(dec.baseline.months, "2022-12..2023-11");
+  assert.ok(dec.assumptions.length >= 10 && dec.assumptions.every((a) => a.source));
+  assert.equal(dec.costs.widerUsd, null, "the multiplier is off by default");
+});
+
+test("a bad scenario is refused with every problem listed, each with its path and line", async () => {
+  const text = readScenarioFile("test/fixtures/scenarios/bad.yaml");
+  const v = await validateScenario(store, text.data, text);
+  assert.ok(!v.ok);
+  const msgs = v.issues.map((i) => `${i.line}:${i.path}: ${i.message}`);
+  assert.equal(msgs.length, 5, msgs.join("\n"));
+  assert.ok(
+    msgs.some((g) => /^3:horizonDays: horizonDays is at most 365/.test(g)),
+    msgs.join("\n"),
+  );
+  assert.ok(
+    msgs.some((g) => /^15:events\[1\]\.remainingCapacity: remainingCapacity is a share from 0 to 1/.test(g)),
+    msgs.join("\n"),
+  );
+  assert.ok(
+    msgs.some((m) =>
+      m.startsWith('6:events[0].ports[0]: unknown port "Eagel Pass" (did you mean Eagle Pass, 2303?)'),
+    ),
+    msgs.join("\n"),
+  );
+  assert.ok(
+    msgs.some((m) => /^9:events\[0\]\.end: end 2023-12-18T08:00:00-06:00 is not after start/.test(m)),
+    msgs.join("\n"),
+  );
+  // events[1] fails its schema (remainingCapacity), so its data checks wait; events[2] is checked.
+  assert.ok(
+    msgs.some((m) => /^18:events\[2\]\.modes\[0\]: Tornillo \(2404\) has never had rail crossings/.test(m)),
+    msgs.join("\n"),
+  );
+});
+
+test("contradictory overlapping events and a mode the port never had", async () => {
+  const text = readScenarioFile("test/fixtures/scenarios/contradictory.yaml");
+  const v = await validateScenario(store, text.data, text);
+  assert.ok(!v.ok);
+  const msgs = v.issues.map((i) => `${i.path}: ${i.message}`);
+  assert.ok(
+    msgs.some((m) =>
+      /^events\[1\]: overlaps events\[0\] at Eagle Pass \(2303\) rail inbound between 2023-12-20T06:00:00.000Z and 2023-12-22T14:00:00.000Z/.test(
+        m,
+      ),
+    ),
+    msgs.join("\n"),
+  );
+  assert.ok(
+    msgs.some((m) => /^events\[2\]\.modes\[0\]: San Ysidro \(2504\) has never had rail crossings/.test(m)),
+    msgs.join("\n"),
+  );
+  assert.equal(v.issues.length, 2);
+});
+
+test("scenario text: YAML and JSON syntax errors name the line", () => {
+  assert.throws(
+    () => parseScenarioText("name: x\nevents: [\n", "s.yaml"),
+    (e: unknown) => e instanceof InputError && /^s\.yaml:\d+:\d+: not valid JSON or YAML/.test(e.message),
+  );
+  assert.throws(
+    () => parseScenarioText('{"name": "x",, }', "s.json"),
+    (e: unknown) => e instanceof InputError && /^s\.json:1:\d+/.test(e.message),
+  );
+});
+
+test("a horizon shorter than the events is refused; a given horizon is kept", async () => {
+  const base = readScenarioFile("examples/dec-2023-rail-suspension.json").data as Record<string, unknown>;
+  const short = await validateScenario(store, { ...base, horizonDays: 2 });
+  assert.ok(!short.ok && /horizonDays 2 ends before the last event does/.test(short.issues[0]!.message));
+  const ok = await validateScenario(store, { ...base, horizonDays: 30, options: { draws: 0 } });
+  assert.ok(ok.ok);
+  const r = await runScenario(store, ok);
+  assert.equal(r.grid.days, 30);
+  assert.equal(r.monteCarlo.draws, 0);
+});

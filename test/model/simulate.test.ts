@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { readFileSync } from "node:fs";
 import {
   buildEffects,
   midParams,
@@ -220,8 +221,10 @@ test("rerouting goes nearest first and only into spare capacity", () => {
   assert.ok(d.find((x) => x.to === "P1")!.km < d.find((x) => x.to === "P3")!.km);
 });
 
-test("every parameter has a unit, a meaning and a source", () => {
+test("every parameter has a unit, a meaning and a source, and is documented in docs/model.md", () => {
+  const doc = readFileSync("docs/model.md", "utf8");
   for (const [k, v] of Object.entries(PARAMETERS)) {
+    assert.ok(doc.includes(`\`${k}\``), `docs/model.md does not document ${k}`);
     assert.ok(v.unit && v.meaning && v.source, k);
     const r = v.value as number | [number, number];
     if (Array.isArray(r)) assert.ok(r[0] <= r[1], k);

@@ -7,7 +7,12 @@ const layer = (from, forbidden) => ({
   rules: {
     "no-restricted-imports": [
       "error",
-      { patterns: forbidden.map((f) => ({ group: [`**/${f}/**`, `../${f}/*`], message: `${from} must not import ${f}` })) },
+      {
+        patterns: forbidden.map((f) => ({
+          group: [`**/${f}/**`, `../${f}/*`],
+          message: `${from} must not import ${f}`,
+        })),
+      },
     ],
   },
 });

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { DataError, InputError, StoreError } from "../domain/errors.ts";
 import { registerAtlas } from "./commands/atlas.ts";
+import { registerScenario } from "./commands/scenario.ts";
+import { registerIngest } from "./commands/ingest.ts";
 import { processIo, type Io } from "./context.ts";
 
 /** Exit codes: 0 ok; 2 bad input (unknown port, bad month, bad flag); 3 bad data; 4 store problem; 70 a bug. */
@@ -22,6 +24,8 @@ export function buildProgram(io: Io = processIo): Command {
     .showHelpAfterError()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerAtlas(program, io);
+  registerScenario(program, io);
+  registerIngest(program, io);
   return program;
 }
 

@@ -27,7 +27,9 @@ const dateTime = z.iso.datetime({
   message: "expected an ISO date-time with a time zone, e.g. 2023-12-18T08:00:00-06:00",
 });
 const portList = z.array(z.string().min(1)).min(1, "name at least one port (code or name)");
-const modeList = z.array(z.enum(SCENARIO_MODES, { message: `expected one of ${SCENARIO_MODES.join(", ")}` })).min(1, "name at least one mode");
+const modeList = z
+  .array(z.enum(SCENARIO_MODES, { message: `expected one of ${SCENARIO_MODES.join(", ")}` }))
+  .min(1, "name at least one mode");
 
 const window = {
   ports: portList,
@@ -45,7 +47,10 @@ export const CapacityCutSchema = z
   .object({
     kind: z.literal("capacity-cut"),
     ...window,
-    remainingCapacity: z.number().min(0, "remainingCapacity is a share from 0 to 1").max(1, "remainingCapacity is a share from 0 to 1"),
+    remainingCapacity: z
+      .number()
+      .min(0, "remainingCapacity is a share from 0 to 1")
+      .max(1, "remainingCapacity is a share from 0 to 1"),
   })
   .strict();
 /** Demand multiplied by a factor for a window (a surge > 1, a slump < 1). */
@@ -58,7 +63,11 @@ export const DemandShockSchema = z
   .strict();
 
 /** Every kind of scenario event; new kinds (officer redeployment) join this union. */
-export const ScenarioEventSchema = z.discriminatedUnion("kind", [ClosureSchema, CapacityCutSchema, DemandShockSchema]);
+export const ScenarioEventSchema = z.discriminatedUnion("kind", [
+  ClosureSchema,
+  CapacityCutSchema,
+  DemandShockSchema,
+]);
 export type ScenarioEventSpec = z.input<typeof ScenarioEventSchema>;
 export type ScenarioEvent = z.output<typeof ScenarioEventSchema>;
 
@@ -142,7 +151,13 @@ export const MODE_UNITS = {
     mix: { "loaded containers": "Truck Containers Loaded", "empty containers": "Truck Containers Empty" },
     tradeMode: "truck",
   },
-  bus: { unit: "buses", measures: ["Buses"], loaded: null, mix: { passengers: "Bus Passengers" }, tradeMode: null },
+  bus: {
+    unit: "buses",
+    measures: ["Buses"],
+    loaded: null,
+    mix: { passengers: "Bus Passengers" },
+    tradeMode: null,
+  },
   "personal-vehicle": {
     unit: "vehicles",
     measures: ["Personal Vehicles"],

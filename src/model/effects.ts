@@ -59,14 +59,23 @@ export function buildEffects(
   const out: Record<string, FlowEffects> = {};
   for (const ev of events) {
     for (const f of flows) {
-      if (!ev.ports.includes(f.port) || !(ev.modes as string[]).includes(f.mode) || !directionCovers(ev.direction, f)) continue;
-      const e = (out[f.key] ??= { capacity: new Array<number>(days).fill(1), demand: new Array<number>(days).fill(1) });
+      if (
+        !ev.ports.includes(f.port) ||
+        !(ev.modes as string[]).includes(f.mode) ||
+        !directionCovers(ev.direction, f)
+      )
+        continue;
+      const e = (out[f.key] ??= {
+        capacity: new Array<number>(days).fill(1),
+        demand: new Array<number>(days).fill(1),
+      });
       const first = Math.max(0, Math.floor((ev.startMs - startMs) / DAY_MS));
       const last = Math.min(days - 1, Math.floor((ev.endMs - 1 - startMs) / DAY_MS));
       for (let d = first; d <= last; d++) {
         const dayStart = startMs + d * DAY_MS;
         const frac = (Math.min(ev.endMs, dayStart + DAY_MS) - Math.max(ev.startMs, dayStart)) / DAY_MS;
-        if (frac > 0) (EVENT_HANDLERS[ev.kind] as EventHandler<typeof ev.kind>).apply(e, d, frac, ev as never);
+        if (frac > 0)
+          (EVENT_HANDLERS[ev.kind] as EventHandler<typeof ev.kind>).apply(e, d, frac, ev as never);
       }
     }
   }

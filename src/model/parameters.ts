@@ -15,7 +15,8 @@ export const PARAMETERS = {
   headroom: {
     value: [1.05, 1.25],
     unit: "× observed peak",
-    meaning: "capacity as a multiple of the high percentile of observed daily throughput (monthly averages understate daily peaks)",
+    meaning:
+      "capacity as a multiple of the high percentile of observed daily throughput (monthly averages understate daily peaks)",
     basis: "assumption",
     source: "borderflow assumption; replace with a port's own capacity study where one exists",
   },
@@ -31,12 +32,14 @@ export const PARAMETERS = {
     unit: "route km / great-circle km",
     meaning: "how much longer the route between two crossings is than the straight line",
     basis: "source",
-    source: "Ballou, Rahardja & Sakai (2002), 'Selected country circuity factors for road travel distance estimation', Transportation Research Part A 36(9): about 1.2 for the U.S.; widened for rail",
+    source:
+      "Ballou, Rahardja & Sakai (2002), 'Selected country circuity factors for road travel distance estimation', Transportation Research Part A 36(9): about 1.2 for the U.S.; widened for rail",
   },
   leadTimeDays: {
     value: [1, 3],
     unit: "days",
-    meaning: "days until diverted flow reaches its full rate (re-planning, re-booking, crew and equipment moves)",
+    meaning:
+      "days until diverted flow reaches its full rate (re-planning, re-booking, crew and equipment moves)",
     basis: "assumption",
     source: "borderflow assumption",
   },
@@ -50,7 +53,8 @@ export const PARAMETERS = {
   outboundRatio: {
     value: [0.9, 1.1],
     unit: "outbound units / inbound units",
-    meaning: "BTS counts only inbound crossings; outbound units are inbound units times this (equipment returns)",
+    meaning:
+      "BTS counts only inbound crossings; outbound units are inbound units times this (equipment returns)",
     basis: "assumption",
     source: "borderflow assumption: trains, railcars and trucks return across the same border",
   },
@@ -66,7 +70,8 @@ export const PARAMETERS = {
     unit: "share of value per year",
     meaning: "inventory carrying cost of goods held up (capital, insurance, obsolescence)",
     basis: "assumption",
-    source: "range of inventory carrying-cost rates used in logistics practice (capital cost alone at the low end)",
+    source:
+      "range of inventory carrying-cost rates used in logistics practice (capital cost alone at the low end)",
   },
   railcarDayUsd: {
     value: [20, 60],
@@ -80,7 +85,8 @@ export const PARAMETERS = {
     unit: "USD per truck-hour",
     meaning: "operating cost of a truck and driver per hour of delay",
     basis: "source",
-    source: "ATRI, An Analysis of the Operational Costs of Trucking, 2025 update: $90.89 per hour in 2024 (with fuel); range ±10%",
+    source:
+      "ATRI, An Analysis of the Operational Costs of Trucking, 2025 update: $90.89 per hour in 2024 (with fuel); range ±10%",
   },
   truckHoursPerDay: {
     value: [8, 14],
@@ -108,14 +114,16 @@ export const PARAMETERS = {
     unit: "USD per truck-km",
     meaning: "cost of one extra km driven by a truck on a detour or carrying shifted rail freight",
     basis: "source",
-    source: "ATRI, Operational Costs of Trucking, 2025 update: $2.260 per mile in 2024 ($1.40 per km); range ±10%",
+    source:
+      "ATRI, Operational Costs of Trucking, 2025 update: $2.260 per mile in 2024 ($1.40 per km); range ±10%",
   },
   multiplier: {
     value: [1.4, 2],
     unit: "× direct cost",
     meaning: "wider-economy multiplier on direct delay costs (off unless options.multiplier is true)",
     basis: "assumption",
-    source: "range of BEA RIMS II type II output multipliers for goods-producing industries; an order of magnitude, not a forecast",
+    source:
+      "range of BEA RIMS II type II output multipliers for goods-producing industries; an order of magnitude, not a forecast",
   },
 } as const satisfies Record<ParameterName, ParameterInfo>;
 
@@ -126,7 +134,9 @@ export type Params = Record<ParameterName, number>;
 export const mid = (r: Range): number => (typeof r === "number" ? r : (r[0] + r[1]) / 2);
 
 /** The ranges in force: defaults with a scenario's overrides on top. */
-export function resolveRanges(overrides: Partial<Record<ParameterName, Range>>): Record<ParameterName, Range> {
+export function resolveRanges(
+  overrides: Partial<Record<ParameterName, Range>>,
+): Record<ParameterName, Range> {
   const out = {} as Record<ParameterName, Range>;
   for (const [k, info] of Object.entries(PARAMETERS) as [ParameterName, ParameterInfo][]) {
     out[k] = overrides[k] ?? info.value;

@@ -32,7 +32,13 @@ export function flowCapacity(flow: FlowInput, p: Params): number {
   return Math.max(observed, ownPeak) * p.headroom;
 }
 
-function alternatives(flows: FlowInput[], from: FlowInput, p: Params, mode: string, samePortOk: boolean): Alt[] {
+function alternatives(
+  flows: FlowInput[],
+  from: FlowInput,
+  p: Params,
+  mode: string,
+  samePortOk: boolean,
+): Alt[] {
   const out: Alt[] = [];
   flows.forEach((f, index) => {
     if (f.mode !== mode || f.border !== from.border || f.direction !== from.direction) return;
@@ -109,7 +115,8 @@ export function runModel(input: ModelInput, p: Params): RunResult {
     });
     lastEffectDay = Math.max(lastEffectDay, s.lastEffectDay);
     if (options.rerouting) s.alts = alternatives(flows, s.flow, p, s.flow.mode, false);
-    if (options.railToTruck && s.flow.mode === "rail") s.truckAlts = alternatives(flows, s.flow, p, "truck", true);
+    if (options.railToTruck && s.flow.mode === "rail")
+      s.truckAlts = alternatives(flows, s.flow, p, "truck", true);
   }
   const maxDays = Math.min(input.horizonDays ?? input.days, input.days);
   const series = () => new Array<number>(maxDays).fill(0);
@@ -173,14 +180,20 @@ export function runModel(input: ModelInput, p: Params): RunResult {
       if (reduced && rest > 0 && (s.alts.length || s.truckAlts.length)) {
         const ramp = Math.min(1, (d - s.firstReducedDay + 1) / Math.max(p.leadTimeDays, 1e-9));
         const m = div.get(s)!;
-        const moved = allocate(rest * ramp, s.alts, states, options.policy, (a, u) => m.set(a.index, (m.get(a.index) ?? 0) + u));
+        const moved = allocate(rest * ramp, s.alts, states, options.policy, (a, u) =>
+          m.set(a.index, (m.get(a.index) ?? 0) + u),
+        );
         o.diverted[d] = moved;
         rest -= moved;
         if (s.truckAlts.length && rest > 0) {
           const perCar = p.truckloadsPerRailcar;
           const t = shiftTo.get(s)!;
-          const loads = allocate(rest * s.flow.loadedShare * ramp * perCar, s.truckAlts, states, options.policy, (a, u) =>
-            t.set(a.index, (t.get(a.index) ?? 0) + u),
+          const loads = allocate(
+            rest * s.flow.loadedShare * ramp * perCar,
+            s.truckAlts,
+            states,
+            options.policy,
+            (a, u) => t.set(a.index, (t.get(a.index) ?? 0) + u),
           );
           o.shifted[d] = loads / perCar;
           rest -= loads / perCar;
@@ -204,7 +217,8 @@ export function runModel(input: ModelInput, p: Params): RunResult {
 
   const flowsOut: FlowResult[] = affected.map((s) => {
     const o = s.out!;
-    for (const k of ["arrivals", "blocked", "servedHome", "diverted", "shifted", "queue"] as const) o[k] = o[k].slice(0, days);
+    for (const k of ["arrivals", "blocked", "servedHome", "diverted", "shifted", "queue"] as const)
+      o[k] = o[k].slice(0, days);
     const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
     o.totals = {
       arrivals: sum(o.arrivals),
@@ -214,15 +228,27 @@ export function runModel(input: ModelInput, p: Params): RunResult {
       shifted: sum(o.shifted),
       queueEnd: o.queue[days - 1] ?? 0,
     };
-    o.baselinePerDay = days ? sum(s.flow.arrivalsPerDay.slice(0, days)) * s.ratio / days : 0;
+    o.baselinePerDay = days ? (sum(s.flow.arrivalsPerDay.slice(0, days)) * s.ratio) / days : 0;
     const diversions: Diversion[] = [];
     for (const [i, units] of div.get(s)!) {
       const f = flows[i]!;
-      diversions.push({ to: f.port, toName: f.portName, mode: f.mode, units, km: s.alts.find((a) => a.index === i)!.km });
+      diversions.push({
+        to: f.port,
+        toName: f.portName,
+        mode: f.mode,
+        units,
+        km: s.alts.find((a) => a.index === i)!.km,
+      });
     }
     for (const [i, loads] of shiftTo.get(s)!) {
       const f = flows[i]!;
-      diversions.push({ to: f.port, toName: f.portName, mode: f.mode, units: loads, km: s.truckAlts.find((a) => a.index === i)!.km });
+      diversions.push({
+        to: f.port,
+        toName: f.portName,
+        mode: f.mode,
+        units: loads,
+        km: s.truckAlts.find((a) => a.index === i)!.km,
+      });
     }
     o.diversions = diversions.sort((a, b) => b.units - a.units);
     return o;
@@ -233,7 +259,12 @@ export function runModel(input: ModelInput, p: Params): RunResult {
     const lost = effects[s.flow.key]!.capacity.slice(0, days).reduce((x, c) => x + (1 - c), 0);
     closureDays = Math.max(closureDays, lost);
   }
-  return { days, closureDays, flows: flowsOut, costs: costLayers(flowsOut, affected, effects, p, options.multiplier) };
+  return {
+    days,
+    closureDays,
+    flows: flowsOut,
+    costs: costLayers(flowsOut, affected, effects, p, options.multiplier),
+  };
 }
 
 function costLayers(
@@ -274,7 +305,9 @@ function costLayers(
   });
   const closureDays = Math.max(
     0,
-    ...flows.map((o, i) => effects[states[i]!.flow.key]!.capacity.slice(0, o.arrivals.length).reduce((x, c) => x + (1 - c), 0)),
+    ...flows.map((o, i) =>
+      effects[states[i]!.flow.key]!.capacity.slice(0, o.arrivals.length).reduce((x, c) => x + (1 - c), 0),
+    ),
   );
   const directUsd = carryingUsd + equipmentUsd + spoilageUsd + detourUsd;
   return {

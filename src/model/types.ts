@@ -51,7 +51,12 @@ export interface ModelInput {
   flows: FlowInput[];
   /** Effects by flow key; flows without an entry are unaffected. */
   effects: Record<string, FlowEffects>;
-  options: { rerouting: boolean; policy: "nearest-first" | "proportional"; railToTruck: boolean; multiplier: boolean };
+  options: {
+    rerouting: boolean;
+    policy: "nearest-first" | "proportional";
+    railToTruck: boolean;
+    multiplier: boolean;
+  };
 }
 
 /** Where diverted flow of one affected flow went. */
@@ -82,7 +87,14 @@ export interface FlowResult {
   diverted: number[];
   shifted: number[];
   queue: number[];
-  totals: { arrivals: number; blocked: number; servedHome: number; diverted: number; shifted: number; queueEnd: number };
+  totals: {
+    arrivals: number;
+    blocked: number;
+    servedHome: number;
+    diverted: number;
+    shifted: number;
+    queueEnd: number;
+  };
   peakQueue: number;
   peakDay: number;
   /** First day index after the events end with no backlog; null if it does not clear in the run. */

@@ -24,7 +24,9 @@ export function parseScenarioText(text: string, label: string): ScenarioText {
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const pos = lc.linePos(e.pos[0]);
-    throw new InputError(`${label}:${pos.line}:${pos.col}: not valid JSON or YAML (${e.message.split("\n")[0]})`);
+    throw new InputError(
+      `${label}:${pos.line}:${pos.col}: not valid JSON or YAML (${e.message.split("\n")[0]})`,
+    );
   }
   return {
     data: doc.toJS(),
@@ -45,7 +47,9 @@ export function readScenarioFile(file: string): ScenarioText {
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new InputError(`cannot read scenario file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new InputError(
+      `cannot read scenario file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   return parseScenarioText(text, file);
 }

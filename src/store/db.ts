@@ -152,7 +152,8 @@ export class Store {
       await this.conn.run("COMMIT");
       return out;
     } catch (e) {
-      await this.conn.run("ROLLBACK");
+      // A failed ROLLBACK must not hide the error that caused it.
+      await this.conn.run("ROLLBACK").catch(() => undefined);
       throw e;
     }
   }
@@ -162,12 +163,10 @@ export class Store {
     table: TableName | string,
     rows: readonly (readonly (string | number | boolean | null)[])[],
   ): Promise<void> {
-    const types = (
-      await this.all<{ t: string }>({
-        sql: "SELECT data_type AS t FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-        params: [table],
-      })
-    ).map((r) => r.t);
+    // DESCRIBE resolves the name as an INSERT would (temp tables first), unlike information_schema.
+    const types = (await this.all<{ column_type: string }>({ sql: `DESCRIBE ${table}`, params: [] })).map(
+      (r) => r.column_type,
+    );
     const appender = await this.conn.createAppender(table);
     try {
       for (const row of rows) {
@@ -175,6 +174,7 @@ export class Store {
           if (v === null) return appender.appendNull();
           switch (types[i]) {
             case "BIGINT":
+              if (!Number.isInteger(v)) throw new StoreError(`${table}: ${String(v)} is not a whole number`);
               return appender.appendBigInt(BigInt(v as number));
             case "INTEGER":
               return appender.appendInteger(v as number);

@@ -11,7 +11,12 @@ export function networkPortsQuery(borders: readonly string[]): Query {
 }
 
 /** Monthly counts of some measures at some ports in a window. */
-export function monthlyUnitsQuery(ports: readonly string[], measures: readonly string[], from: string, to: string): Query {
+export function monthlyUnitsQuery(
+  ports: readonly string[],
+  measures: readonly string[],
+  from: string,
+  to: string,
+): Query {
   const w = and(inList("port_code", ports), inList("measure", measures));
   return {
     sql: `SELECT port_code, month, measure, value::DOUBLE AS value FROM crossings
@@ -21,7 +26,12 @@ export function monthlyUnitsQuery(ports: readonly string[], measures: readonly s
 }
 
 /** Monthly trade value by port, mode and direction in a window. */
-export function monthlyTradeQuery(ports: readonly string[], modes: readonly string[], from: string, to: string): Query {
+export function monthlyTradeQuery(
+  ports: readonly string[],
+  modes: readonly string[],
+  from: string,
+  to: string,
+): Query {
   const w = and(inList("port_code", ports), inList("mode", modes));
   return {
     sql: `SELECT port_code, mode, direction, month, sum(value_usd)::DOUBLE AS value_usd FROM trade
@@ -31,7 +41,11 @@ export function monthlyTradeQuery(ports: readonly string[], modes: readonly stri
 }
 
 /** HS2 value by port, mode and direction over a set of months. */
-export function hs2ValueQuery(ports: readonly string[], modes: readonly string[], months: readonly string[]): Query {
+export function hs2ValueQuery(
+  ports: readonly string[],
+  modes: readonly string[],
+  months: readonly string[],
+): Query {
   const w = and(inList("t.port_code", ports), inList("t.mode", modes), inList("t.month", months));
   return {
     sql: `SELECT t.port_code, t.mode, t.direction, t.hs2, coalesce(c.short_name, t.hs2) AS label,
@@ -42,7 +56,12 @@ export function hs2ValueQuery(ports: readonly string[], modes: readonly string[]
 }
 
 /** National monthly trade value by mode and direction for one partner country. */
-export function nationalMonthlyQuery(modes: readonly string[], country: string, from: string, to: string): Query {
+export function nationalMonthlyQuery(
+  modes: readonly string[],
+  country: string,
+  from: string,
+  to: string,
+): Query {
   const w = inList("mode", modes);
   return {
     sql: `SELECT mode, direction, month, sum(value_usd)::DOUBLE AS value_usd FROM trade_national

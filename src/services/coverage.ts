@@ -1,5 +1,6 @@
 import { addMonths, monthRange, type Month } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
+import { memoPerStore } from "./cache.ts";
 import { coverageQueries } from "../store/queries.ts";
 
 /** A monthly table's span and the months missing inside it. */
@@ -14,21 +15,9 @@ export type CoveredTable = "crossings" | "trade" | "trade_hs2" | "trade_national
 /** What each monthly table covers. */
 export type Coverage = Record<CoveredTable, TableCoverage>;
 
-const cache = new WeakMap<Store, Promise<Coverage>>();
-
 /** Spans and gaps of the monthly tables (computed once per open store). */
 export function getCoverage(store: Store): Promise<Coverage> {
-  let c = cache.get(store);
-  if (!c) {
-    c = computeCoverage(store);
-    cache.set(store, c);
-  }
-  return c;
-}
-
-/** Forgets the cached coverage (after an ingest). */
-export function invalidateCoverage(store: Store): void {
-  cache.delete(store);
+  return memoPerStore(store, "coverage", () => computeCoverage(store));
 }
 
 async function computeCoverage(store: Store): Promise<Coverage> {

@@ -38,7 +38,7 @@ import {
   updatePortTradeModesQuery,
   type IngestTable,
 } from "../store/ingest-queries.ts";
-import { invalidateCoverage } from "./coverage.ts";
+import { invalidateStoreCaches } from "./cache.ts";
 
 /** The live sources `ingest` reads. */
 export const INGEST_SOURCES = [BTS_CROSSINGS_SOURCE, TRANSBORDER_SOURCE] as const;
@@ -304,7 +304,7 @@ export async function applyIngest(
     return out;
   });
   progress({ stage: "store", done: tables.length, total: tables.length, label: "stored" });
-  invalidateCoverage(store);
+  invalidateStoreCaches(store);
 
   const changed = changes.some((c) => c.inserted + c.changed + c.removed > 0);
   const notes: string[] = [];

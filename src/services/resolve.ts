@@ -2,6 +2,7 @@ import { InputError, NotFoundError } from "../domain/errors.ts";
 import type { PortCode } from "../domain/ports.ts";
 import type { Store } from "../store/db.ts";
 import { allPortNamesQuery } from "../store/queries.ts";
+import { memoPerStore } from "./cache.ts";
 
 /** A port's identity for look-ups. */
 export interface PortName {
@@ -92,12 +93,17 @@ export function matchPort(input: string, ports: readonly PortName[]): PortName {
 
 /** Looks up a port in the store by code or name (see matchPort). */
 export async function resolvePort(store: Store, input: string): Promise<PortName> {
-  return matchPort(input, await store.all<PortName>(allPortNamesQuery));
+  return matchPort(input, await portNames(store));
+}
+
+/** Every port's code and name (read once per open store). */
+export function portNames(store: Store): Promise<PortName[]> {
+  return memoPerStore(store, "port-names", () => store.all<PortName>(allPortNamesQuery));
 }
 
 /** Resolves a comma-separated list of ports. */
 export async function resolvePorts(store: Store, inputs: readonly string[]): Promise<PortName[]> {
   if (inputs.length === 0) return [];
-  const all = await store.all<PortName>(allPortNamesQuery);
+  const all = await portNames(store);
   return inputs.map((i) => matchPort(i, all));
 }

@@ -23,10 +23,9 @@ import {
 import type { ParameterInfo } from "../model/parameters.ts";
 import type { ScenarioText } from "../sources/scenario-file.ts";
 import type { Store } from "../store/db.ts";
-import { allPortNamesQuery } from "../store/queries.ts";
 import { getCoverage } from "./coverage.ts";
 import { loadNetwork } from "./network.ts";
-import { matchPort } from "./resolve.ts";
+import { matchPort, portNames } from "./resolve.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -100,9 +99,7 @@ export async function validateScenario(
     sql: "SELECT port_code, port_name, state, border, crossing_modes FROM ports ORDER BY port_code",
     params: [],
   });
-  const names = await store.all<{ port_code: string; port_name: string; state: string; border: string }>(
-    allPortNamesQuery,
-  );
+  const names = await portNames(store);
   const cov = (await getCoverage(store)).crossings;
   const events: ResolvedEvent[] = [];
   const eventIndex: number[] = [];
@@ -110,7 +107,7 @@ export async function validateScenario(
     const codes: string[] = [];
     ev.ports.forEach((p, j) => {
       try {
-        const hit = matchPort(p, names as never);
+        const hit = matchPort(p, names);
         codes.push(hit.port_code);
       } catch (e) {
         add(["events", i, "ports", j], (e as Error).message);
@@ -172,7 +169,8 @@ export async function validateScenario(
       }
     }
   }
-  if (!parsed.success || issues.length) return { ok: false, issues };
+  const byLine = () => issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  if (!parsed.success || issues.length) return { ok: false, issues: byLine() };
   const scenario = parsed.data;
   if (scenario.horizonDays !== undefined && events.length) {
     const start = gridStart(events);
@@ -184,7 +182,7 @@ export async function validateScenario(
       );
     }
   }
-  if (issues.length) return { ok: false, issues };
+  if (issues.length) return { ok: false, issues: byLine() };
   return { ok: true, scenario, events };
 }
 

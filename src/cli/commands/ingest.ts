@@ -28,7 +28,7 @@ export function registerIngest(program: Command, io: Io): void {
   program
     .command("ingest")
     .description(
-      "load a newer release of a live source into the database: the months it holds replace the stored ones, in one transaction",
+      "load a newer release of a live source into the database: the port-months it holds replace the stored ones, in one transaction",
     )
     .argument(
       "<source>",

@@ -13,7 +13,7 @@ const n1 = (v: number) => formatValue(v, "num");
 
 function flowTable(r: ScenarioResult): TableView<ScenarioResult["flows"][number]> {
   return {
-    title: `Flows at the closed crossings (per closure day = per ${r.grid.closureDays.toFixed(2)}-day closure's day)`,
+    title: `Flows at the closed crossings (blocked per closure day: averaged over ${r.grid.closureDays.toFixed(2)} closure-day equivalents)`,
     columns: [
       { label: "port", value: (f) => `${f.portName} ${f.port}` },
       { label: "mode", value: (f) => f.mode },

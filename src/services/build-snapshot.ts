@@ -107,42 +107,10 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
   );
   const knownPorts = new Set<string>(portList.map((p) => p.code));
 
-  const crossings: CrossingRow[] = [];
-  for (const rel of RAW_FILES.crossings) {
-    step(`crossings ${basename(rel)}`);
-    const r = await parseCrossingsCsv(need(rawDir, rel), { source: "bts-crossings", file: rel }, knownPorts);
-    for (const row of collect(rel, r)) crossings.push(row);
-  }
-  const trade = new Map<TradeTable, TradeRow[]>();
-  for (const [table, rel] of [
-    ["port-mode", RAW_FILES.tradePortMode],
-    ["port-hs2", RAW_FILES.tradePortHs2],
-    ["national", RAW_FILES.tradeNational],
-  ] as const) {
-    step(`trade ${basename(rel)}`);
-    trade.set(
-      table,
-      collect(
-        rel,
-        await parseTradeCsv(need(rawDir, rel), table, { source: "transborder", file: rel }, codes),
-      ),
-    );
-  }
-
-  if (rejects.length > 0 && !opts.allowRejects) {
-    throw new DataError(
-      `${rejects.length} row(s) failed validation; the snapshot was not changed (use --allow-rejects to build without them)`,
-      rejects
-        .slice(0, 50)
-        .map(formatReject)
-        .concat(rejects.length > 50 ? [`... and ${rejects.length - 50} more`] : []),
-    );
-  }
-
-  step("loading DuckDB");
+  // Rows go into an in-memory DuckDB file by file, so only one file's rows are held in JS at a time.
+  // Nothing is written to disk until every file has passed.
   const instance = await DuckDBInstance.create(":memory:");
   const conn = await instance.connect();
-  // Store's helpers work on any connection; reuse them through a thin wrapper.
   const store = await Store.wrap(instance, conn);
   try {
     for (const name of TABLE_NAMES) await store.run(TABLES[name]);
@@ -161,45 +129,72 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
         p.lastMonth,
       ]),
     );
-    await store.append(
-      "crossings",
-      crossings.map((r) => [r.portCode, r.month, r.measure, r.value]),
-    );
-    await store.append(
-      "trade",
-      trade
-        .get("port-mode")!
-        .map((r) => [
-          r.portCode,
-          r.mode,
-          r.direction,
-          r.country,
-          r.month,
-          r.valueUsd,
-          r.weightKg,
-          r.freightUsd,
-        ]),
-    );
-    await store.append(
-      "trade_hs2",
-      trade
-        .get("port-hs2")!
-        .map((r) => [
-          r.portCode,
-          r.hs2,
-          r.mode,
-          r.direction,
-          r.country,
-          r.month,
-          r.valueUsd,
-          r.weightKg,
-          r.freightUsd,
-        ]),
-    );
-    await store.append(
-      "trade_national",
-      trade.get("national")!.map((r) => [r.mode, r.direction, r.country, r.month, r.valueUsd, r.weightKg]),
-    );
+    for (const rel of RAW_FILES.crossings) {
+      step(`crossings ${basename(rel)}`);
+      const r = await parseCrossingsCsv(
+        need(rawDir, rel),
+        { source: "bts-crossings", file: rel },
+        knownPorts,
+      );
+      await store.append(
+        "crossings",
+        collect(rel, r).map((x: CrossingRow) => [x.portCode, x.month, x.measure, x.value]),
+      );
+    }
+    const tradeRow: Record<TradeTable, { table: string; row: (r: TradeRow) => (string | number | null)[] }> =
+      {
+        "port-mode": {
+          table: "trade",
+          row: (r) => [
+            r.portCode,
+            r.mode,
+            r.direction,
+            r.country,
+            r.month,
+            r.valueUsd,
+            r.weightKg,
+            r.freightUsd,
+          ],
+        },
+        "port-hs2": {
+          table: "trade_hs2",
+          row: (r) => [
+            r.portCode,
+            r.hs2,
+            r.mode,
+            r.direction,
+            r.country,
+            r.month,
+            r.valueUsd,
+            r.weightKg,
+            r.freightUsd,
+          ],
+        },
+        national: {
+          table: "trade_national",
+          row: (r) => [r.mode, r.direction, r.country, r.month, r.valueUsd, r.weightKg],
+        },
+      };
+    for (const [table, rel] of [
+      ["port-mode", RAW_FILES.tradePortMode],
+      ["port-hs2", RAW_FILES.tradePortHs2],
+      ["national", RAW_FILES.tradeNational],
+    ] as const) {
+      step(`trade ${basename(rel)}`);
+      const r = await parseTradeCsv(need(rawDir, rel), table, { source: "transborder", file: rel }, codes);
+      await store.append(tradeRow[table].table, collect(rel, r).map(tradeRow[table].row));
+    }
+
+    if (rejects.length > 0 && !opts.allowRejects) {
+      throw new DataError(
+        `${rejects.length} row(s) failed validation; the snapshot was not changed (use --allow-rejects to build without them)`,
+        rejects
+          .slice(0, 50)
+          .map(formatReject)
+          .concat(rejects.length > 50 ? [`... and ${rejects.length - 50} more`] : []),
+      );
+    }
+    step("deriving ports");
     await store.append(
       "hs2_codes",
       hs2.map((h) => [h.hs2, h.description, h.shortName, h.group]),

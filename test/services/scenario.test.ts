@@ -132,3 +132,27 @@ test("a horizon shorter than the events is refused; a given horizon is kept", as
   assert.equal(r.grid.days, 30);
   assert.equal(r.monteCarlo.draws, 0);
 });
+
+test("after TransBorder's port-level coverage, value is carried forward with the national trend, and said so", async () => {
+  const v = await validateScenario(store, {
+    name: "Laredo trucks, August 2025",
+    events: [
+      {
+        kind: "closure",
+        ports: ["Laredo"],
+        modes: ["truck"],
+        start: "2025-08-04T06:00:00-05:00",
+        end: "2025-08-05T06:00:00-05:00",
+      },
+    ],
+    options: { draws: 0 },
+  });
+  assert.ok(v.ok, JSON.stringify(!v.ok && v.issues));
+  const r = await runScenario(store, v);
+  assert.equal(r.baseline.months, "2024-08..2025-06", "BTS crossings end 2025-06");
+  assert.match(
+    r.notes.join("\n"),
+    /port-level trade ends 2024-09: value per unit is from 2023-10..2024-09, carried forward with the national trend of the same mode and direction \(truck import ×\d\.\d{3}, truck export ×\d\.\d{3}\)/,
+  );
+  assert.ok(r.costs.valueHeldUpUsd.value > 0);
+});

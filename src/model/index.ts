@@ -5,3 +5,4 @@ export * from "./effects.ts";
 export * from "./monte-carlo.ts";
 export * from "./geo.ts";
 export * from "./rng.ts";
+export * from "./forecast.ts";

@@ -24,6 +24,12 @@ interface State {
   out?: FlowResult;
 }
 
+function addDaily(m: Map<number, number[]>, index: number, day: number, units: number, days: number): void {
+  let a = m.get(index);
+  if (!a) m.set(index, (a = new Array<number>(days).fill(0)));
+  a[day]! += units;
+}
+
 /** Capacity of a flow: a high percentile of recent daily throughput (never below its own baseline) × headroom. */
 export function flowCapacity(flow: FlowInput, p: Params): number {
   const ratio = flow.fromInbound ? p.outboundRatio : 1;
@@ -120,8 +126,8 @@ export function runModel(input: ModelInput, p: Params): RunResult {
   }
   const maxDays = Math.min(input.horizonDays ?? input.days, input.days);
   const series = () => new Array<number>(maxDays).fill(0);
-  const div = new Map<State, Map<number, number>>();
-  const shiftTo = new Map<State, Map<number, number>>();
+  const div = new Map<State, Map<number, number[]>>();
+  const shiftTo = new Map<State, Map<number, number[]>>();
   for (const s of affected) {
     s.out = {
       key: s.flow.key,
@@ -181,7 +187,7 @@ export function runModel(input: ModelInput, p: Params): RunResult {
         const ramp = Math.min(1, (d - s.firstReducedDay + 1) / Math.max(p.leadTimeDays, 1e-9));
         const m = div.get(s)!;
         const moved = allocate(rest * ramp, s.alts, states, options.policy, (a, u) =>
-          m.set(a.index, (m.get(a.index) ?? 0) + u),
+          addDaily(m, a.index, d, u, maxDays),
         );
         o.diverted[d] = moved;
         rest -= moved;
@@ -193,7 +199,7 @@ export function runModel(input: ModelInput, p: Params): RunResult {
             s.truckAlts,
             states,
             options.policy,
-            (a, u) => t.set(a.index, (t.get(a.index) ?? 0) + u),
+            (a, u) => addDaily(t, a.index, d, u, maxDays),
           );
           o.shifted[d] = loads / perCar;
           rest -= loads / perCar;
@@ -230,25 +236,21 @@ export function runModel(input: ModelInput, p: Params): RunResult {
     };
     o.baselinePerDay = days ? (sum(s.flow.arrivalsPerDay.slice(0, days)) * s.ratio) / days : 0;
     const diversions: Diversion[] = [];
-    for (const [i, units] of div.get(s)!) {
-      const f = flows[i]!;
-      diversions.push({
-        to: f.port,
-        toName: f.portName,
-        mode: f.mode,
-        units,
-        km: s.alts.find((a) => a.index === i)!.km,
-      });
-    }
-    for (const [i, loads] of shiftTo.get(s)!) {
-      const f = flows[i]!;
-      diversions.push({
-        to: f.port,
-        toName: f.portName,
-        mode: f.mode,
-        units: loads,
-        km: s.truckAlts.find((a) => a.index === i)!.km,
-      });
+    for (const [dest, alts] of [
+      [div.get(s)!, s.alts],
+      [shiftTo.get(s)!, s.truckAlts],
+    ] as const) {
+      for (const [i, daily] of dest) {
+        const f = flows[i]!;
+        diversions.push({
+          to: f.port,
+          toName: f.portName,
+          mode: f.mode,
+          units: daily.reduce((x, y) => x + y, 0),
+          km: alts.find((a) => a.index === i)!.km,
+          daily: daily.slice(0, days),
+        });
+      }
     }
     o.diversions = diversions.sort((a, b) => b.units - a.units);
     return o;

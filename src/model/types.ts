@@ -67,6 +67,8 @@ export interface Diversion {
   units: number;
   /** Route km from the closed crossing (great-circle × circuity). */
   km: number;
+  /** Units moved there on each day of the run. */
+  daily: number[];
 }
 
 /** One affected flow's result. */

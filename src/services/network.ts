@@ -1,6 +1,7 @@
 import { MODE_UNITS, PERISHABLE_HS2, type FlowDirection, type ScenarioMode } from "../domain/scenario.ts";
 import { addMonths, daysInMonth, monthRange, toMonth, type Month } from "../domain/units.ts";
 import type { FlowInput } from "../model/types.ts";
+import { seasonalFactors } from "../model/forecast.ts";
 import type { Store } from "../store/db.ts";
 import {
   hs2ValueQuery,
@@ -223,30 +224,6 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
   const firstSeason = historyStart.slice(0, 4);
   const lastSeason = addMonths(windowStart, -1).slice(0, 4);
   return { flows, baselineMonths, seasonalYears: `${firstSeason}..${lastSeason}`, valueNotes };
-}
-
-/**
- * Seasonal factor of each calendar month from earlier years: the month's daily rate over its year's mean
- * daily rate, averaged over the years with data, clamped to 0.5..2 and normalised to a mean of 1.
- */
-export function seasonalFactors(history: readonly Month[], rate: (m: Month) => number): number[] {
-  const sums = new Array<number>(12).fill(0);
-  const counts = new Array<number>(12).fill(0);
-  const years = [...new Set(history.map((m) => m.slice(0, 4)))];
-  for (const y of years) {
-    const ms = history.filter((m) => m.startsWith(y));
-    if (ms.length < 12) continue;
-    const mean = ms.reduce((s, m) => s + rate(m), 0) / 12;
-    if (mean <= 0) continue;
-    for (const m of ms) {
-      const k = Number(m.slice(5)) - 1;
-      sums[k]! += rate(m) / mean;
-      counts[k]!++;
-    }
-  }
-  const raw = sums.map((s, k) => (counts[k] ? Math.min(2, Math.max(0.5, s / counts[k]!)) : 1));
-  const avg = raw.reduce((s, x) => s + x, 0) / 12;
-  return raw.map((x) => x / avg);
 }
 
 async function nationalTrend(

@@ -212,7 +212,7 @@ export interface ScenarioResult {
     diverted: number;
     shifted: number;
     waitedAtHome: number;
-    diversions: { to: string; toName: string; mode: string; units: number; km: number }[];
+    diversions: { to: string; toName: string; mode: string; units: number; km: number; daily: number[] }[];
     peakBacklog: number;
     peakDate: string;
     clearDate: string | null;

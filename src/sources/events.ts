@@ -1,43 +1,10 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
 import { DataError } from "../domain/errors.ts";
+import { RegistrySchema, type DisruptionEvent } from "../domain/events.ts";
 
-/** A published figure about a disruption (press, industry, government), with what it measures. */
-export const EventFigureSchema = z
-  .object({
-    by: z.string(),
-    value: z.unknown(),
-    unit: z.string(),
-    measures: z.string(),
-    source_url: z.string().optional(),
-    source_date: z.string().optional(),
-    verification: z.string().optional(),
-    note: z.string().optional(),
-  })
-  .passthrough();
-export type EventFigure = z.infer<typeof EventFigureSchema>;
+export type { DisruptionEvent, EventFigure } from "../domain/events.ts";
 
-/** One disruption in the registry (the fields borderflow reads; the rest is kept as is). */
-export const EventSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9-]+$/, "expected a lower-case id with dashes"),
-    title: z.string(),
-    border: z.string(),
-    start: z.object({ date: z.string() }).passthrough(),
-    end: z.object({ date: z.string().nullable().optional() }).passthrough().nullable().optional(),
-    ports: z.array(z.object({ name: z.string(), cbp_port_code: z.string().nullable() }).passthrough()),
-    closure_type: z.string().optional(),
-    figures: z.array(EventFigureSchema).default([]),
-  })
-  .passthrough();
-export type DisruptionEvent = z.infer<typeof EventSchema>;
-
-export const RegistrySchema = z.object({
-  meta: z.record(z.string(), z.unknown()),
-  events: z.array(EventSchema),
-});
-
-/** Reads and validates a registry file of the events.json layout. */
+/** Reads and validates a registry file of the events.json layout; every problem is listed with its path. */
 export function readEventRegistry(file: string): DisruptionEvent[] {
   let json: unknown;
   try {
@@ -48,8 +15,14 @@ export function readEventRegistry(file: string): DisruptionEvent[] {
   const r = RegistrySchema.safeParse(json);
   if (!r.success) {
     throw new DataError(
-      `${file}: not a valid event registry`,
-      r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+      `${file}: not a valid event registry (${r.error.issues.length} problem(s))`,
+      r.error.issues.map(
+        (i) =>
+          `${i.path
+            .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+            .join("")
+            .replace(/^\./, "")}: ${i.message}`,
+      ),
     );
   }
   return r.data.events;

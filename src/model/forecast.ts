@@ -1,0 +1,117 @@
+import { addMonths, daysInMonth, monthRange, type Month } from "../domain/units.ts";
+import { percentile } from "./rng.ts";
+
+/**
+ * Seasonal factor of each calendar month from earlier years: the month's daily rate over its year's mean
+ * daily rate, averaged over the complete years in `history`, clamped to 0.5..2 and normalised to mean 1.
+ * Months without a rate make their year incomplete.
+ */
+export function seasonalFactors(history: readonly Month[], rate: (m: Month) => number | undefined): number[] {
+  const sums = new Array<number>(12).fill(0);
+  const counts = new Array<number>(12).fill(0);
+  const years = [...new Set(history.map((m) => m.slice(0, 4)))];
+  for (const y of years) {
+    const ms = history.filter((m) => m.startsWith(y));
+    const rates = ms.map(rate);
+    if (ms.length < 12 || rates.some((r) => r === undefined)) continue;
+    const mean = (rates as number[]).reduce((s, r) => s + r, 0) / 12;
+    if (mean <= 0) continue;
+    ms.forEach((m, i) => {
+      const k = Number(m.slice(5)) - 1;
+      sums[k]! += rates[i]! / mean;
+      counts[k]!++;
+    });
+  }
+  const raw = sums.map((s, k) => (counts[k] ? Math.min(2, Math.max(0.5, s / counts[k]!)) : 1));
+  const avg = raw.reduce((s, x) => s + x, 0) / 12;
+  return raw.map((x) => x / avg);
+}
+
+const monthIndex = (m: Month) => Number(m.slice(5)) - 1;
+
+/** How the counterfactual is built. */
+export interface ForecastOptions {
+  /** Months before the origin whose mean (de-seasonalised) daily rate is the level. */
+  levelMonths: number;
+  /** Years before the level window the seasonal factors come from. */
+  seasonYears: number;
+  /** How many past forecasts of the same horizon give the residuals of the interval. */
+  residualOrigins: number;
+  /** Central share of residuals the interval covers (0.9: from the 5th to the 95th percentile). */
+  coverage: number;
+}
+
+export const DEFAULT_FORECAST: ForecastOptions = {
+  levelMonths: 12,
+  seasonYears: 4,
+  residualOrigins: 36,
+  coverage: 0.9,
+};
+
+/**
+ * Forecast of the daily rate in `target` using only months up to `origin`: the mean de-seasonalised rate
+ * of the `levelMonths` to `origin`, times the target month's seasonal factor. Undefined with fewer than
+ * half the level months.
+ */
+export function forecastRate(
+  rate: (m: Month) => number | undefined,
+  origin: Month,
+  target: Month,
+  o: ForecastOptions = DEFAULT_FORECAST,
+): number | undefined {
+  const window = monthRange(addMonths(origin, -(o.levelMonths - 1)), origin).filter(
+    (m) => rate(m) !== undefined,
+  );
+  if (window.length < Math.ceil(o.levelMonths / 2)) return undefined;
+  const histEnd = addMonths(origin, -o.levelMonths);
+  const season = seasonalFactors(monthRange(addMonths(histEnd, -(12 * o.seasonYears - 1)), histEnd), rate);
+  const level = window.reduce((s, m) => s + rate(m)! / season[monthIndex(m)]!, 0) / window.length;
+  return level * season[monthIndex(target)]!;
+}
+
+/** A counterfactual month: point forecast and prediction interval, as monthly totals. */
+export interface Counterfactual {
+  month: Month;
+  point: number;
+  lo: number | null;
+  hi: number | null;
+  /** Past forecasts of the same horizon behind the interval. */
+  residuals: number;
+}
+
+/**
+ * Counterfactual totals for `targets` from data up to `origin`, each with a prediction interval from
+ * the relative errors of the same method's past forecasts at the same horizon (origins before `origin`
+ * whose target is not after it). Fewer than 8 past errors give no interval.
+ */
+export function counterfactual(
+  rate: (m: Month) => number | undefined,
+  origin: Month,
+  targets: readonly Month[],
+  o: ForecastOptions = DEFAULT_FORECAST,
+): Counterfactual[] {
+  const out: Counterfactual[] = [];
+  for (const target of targets) {
+    const point = forecastRate(rate, origin, target, o);
+    if (point === undefined) continue;
+    const h = monthRange(origin, target).length - 1;
+    const errors: number[] = [];
+    for (let k = 0; k < o.residualOrigins; k++) {
+      const past = addMonths(origin, -(h + k));
+      const t = addMonths(past, h);
+      const f = forecastRate(rate, past, t, o);
+      const obs = rate(t);
+      if (f !== undefined && f > 0 && obs !== undefined) errors.push(obs / f - 1);
+    }
+    const days = daysInMonth(target);
+    const tail = (1 - o.coverage) / 2;
+    out.push({
+      month: target,
+      point: point * days,
+      lo: errors.length >= 8 ? Math.max(0, point * (1 + percentile(errors, tail))) * days : null,
+      hi: errors.length >= 8 ? point * (1 + percentile(errors, 1 - tail)) * days : null,
+      residuals: errors.length,
+    });
+  }
+  return out;
+}

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { DataError, InputError, StoreError } from "../domain/errors.ts";
 import { registerAtlas } from "./commands/atlas.ts";
 import { registerScenario } from "./commands/scenario.ts";
+import { registerEvents } from "./commands/events.ts";
 import { registerIngest } from "./commands/ingest.ts";
 import { processIo, type Io } from "./context.ts";
 
@@ -25,6 +26,7 @@ export function buildProgram(io: Io = processIo): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerAtlas(program, io);
   registerScenario(program, io);
+  registerEvents(program, io);
   registerIngest(program, io);
   return program;
 }

@@ -16,12 +16,18 @@ export const EventFigureSchema = z
   .passthrough();
 export type EventFigure = z.infer<typeof EventFigureSchema>;
 
+/** A calendar date `YYYY-MM-DD` that exists. */
+const DateString = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD")
+  .refine((s) => {
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s;
+  }, "not a calendar date");
+
 const When = z
   .object({
-    date: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD")
-      .nullable(),
+    date: DateString.nullable(),
     time_local: z.string().nullable().optional(),
     tz: z.string().nullable().optional(),
     utc_approx: z.string().nullable().optional(),
@@ -40,7 +46,7 @@ export const EventSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "expected a lower-case id of letters, digits and dashes"),
     title: z.string().min(1),
     border: z.string(),
-    start: When.extend({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD") }),
+    start: When.extend({ date: DateString }),
     end: When.nullable().optional(),
     duration_days_approx: z
       .union([z.number(), z.record(z.string(), z.number())])
@@ -187,7 +193,7 @@ export function deriveScenario(e: DisruptionEvent): DerivedScenario {
   }
   if (modes.size === 0)
     return { ok: false, reason: `no modelled mode in ${JSON.stringify(e.modes_affected)}` };
-  const zone = BORDER_ZONE[e.border] ?? "UTC";
+  const zone = isZone(e.start.tz) ? e.start.tz : (BORDER_ZONE[e.border] ?? "UTC");
   const start = instant(e.start, zone);
   if (!start) return { ok: false, reason: "no start date" };
   let endMs: number | undefined;

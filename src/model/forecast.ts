@@ -79,10 +79,30 @@ export interface Counterfactual {
   residuals: number;
 }
 
+/** z of the normal distribution for central coverages we use. */
+const Z: Record<string, number> = { "0.8": 1.2816, "0.9": 1.6449, "0.95": 1.96, "0.99": 2.5758 };
+
+/**
+ * The band of relative errors that covers `coverage` of them: the wider of the empirical quantiles and a
+ * normal band (mean ± z·sd) of the same errors. With a few dozen errors the empirical tails alone are too
+ * narrow about as often as not; the normal band steadies them. Undefined with fewer than 8 errors.
+ */
+export function errorBand(errors: readonly number[], coverage: number): [number, number] | undefined {
+  if (errors.length < 8) return undefined;
+  const tail = (1 - coverage) / 2;
+  const mean = errors.reduce((s, e) => s + e, 0) / errors.length;
+  const sd = Math.sqrt(errors.reduce((s, e) => s + (e - mean) ** 2, 0) / (errors.length - 1));
+  const z = Z[String(coverage)] ?? 1.6449;
+  return [
+    Math.min(percentile(errors, tail), mean - z * sd),
+    Math.max(percentile(errors, 1 - tail), mean + z * sd),
+  ];
+}
+
 /**
  * Counterfactual totals for `targets` from data up to `origin`, each with a prediction interval from
  * the relative errors of the same method's past forecasts at the same horizon (origins before `origin`
- * whose target is not after it). Fewer than 8 past errors give no interval.
+ * whose target is not after it; see errorBand). Fewer than 8 past errors give no interval.
  */
 export function counterfactual(
   rate: (m: Month) => number | undefined,
@@ -104,12 +124,12 @@ export function counterfactual(
       if (f !== undefined && f > 0 && obs !== undefined) errors.push(obs / f - 1);
     }
     const days = daysInMonth(target);
-    const tail = (1 - o.coverage) / 2;
+    const band = errorBand(errors, o.coverage);
     out.push({
       month: target,
       point: point * days,
-      lo: errors.length >= 8 ? Math.max(0, point * (1 + percentile(errors, tail))) * days : null,
-      hi: errors.length >= 8 ? point * (1 + percentile(errors, 1 - tail)) * days : null,
+      lo: band ? Math.max(0, point * (1 + band[0])) * days : null,
+      hi: band ? point * (1 + band[1]) * days : null,
       residuals: errors.length,
     });
   }

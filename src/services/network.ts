@@ -94,7 +94,12 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
   const valueNotes: string[] = [];
   let valueMonths = windowCoverage(cov.trade, windowStart, windowEnd).months;
   let trend: Record<string, number> = {};
-  if (tradeModes.length && valueMonths.length < Math.min(6, req.baselineMonths)) {
+  if (tradeModes.length && windowEnd < cov.trade.first) {
+    valueMonths = [];
+    valueNotes.push(
+      `the baseline (${windowStart}..${windowEnd}) is before TransBorder port-level coverage (from ${cov.trade.first}): no trade value, so layers (a) and (b) count no goods value`,
+    );
+  } else if (tradeModes.length && valueMonths.length < Math.min(6, req.baselineMonths)) {
     const end = cov.trade.last < windowEnd ? cov.trade.last : windowEnd;
     valueMonths = windowCoverage(cov.trade, addMonths(end, -(req.baselineMonths - 1)), end).months;
     trend = await nationalTrend(store, tradeModes, req.borders, valueMonths, windowStart, windowEnd);

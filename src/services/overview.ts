@@ -7,6 +7,7 @@ import type { Store } from "../store/db.ts";
 import { crossingsQuery, metaQuery, topCommoditiesQuery, tradeQuery } from "../store/queries.ts";
 import { getCoverage, type Coverage } from "./coverage.ts";
 import { tradeSummary } from "./trade.ts";
+import { comparability } from "./events.ts";
 
 /** The founding case: CBP's suspension of rail at Eagle Pass and El Paso, 18-22 December 2023. */
 export const DEC_2023_RAIL = {
@@ -51,17 +52,6 @@ function latestFullYear(cov: Coverage["trade"]): string {
     if (ms.every((m) => m >= cov.first && m <= cov.last && !cov.gaps.includes(m as Month))) return String(y);
   }
   return cov.last.slice(0, 4);
-}
-
-/** How each kind of published figure compares with borderflow's numbers. */
-function comparability(f: EventFigure): string | undefined {
-  if (f.unit !== "USD per day") return undefined;
-  const m = `${f.measures} ${f.note ?? ""}`.toLowerCase();
-  const goods = "comparable to the average daily rail trade value (goods crossing: a gross flow, not a loss)";
-  if (/value of goods|trade value|commerce|shipments/.test(m)) return goods;
-  if (/loss|losing|hit to the economy|wages|gdp/.test(m))
-    return "not comparable to trade value: an estimate of economic loss, which counts more than goods (wages, transport)";
-  return goods;
 }
 
 /** Top land ports by trade and the December 2023 rail case, all from the snapshot. */

@@ -1,0 +1,550 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { InputError, NotFoundError } from "../domain/errors.ts";
+import { deriveScenario, type DisruptionEvent, type EventFigure } from "../domain/events.ts";
+import { MODE_UNITS, type ScenarioEventSpec, type ScenarioMode } from "../domain/scenario.ts";
+import { addMonths, daysInMonth, monthRange, type Month } from "../domain/units.ts";
+import { counterfactual, distanceKm, type Counterfactual } from "../model/index.ts";
+import { readEventRegistry } from "../sources/events.ts";
+import type { Store } from "../store/db.ts";
+import { portMonthlyQuery, portsWithModeQuery, portTradeMonthlyQuery } from "../store/event-queries.ts";
+import { getCoverage, windowCoverage } from "./coverage.ts";
+import { parseMonth } from "./crossings.ts";
+import { runScenario, validateScenario } from "./scenario.ts";
+import { matchPort, portNames } from "./resolve.ts";
+
+/** How a published figure compares with borderflow's numbers: trade value held up, or something else. */
+export function comparability(f: EventFigure): string | undefined {
+  if (f.unit !== "USD per day") return undefined;
+  const m = `${f.measures} ${f.note ?? ""}`.toLowerCase();
+  const goods =
+    "comparable to (a) trade value held up per closure day (goods delayed: a gross flow, not a loss)";
+  if (/value of goods|trade value|commerce|shipments/.test(m)) return goods;
+  if (/loss|losing|hit to the economy|wages|gdp/.test(m))
+    return "not comparable to trade value: an estimate of economic loss, which counts more than goods (wages, transport)";
+  return goods;
+}
+
+/**
+ * The disruption registry: the one vendored with the snapshot plus, optionally, a user's file of the same
+ * layout (validated; its ids must not repeat the registry's).
+ */
+export function loadEvents(store: Store, extraFile?: string): DisruptionEvent[] {
+  const file = join(store.snapshotDir, "events.json");
+  const base = existsSync(file) ? readEventRegistry(file) : [];
+  if (!extraFile) return base;
+  if (!existsSync(extraFile)) throw new InputError(`events file ${extraFile} does not exist`);
+  const extra = readEventRegistry(extraFile);
+  const ids = new Set(base.map((e) => e.id));
+  const clash = extra.filter((e) => ids.has(e.id)).map((e) => e.id);
+  if (clash.length)
+    throw new InputError(
+      `${extraFile}: event id(s) already in the registry: ${clash.join(", ")}`,
+      "give your events ids of their own",
+    );
+  return [...base, ...extra];
+}
+
+/** Finds one event by id, with a suggestion when it is unknown. */
+export function findEvent(events: DisruptionEvent[], id: string): DisruptionEvent {
+  const hit = events.find((e) => e.id === id);
+  if (hit) return hit;
+  const near = events
+    .filter((e) => e.id.includes(id) || id.split("-").some((w) => w.length > 3 && e.id.includes(w)))
+    .slice(0, 3);
+  throw new NotFoundError(
+    `unknown event "${id}"${near.length ? ` (did you mean ${near.map((e) => e.id).join(", ")}?)` : " (list them with: borderflow events)"}`,
+  );
+}
+
+/** Filters for `borderflow events`. */
+export interface EventFilter {
+  border?: string;
+  port?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Lists events, filtered by border (mexico|canada), port (code or name) and start month. */
+export async function listEvents(
+  store: Store,
+  events: DisruptionEvent[],
+  f: EventFilter,
+): Promise<DisruptionEvent[]> {
+  const border = f.border?.toLowerCase();
+  if (border && border !== "mexico" && border !== "canada")
+    throw new InputError(`--border "${f.border}" is not valid (expected mexico or canada)`);
+  const port = f.port ? matchPort(f.port, await portNames(store)).port_code : undefined;
+  const from = f.from ? parseMonth(f.from, "--from") : undefined;
+  const to = f.to ? parseMonth(f.to, "--to") : undefined;
+  return events
+    .filter((e) => !border || e.border.toLowerCase().includes(border))
+    .filter((e) => !port || e.ports.some((p) => p.cbp_port_code === port))
+    .filter((e) => !from || e.start.date.slice(0, 7) >= from)
+    .filter((e) => !to || e.start.date.slice(0, 7) <= to)
+    .sort((a, b) => a.start.date.localeCompare(b.start.date));
+}
+
+/** One series of an event study in one month. */
+export interface StudyRow {
+  port: string;
+  portName: string;
+  role: "affected" | "alternative";
+  mode: ScenarioMode;
+  series: string;
+  month: Month;
+  observed: number | null;
+  counterfactual: number;
+  lo: number | null;
+  hi: number | null;
+  effect: number | null;
+  effectShare: number | null;
+  /** True when the observed month lies outside the prediction interval. */
+  outside: boolean | null;
+}
+
+/** An event study: observed months against a counterfactual built only from earlier data. */
+export interface EventStudy {
+  id: string;
+  title: string;
+  status: "ok" | "outside-coverage" | "not-modelled";
+  reason?: string;
+  origin?: Month;
+  months: Month[];
+  rows: StudyRow[];
+  notes: string[];
+}
+
+interface Target {
+  port: string;
+  mode: ScenarioMode;
+}
+
+const monthOf = (iso: string) => iso.slice(0, 7) as Month;
+
+/** The port × mode pairs an event's scenario acts on, limited to modes each port has. */
+async function targetsOf(
+  store: Store,
+  events: ScenarioEventSpec[],
+): Promise<{ targets: Target[]; dropped: string[] }> {
+  const modes = new Map(
+    (
+      await store.all<{ port_code: string; crossing_modes: string[] }>({
+        sql: "SELECT port_code, crossing_modes FROM ports",
+        params: [],
+      })
+    ).map((p) => [p.port_code, p.crossing_modes]),
+  );
+  const seen = new Set<string>();
+  const targets: Target[] = [];
+  const dropped: string[] = [];
+  for (const ev of events) {
+    for (const port of ev.ports) {
+      for (const mode of ev.modes) {
+        const key = `${port}/${mode}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (!modes.has(port)) dropped.push(`${port} is not a BTS crossings port`);
+        else if (!modes.get(port)!.includes(mode)) dropped.push(`${port} has no ${mode} crossings`);
+        else targets.push({ port, mode });
+      }
+    }
+  }
+  return { targets, dropped };
+}
+
+/** A monthly rate function for one port and mode (units per day; missing months inside coverage are zero). */
+async function unitRates(
+  store: Store,
+  port: string,
+  mode: ScenarioMode,
+  from: Month,
+  to: Month,
+): Promise<(m: Month) => number | undefined> {
+  const cov = (await getCoverage(store)).crossings;
+  const rows = await store.all<{ month: Month; value: number }>(
+    portMonthlyQuery(port, MODE_UNITS[mode].measures, from, to),
+  );
+  const byMonth = new Map(rows.map((r) => [r.month, r.value]));
+  const first = rows[0]?.month ?? to;
+  return (m) =>
+    m < cov.first || m > cov.last || m < first ? undefined : (byMonth.get(m) ?? 0) / daysInMonth(m);
+}
+
+/** Monthly trade value rates of a port and mode (defined only in months with port-level data). */
+async function valueRates(
+  store: Store,
+  port: string,
+  mode: string,
+  from: Month,
+  to: Month,
+): Promise<(m: Month) => number | undefined> {
+  const cov = (await getCoverage(store)).trade;
+  const rows = await store.all<{ month: Month; value: number }>(portTradeMonthlyQuery(port, mode, from, to));
+  const byMonth = new Map(rows.map((r) => [r.month, r.value]));
+  const ok = new Set(windowCoverage(cov, from, to).months);
+  return (m) => (ok.has(m) ? (byMonth.get(m) ?? 0) / daysInMonth(m) : undefined);
+}
+
+function studyRows(
+  meta: Omit<
+    StudyRow,
+    "month" | "observed" | "counterfactual" | "lo" | "hi" | "effect" | "effectShare" | "outside"
+  >,
+  cf: Counterfactual[],
+  rate: (m: Month) => number | undefined,
+): StudyRow[] {
+  return cf.map((c) => {
+    const r = rate(c.month);
+    const observed = r === undefined ? null : r * daysInMonth(c.month);
+    const effect = observed === null ? null : observed - c.point;
+    return {
+      ...meta,
+      month: c.month,
+      observed,
+      counterfactual: c.point,
+      lo: c.lo,
+      hi: c.hi,
+      effect,
+      effectShare: effect === null || c.point === 0 ? null : effect / c.point,
+      outside:
+        observed === null || c.lo === null || c.hi === null ? null : observed < c.lo || observed > c.hi,
+    };
+  });
+}
+
+/** The nearest ports of the same border and mode (alternatives to look at). */
+async function nearest(store: Store, port: string, mode: ScenarioMode, exclude: string[], n: number) {
+  const border = (
+    await store.all<{ border: string; latitude: number; longitude: number }>({
+      sql: "SELECT border, latitude, longitude FROM ports WHERE port_code = ?",
+      params: [port],
+    })
+  )[0];
+  if (!border) return [];
+  const all = await store.all<{ port_code: string; port_name: string; latitude: number; longitude: number }>(
+    portsWithModeQuery(border.border, mode),
+  );
+  return all
+    .filter((p) => !exclude.includes(p.port_code))
+    .map((p) => ({ ...p, km: distanceKm(border.latitude, border.longitude, p.latitude, p.longitude) }))
+    .sort((a, b) => a.km - b.km)
+    .slice(0, n);
+}
+
+/** Months an event study looks at: from the start month to two months after the end month (at most 12). */
+function studyMonths(events: ScenarioEventSpec[]): { origin: Month; months: Month[] } {
+  const start = monthOf(events.map((e) => new Date(e.start).toISOString()).sort()[0]!);
+  const end = monthOf(
+    events
+      .map((e) => new Date(e.end).toISOString())
+      .sort()
+      .at(-1)!,
+  );
+  const last = addMonths(end, 2) < addMonths(start, 11) ? addMonths(end, 2) : addMonths(start, 11);
+  return { origin: addMonths(start, -1), months: monthRange(start, last) };
+}
+
+/**
+ * An event study: for the affected ports and modes, and the three nearest alternatives of each, observed
+ * monthly BTS crossings (and TransBorder value where covered) against a seasonal counterfactual from data
+ * before the event only, with a 90% prediction interval from the same method's past errors.
+ */
+export async function eventStudy(store: Store, e: DisruptionEvent): Promise<EventStudy> {
+  const d = deriveScenario(e);
+  const head = { id: e.id, title: e.title };
+  if (!d.ok) return { ...head, status: "not-modelled", reason: d.reason, months: [], rows: [], notes: [] };
+  const cov = await getCoverage(store);
+  const { origin, months } = studyMonths(d.events);
+  if (months[0]! > cov.crossings.last) {
+    return {
+      ...head,
+      status: "outside-coverage",
+      reason: `starts ${months[0]}, after BTS crossings end (${cov.crossings.last})`,
+      origin,
+      months,
+      rows: [],
+      notes: [],
+    };
+  }
+  if (addMonths(origin, -5) < cov.crossings.first) {
+    return {
+      ...head,
+      status: "outside-coverage",
+      reason: `too early: a counterfactual needs months of BTS data before ${months[0]}, which starts ${cov.crossings.first}`,
+      origin,
+      months,
+      rows: [],
+      notes: [],
+    };
+  }
+  const { targets, dropped } = await targetsOf(store, d.events);
+  const names = new Map((await portNames(store)).map((p) => [p.port_code as string, p.port_name]));
+  const histFrom = addMonths(origin, -(12 * 5 + 36 + 12));
+  const rows: StudyRow[] = [];
+  const affectedPorts = targets.map((t) => t.port);
+  for (const t of targets) {
+    const rate = await unitRates(store, t.port, t.mode, histFrom, months.at(-1)!);
+    rows.push(
+      ...studyRows(
+        {
+          port: t.port,
+          portName: names.get(t.port) ?? t.port,
+          role: "affected",
+          mode: t.mode,
+          series: MODE_UNITS[t.mode].unit,
+        },
+        counterfactual(rate, origin, months),
+        rate,
+      ),
+    );
+    const tradeMode = MODE_UNITS[t.mode].tradeMode;
+    if (tradeMode && months[0]! <= cov.trade.last && origin >= cov.trade.first) {
+      const vr = await valueRates(store, t.port, tradeMode, histFrom, months.at(-1)!);
+      rows.push(
+        ...studyRows(
+          {
+            port: t.port,
+            portName: names.get(t.port) ?? t.port,
+            role: "affected",
+            mode: t.mode,
+            series: "trade value USD",
+          },
+          counterfactual(vr, origin, months),
+          vr,
+        ),
+      );
+    }
+    for (const alt of await nearest(store, t.port, t.mode, affectedPorts, 3)) {
+      if (rows.some((r) => r.port === alt.port_code && r.mode === t.mode)) continue;
+      const ar = await unitRates(store, alt.port_code, t.mode, histFrom, months.at(-1)!);
+      rows.push(
+        ...studyRows(
+          {
+            port: alt.port_code,
+            portName: alt.port_name,
+            role: "alternative",
+            mode: t.mode,
+            series: MODE_UNITS[t.mode].unit,
+          },
+          counterfactual(ar, origin, months),
+          ar,
+        ),
+      );
+    }
+  }
+  const notes = [
+    `counterfactual: the mean seasonally adjusted daily rate of the 12 months to ${origin}, times each month's seasonal factor from the 4 years before; 90% prediction interval from the same method's errors at the same horizon over the 36 months before`,
+    "BTS crossings count inbound units only; trade value is exports + imports",
+    ...dropped.map((x) => `not studied: ${x}`),
+  ];
+  const late = months.filter((m) => m > cov.crossings.last);
+  if (late.length) notes.push(`no BTS data yet for ${late.join(", ")}`);
+  return { ...head, status: "ok", origin, months, rows, notes };
+}
+
+/** One month of the backtest at one port: observed, counterfactual, modelled, error. */
+export interface BacktestRow {
+  port: string;
+  portName: string;
+  role: "affected" | "alternative";
+  mode: ScenarioMode;
+  unit: string;
+  month: Month;
+  observed: number | null;
+  counterfactual: number;
+  lo: number | null;
+  hi: number | null;
+  observedEffect: number | null;
+  modelledEffect: number;
+  /** Modelled month total (counterfactual + modelled effect). */
+  modelled: number;
+  /** modelled − observed. */
+  error: number | null;
+  /** error ÷ counterfactual. */
+  errorShare: number | null;
+}
+
+/** A backtest of one event. */
+export interface BacktestResult {
+  id: string;
+  title: string;
+  status: "ok" | "outside-coverage" | "not-modelled";
+  reason?: string;
+  rules: string[];
+  rows: BacktestRow[];
+  summary: {
+    /** Observed and modelled change at the affected ports over the study months, as shares of the counterfactual. */
+    observedEffectShare: number | null;
+    modelledEffectShare: number | null;
+    /** Σ |error| ÷ Σ counterfactual over affected port-months with data (robust to tiny months). */
+    meanAbsErrorShare: number | null;
+    /** Affected port-months with observed data. */
+    monthsCompared: number;
+  };
+  valueHeldUpPerClosureDayUsd: number | null;
+  publishedFigures: (EventFigure & { comparable: string })[];
+}
+
+/**
+ * Backtests one event: turns it into a scenario by the stated rules, runs the model (deterministic run),
+ * sums its daily result for inbound flows into BTS months, and compares the change it predicts at the
+ * affected ports and at the alternatives it sent flow to with the change observed against the counterfactual.
+ */
+export async function backtestEvent(store: Store, e: DisruptionEvent): Promise<BacktestResult> {
+  const empty = {
+    rows: [],
+    summary: {
+      observedEffectShare: null,
+      modelledEffectShare: null,
+      meanAbsErrorShare: null,
+      monthsCompared: 0,
+    },
+    valueHeldUpPerClosureDayUsd: null,
+  };
+  const figures = e.figures.flatMap((f) => {
+    const comparable = comparability(f);
+    return comparable ? [{ ...f, comparable }] : [];
+  });
+  const d = deriveScenario(e);
+  const head = { id: e.id, title: e.title, publishedFigures: figures };
+  if (!d.ok) return { ...head, status: "not-modelled", reason: d.reason, rules: [], ...empty };
+  const study = await eventStudy(store, e);
+  if (study.status !== "ok")
+    return {
+      ...head,
+      status: study.status,
+      ...(study.reason ? { reason: study.reason } : {}),
+      rules: d.rules,
+      ...empty,
+    };
+  const { targets } = await targetsOf(store, d.events);
+  const events = d.events
+    .map((ev) => ({
+      ...ev,
+      ports: ev.ports.filter((p) => ev.modes.some((m) => targets.some((t) => t.port === p && t.mode === m))),
+    }))
+    .filter((ev) => ev.ports.length > 0);
+  const v = await validateScenario(store, { name: e.title, events, options: { draws: 0 } });
+  if (!v.ok)
+    return {
+      ...head,
+      status: "not-modelled",
+      reason: v.issues.map((i) => `${i.path}: ${i.message}`).join("; "),
+      rules: d.rules,
+      ...empty,
+    };
+  const r = await runScenario(store, v, { draws: 0 });
+  const inbound = r.flows.filter((f) => f.direction === "inbound");
+  const byMonth = (dates: string[], values: number[]) => {
+    const m = new Map<Month, number>();
+    dates.forEach((date, i) => m.set(monthOf(date), (m.get(monthOf(date)) ?? 0) + values[i]!));
+    return m;
+  };
+  const rows: BacktestRow[] = [];
+  const add = (sr: StudyRow, effects: Map<Month, number>, unit: string) => {
+    const modelledEffect = effects.get(sr.month) ?? 0;
+    const modelled = sr.counterfactual + modelledEffect;
+    const error = sr.observed === null ? null : modelled - sr.observed;
+    rows.push({
+      port: sr.port,
+      portName: sr.portName,
+      role: sr.role,
+      mode: sr.mode,
+      unit,
+      month: sr.month,
+      observed: sr.observed,
+      counterfactual: sr.counterfactual,
+      lo: sr.lo,
+      hi: sr.hi,
+      observedEffect: sr.effect,
+      modelledEffect,
+      modelled,
+      error,
+      errorShare: error === null || sr.counterfactual === 0 ? null : error / sr.counterfactual,
+    });
+  };
+  const unitRows = study.rows.filter((x) => x.series === MODE_UNITS[x.mode].unit);
+  for (const f of inbound) {
+    const dates = f.daily.map((x) => x.date);
+    const home = byMonth(
+      dates,
+      f.daily.map((x) => x.servedHome - x.arrivals),
+    );
+    for (const sr of unitRows.filter((x) => x.port === f.port && x.mode === f.mode && x.role === "affected"))
+      add(sr, home, f.unit);
+  }
+  // Alternatives: the ports the inbound flows sent units to, compared where the study has them.
+  const alt = new Map<string, Map<Month, number>>();
+  for (const f of inbound) {
+    for (const dv of f.diversions.filter((x) => x.mode === f.mode)) {
+      const m = alt.get(`${dv.to}/${dv.mode}`) ?? new Map<Month, number>();
+      for (const [k, val] of byMonth(
+        f.daily.map((x) => x.date),
+        dv.daily,
+      ))
+        m.set(k, (m.get(k) ?? 0) + val);
+      alt.set(`${dv.to}/${dv.mode}`, m);
+    }
+  }
+  for (const sr of unitRows.filter((x) => x.role === "alternative"))
+    add(sr, alt.get(`${sr.port}/${sr.mode}`) ?? new Map(), MODE_UNITS[sr.mode].unit);
+
+  const affected = rows.filter((x) => x.role === "affected" && x.observed !== null);
+  const cf = affected.reduce((s, x) => s + x.counterfactual, 0);
+  const share = (n: number) => (cf > 0 ? n / cf : null);
+  return {
+    ...head,
+    status: "ok",
+    rules: d.rules,
+    rows,
+    summary: {
+      observedEffectShare: share(affected.reduce((s, x) => s + x.observedEffect!, 0)),
+      modelledEffectShare: share(affected.reduce((s, x) => s + x.modelledEffect, 0)),
+      meanAbsErrorShare:
+        affected.length && cf > 0 ? affected.reduce((s, x) => s + Math.abs(x.error ?? 0), 0) / cf : null,
+      monthsCompared: affected.length,
+    },
+    valueHeldUpPerClosureDayUsd: r.costs.valueHeldUpPerClosureDayUsd.value || null,
+  };
+}
+
+/** Backtests every event (or one), with a summary over those the data covers. */
+export async function backtestAll(
+  store: Store,
+  events: DisruptionEvent[],
+  onProgress?: (done: number, total: number, id: string) => void,
+): Promise<{
+  events: BacktestResult[];
+  summary: {
+    backtested: number;
+    skipped: number;
+    medianAbsErrorShare: number | null;
+    directionAgrees: number;
+  };
+}> {
+  const out: BacktestResult[] = [];
+  for (const [i, e] of events.entries()) {
+    out.push(await backtestEvent(store, e));
+    onProgress?.(i + 1, events.length, e.id);
+  }
+  const ok = out.filter((r) => r.status === "ok" && r.summary.monthsCompared > 0);
+  const errs = ok.map((r) => r.summary.meanAbsErrorShare!).sort((a, b) => a - b);
+  const median = errs.length
+    ? errs.length % 2
+      ? errs[(errs.length - 1) / 2]!
+      : (errs[errs.length / 2 - 1]! + errs[errs.length / 2]!) / 2
+    : null;
+  const agrees = ok.filter(
+    (r) => Math.sign(r.summary.observedEffectShare ?? 0) === Math.sign(r.summary.modelledEffectShare ?? 0),
+  ).length;
+  return {
+    events: out,
+    summary: {
+      backtested: ok.length,
+      skipped: out.length - ok.length,
+      medianAbsErrorShare: median,
+      directionAgrees: agrees,
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Query } from "./sql.ts";
+import { inList } from "./sql.ts";
+
+/** Monthly sums of some measures at one port in a window. */
+export function portMonthlyQuery(port: string, measures: readonly string[], from: string, to: string): Query {
+  const m = inList("measure", measures);
+  return {
+    sql: `SELECT month, sum(value)::DOUBLE AS value FROM crossings WHERE port_code = ? AND ${m.sql}
+      AND month BETWEEN ? AND ? GROUP BY month ORDER BY month`,
+    params: [port, ...m.params, from, to],
+  };
+}
+
+/** Monthly trade value (both directions) of one port and mode in a window. */
+export function portTradeMonthlyQuery(port: string, mode: string, from: string, to: string): Query {
+  return {
+    sql: `SELECT month, sum(value_usd)::DOUBLE AS value FROM trade WHERE port_code = ? AND mode = ?
+      AND month BETWEEN ? AND ? GROUP BY month ORDER BY month`,
+    params: [port, mode, from, to],
+  };
+}
+
+/** Ports of a border with a crossing mode, with coordinates (to find alternatives). */
+export function portsWithModeQuery(border: string, mode: string): Query {
+  return {
+    sql: `SELECT port_code, port_name, latitude, longitude FROM ports WHERE border = ? AND list_contains(crossing_modes, ?)`,
+    params: [border, mode],
+  };
+}

@@ -1,0 +1,125 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  deriveScenario,
+  EventSchema,
+  zonedTimeToUtc,
+  type DisruptionEvent,
+} from "../../src/domain/events.ts";
+import { readEventRegistry } from "../../src/sources/events.ts";
+import { DataError } from "../../src/domain/errors.ts";
+
+const ev = (over: Partial<DisruptionEvent> & Record<string, unknown>): DisruptionEvent =>
+  EventSchema.parse({
+    id: "e",
+    title: "t",
+    border: "US-Mexico",
+    start: { date: "2023-12-18", time_local: "08:00", tz: "America/Chicago" },
+    end: { date: "2023-12-22", time_local: "14:00", tz: "America/New_York" },
+    ports: [{ name: "Eagle Pass", cbp_port_code: "2303" }],
+    modes_affected: ["rail freight"],
+    closure_type: "full",
+    ...over,
+  });
+
+test("local times in IANA zones become instants, daylight saving included", () => {
+  assert.equal(
+    new Date(zonedTimeToUtc("2023-12-18", "08:00", "America/Chicago")).toISOString(),
+    "2023-12-18T14:00:00.000Z",
+  );
+  assert.equal(
+    new Date(zonedTimeToUtc("2023-07-01", "08:00", "America/Chicago")).toISOString(),
+    "2023-07-01T13:00:00.000Z",
+  );
+  assert.equal(
+    new Date(zonedTimeToUtc("2023-12-22", "14:00", "America/New_York")).toISOString(),
+    "2023-12-22T19:00:00.000Z",
+  );
+});
+
+test("the December 2023 registry event becomes a 4.21-day rail closure in both directions", () => {
+  const [dec] = readEventRegistry("data/snapshot/events.json").filter(
+    (e) => e.id === "cbp-rail-suspension-eagle-pass-el-paso-2023-12",
+  );
+  const d = deriveScenario(dec!);
+  assert.ok(d.ok);
+  assert.equal(d.events.length, 1);
+  const e = d.events[0]!;
+  assert.deepEqual([e.kind, e.ports, e.modes, e.direction], ["closure", ["2303", "2402"], ["rail"], "both"]);
+  assert.equal((Date.parse(e.end) - Date.parse(e.start)) / 86_400_000, 4 + 5 / 24);
+});
+
+test("closure types become closures or capacity cuts by the stated rules", () => {
+  const kind = (closure_type: string, modes = ["truck"]) => {
+    const d = deriveScenario(ev({ closure_type, modes_affected: modes }));
+    assert.ok(d.ok, closure_type);
+    return d.events.map(
+      (e) => `${e.modes[0]} ${e.direction} ${e.kind === "capacity-cut" ? e.remainingCapacity : "closed"}`,
+    );
+  };
+  assert.deepEqual(kind("full (both directions)"), ["truck both closed"]);
+  assert.deepEqual(kind("partial (one facility)"), ["truck both 0.5"]);
+  assert.deepEqual(kind("near-full (lanes blocked)"), ["truck both 0.1"]);
+  assert.deepEqual(kind("slowdown (inspections)"), ["truck both 0.75"]);
+  assert.deepEqual(kind("severe slowdown at all crossings"), ["truck both 0.5"]);
+  assert.deepEqual(kind("carrier suspension (not a port closure)", ["rail freight"]), ["rail both closed"]);
+  assert.deepEqual(kind("full for rail; partial for road", ["rail freight", "personal vehicle"]), [
+    "rail both closed",
+    "personal-vehicle both 0.5",
+  ]);
+  assert.deepEqual(kind("full for Canada-bound traffic", ["truck"]), [
+    "truck outbound closed",
+    "truck inbound 0.5",
+  ]);
+  assert.deepEqual(kind("partial", ["truck (northbound commercial)"]), ["truck northbound 0.5"]);
+});
+
+test("events that cannot be modelled say why", () => {
+  const no = (over: Record<string, unknown>) => {
+    const d = deriveScenario(ev(over));
+    assert.ok(!d.ok);
+    return d.reason;
+  };
+  assert.match(no({ ports: [{ name: "All ports", cbp_port_code: null }] }), /no port codes/);
+  assert.match(no({ closure_type: "none (threat)" }), /not modelled/);
+  assert.match(no({ end: { date: null } }), /no end date or duration/);
+  assert.match(no({ modes_affected: ["pleasure boat"] }), /no modelled mode/);
+});
+
+test("a date with no time starts at local midnight; a duration sets the end", () => {
+  const d = deriveScenario(
+    ev({
+      start: { date: "2018-11-25", time_local: "11:30", tz: "America/Los_Angeles" },
+      end: { date: "2018-11-25" },
+      duration_days_approx: 0.25,
+    }),
+  );
+  assert.ok(d.ok);
+  assert.equal(d.events[0]!.start, "2018-11-25T19:30:00.000Z");
+  assert.equal(d.events[0]!.end, "2018-11-26T01:30:00.000Z");
+  const m = deriveScenario(
+    ev({ start: { date: "2023-04-14", tz: "America/Denver" }, end: { date: "2023-04-18" } }),
+  );
+  assert.ok(m.ok);
+  assert.equal(m.events[0]!.start, "2023-04-14T06:00:00.000Z");
+  assert.equal(
+    m.events[0]!.end,
+    "2023-04-19T06:00:00.000Z",
+    "an end date without a time is the end of that day",
+  );
+});
+
+test("a user's registry file is validated with every problem listed", () => {
+  assert.throws(
+    () => readEventRegistry("test/fixtures/events/bad-events.json"),
+    (e: unknown) => {
+      assert.ok(e instanceof DataError);
+      assert.match(e.message, /bad-events\.json: not a valid event registry \(\d+ problem\(s\)\)/);
+      const d = e.details.join("\n");
+      assert.match(d, /events\[0\]\.id: expected a lower-case id/);
+      assert.match(d, /events\[0\]\.start\.date/);
+      assert.match(d, /events\[1\]\.ports/);
+      return true;
+    },
+  );
+});

@@ -1,0 +1,120 @@
+// The event-study and backtest machinery on the real snapshot. These tests check how the machinery
+// behaves (coverage, statuses, consistency of the numbers), never the size of any one event's effect.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { Store } from "../../src/store/db.ts";
+import {
+  backtestAll,
+  backtestEvent,
+  eventStudy,
+  findEvent,
+  listEvents,
+  loadEvents,
+} from "../../src/services/events.ts";
+import { InputError, NotFoundError } from "../../src/domain/errors.ts";
+
+let store: Store;
+before(async () => {
+  store = await Store.open({ path: ":memory:" });
+});
+after(() => store.close());
+
+const USER = "test/fixtures/events/user-events.json";
+
+test("the registry ships with the snapshot; a user's file adds events; ids must not clash", async () => {
+  const base = loadEvents(store);
+  assert.equal(base.length, 24);
+  const both = loadEvents(store, USER);
+  assert.equal(both.length, 26);
+  assert.throws(() => loadEvents(store, "test/fixtures/events/nope.json"), InputError);
+  assert.throws(
+    () => findEvent(both, "dec-2023"),
+    (e: unknown) => e instanceof NotFoundError && /unknown event "dec-2023"/.test(e.message),
+  );
+  const ep = await listEvents(store, both, { port: "Eagle Pass", from: "2023-01", to: "2023-12" });
+  assert.ok(ep.length >= 4 && ep.every((e) => e.ports.some((p) => p.cbp_port_code === "2303")));
+  const canada = await listEvents(store, both, { border: "canada" });
+  assert.ok(canada.length >= 4 && canada.every((e) => /Canada/.test(e.border)));
+});
+
+test("an event after the data is reported as outside coverage, not studied", async () => {
+  const e = findEvent(loadEvents(store, USER), "test-laredo-rail-2026-03");
+  const s = await eventStudy(store, e);
+  assert.equal(s.status, "outside-coverage");
+  assert.match(s.reason!, /starts 2026-03, after BTS crossings end \(2025-06\)/);
+  const b = await backtestEvent(store, e);
+  assert.equal(b.status, "outside-coverage");
+  assert.equal(b.rows.length, 0);
+});
+
+test("an event study compares observed months with a counterfactual from earlier data only", async () => {
+  const dec = findEvent(loadEvents(store), "cbp-rail-suspension-eagle-pass-el-paso-2023-12");
+  const s = await eventStudy(store, dec);
+  assert.equal(s.status, "ok");
+  assert.equal(s.origin, "2023-11");
+  assert.deepEqual(s.months, ["2023-12", "2024-01", "2024-02"]);
+  const ep = s.rows.filter((r) => r.port === "2303" && r.series === "railcars");
+  assert.equal(ep.length, 3);
+  // Observed railcars are BTS Rail Containers Loaded + Empty: 13,612 + 11,465 in December 2023.
+  assert.equal(ep[0]!.observed, 13612 + 11465);
+  for (const r of s.rows.filter((x) => x.observed !== null && x.lo !== null)) {
+    assert.ok(r.lo! <= r.counterfactual && r.counterfactual <= r.hi!);
+    assert.equal(r.outside, r.observed! < r.lo! || r.observed! > r.hi!);
+    assert.equal(r.effect, r.observed! - r.counterfactual);
+  }
+  assert.ok(
+    s.rows.some((r) => r.role === "alternative" && r.port === "2304"),
+    "Laredo is among the alternatives",
+  );
+  assert.ok(s.rows.some((r) => r.series === "trade value USD" && r.port === "2303"));
+  // Only data before the event: with every later month of the studied ports deleted, the counterfactual
+  // and its interval are the same.
+  const cut = await Store.open({ path: ":memory:" });
+  try {
+    const ports = [...new Set(s.rows.map((r) => `'${r.port}'`))].join(", ");
+    await cut.run(`DELETE FROM crossings WHERE month > '2023-11' AND port_code IN (${ports})`);
+    await cut.run(`DELETE FROM trade WHERE month > '2023-11' AND port_code IN (${ports})`);
+    const blind = await eventStudy(cut, dec);
+    const key = (r: { port: string; series: string; month: string }) => `${r.port}/${r.series}/${r.month}`;
+    const cfs = new Map(blind.rows.map((r) => [key(r), [r.counterfactual, r.lo, r.hi]]));
+    for (const r of s.rows) assert.deepEqual(cfs.get(key(r)), [r.counterfactual, r.lo, r.hi], key(r));
+    assert.ok(blind.rows.every((r) => r.observed === null || r.observed === 0));
+  } finally {
+    cut.close();
+  }
+});
+
+test("the backtest covers the December 2023 suspension and more than five other events", async () => {
+  const r = await backtestAll(store, loadEvents(store));
+  const ok = r.events.filter((e) => e.status === "ok");
+  assert.ok(ok.some((e) => e.id === "cbp-rail-suspension-eagle-pass-el-paso-2023-12"));
+  assert.ok(ok.length >= 6, `${ok.length} events backtested`);
+  assert.equal(r.summary.backtested + r.summary.skipped, 24);
+  for (const e of r.events.filter((x) => x.status !== "ok"))
+    assert.ok(e.reason, `${e.id} says why it was skipped`);
+  for (const e of ok) {
+    for (const row of e.rows.filter((x) => x.observed !== null)) {
+      assert.equal(row.modelled, row.counterfactual + row.modelledEffect);
+      assert.ok(Math.abs(row.error! - (row.modelled - row.observed!)) < 1e-6);
+    }
+  }
+  const dec = ok.find((e) => e.id === "cbp-rail-suspension-eagle-pass-el-paso-2023-12")!;
+  assert.ok(
+    dec.rows.some((x) => x.role === "alternative" && x.port === "2304" && x.modelledEffect > 0),
+    "the model sends rail to Laredo",
+  );
+  assert.ok(
+    dec.rows.filter((x) => x.role === "affected" && x.month === "2023-12").every((x) => x.modelledEffect < 0),
+  );
+  const coparmex = dec.publishedFigures.find((f) => f.by.startsWith("COPARMEX"))!;
+  assert.match(coparmex.comparable, /^comparable to \(a\) trade value held up per closure day/);
+  assert.ok(dec.valueHeldUpPerClosureDayUsd! > 0);
+});
+
+test("a user's event with its own scenario is backtested with that scenario", async () => {
+  const e = findEvent(loadEvents(store, USER), "test-eagle-pass-trucks-override-2023-10");
+  const b = await backtestEvent(store, e);
+  assert.equal(b.status, "ok");
+  assert.deepEqual(b.rules, ["the event's own scenario"]);
+  assert.ok(b.rows.every((r) => r.mode === "truck"));
+});

@@ -3,6 +3,7 @@ import { DataError, InputError, StoreError } from "../domain/errors.ts";
 import { registerAtlas } from "./commands/atlas.ts";
 import { registerScenario } from "./commands/scenario.ts";
 import { registerEvents } from "./commands/events.ts";
+import { registerServe } from "./commands/serve.ts";
 import { registerIngest } from "./commands/ingest.ts";
 import { processIo, type Io } from "./context.ts";
 
@@ -27,6 +28,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerAtlas(program, io);
   registerScenario(program, io);
   registerEvents(program, io);
+  registerServe(program, io);
   registerIngest(program, io);
   return program;
 }

@@ -6,3 +6,4 @@ export * from "./monte-carlo.ts";
 export * from "./geo.ts";
 export * from "./rng.ts";
 export * from "./forecast.ts";
+export * from "./report.ts";

@@ -13,15 +13,12 @@ import { addMonths, toMonth, type Month } from "../domain/units.ts";
 import {
   buildEffects,
   gridStart,
-  headline,
-  PARAMETERS,
   resolveRanges,
   runMonteCarlo,
-  type Band,
   type ResolvedEvent,
 } from "../model/index.ts";
-import type { ParameterInfo } from "../model/parameters.ts";
 import type { ScenarioText } from "../sources/scenario-file.ts";
+import { summarizeScenario, type PreparedScenario, type ScenarioResult } from "../model/report.ts";
 import type { Store } from "../store/db.ts";
 import { getCoverage } from "./coverage.ts";
 import { loadNetwork } from "./network.ts";
@@ -186,79 +183,10 @@ export async function validateScenario(
   return { ok: true, scenario, events };
 }
 
-/** A headline figure: the deterministic value (middle of every range) and its P10–P50–P90 band. */
-export interface Figure extends Band {
-  value: number;
-}
-
-/** What a scenario run reports. */
-export interface ScenarioResult {
-  scenario: { name: string; description: string };
-  grid: { start: string; days: number; closureDays: number };
-  baseline: { months: string; seasonalYears: string; valueNotes: string[] };
-  flows: {
-    key: string;
-    port: string;
-    portName: string;
-    mode: ScenarioMode;
-    direction: FlowDirection;
-    unit: string;
-    baselinePerDay: number;
-    capacityPerDay: number;
-    blockedPerClosureDay: number;
-    /** Other units blocked per closure day (trains, passengers ...). */
-    mixPerClosureDay: Record<string, number>;
-    blocked: number;
-    diverted: number;
-    shifted: number;
-    waitedAtHome: number;
-    diversions: { to: string; toName: string; mode: string; units: number; km: number; daily: number[] }[];
-    peakBacklog: number;
-    peakDate: string;
-    clearDate: string | null;
-    unitDays: number;
-    daily: {
-      date: string;
-      arrivals: number;
-      blocked: number;
-      servedHome: number;
-      diverted: number;
-      shifted: number;
-      queue: number;
-    }[];
-  }[];
-  costs: {
-    valueHeldUpPerClosureDayUsd: Figure;
-    valueHeldUpUsd: Figure;
-    byCommodity: { hs2: string; label: string; valueUsd: number; share: number }[];
-    carryingUsd: Figure;
-    equipmentUsd: Figure;
-    spoilageUsd: Figure;
-    detourUsd: Figure;
-    directUsd: Figure;
-    widerUsd: Figure | null;
-  };
-  backlog: { peakUnits: Figure; clearDay: Figure; unitDays: Figure };
-  monteCarlo: { draws: number; seed: number };
-  assumptions: {
-    name: string;
-    value: string;
-    unit: string;
-    basis: string;
-    source: string;
-    meaning: string;
-  }[];
-  notes: string[];
-}
-
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Runs a validated scenario: builds the network from the store, runs the model and the Monte Carlo. */
-export async function runScenario(
-  store: Store,
-  v: ValidScenario,
-  opts: { draws?: number; seed?: number; onProgress?: (done: number, total: number) => void } = {},
-): Promise<ScenarioResult> {
+/** Builds a validated scenario's model input from the store (JSON-safe: the browser can run it). */
+export async function prepareScenario(store: Store, v: ValidScenario): Promise<PreparedScenario> {
   const { scenario, events } = v;
   const o = scenario.options;
   const startMs = gridStart(events);
@@ -296,112 +224,41 @@ export async function runScenario(
     },
   };
   const ranges = resolveRanges(o.parameters);
+  return {
+    scenario: { name: scenario.name, description: scenario.description, options: o },
+    startMs,
+    input,
+    ranges,
+    network: {
+      baselineMonths: network.baselineMonths,
+      seasonalYears: network.seasonalYears,
+      valueNotes: network.valueNotes,
+    },
+  };
+}
+
+/** What a browser needs to run a scenario with the pure model: the prepared input and the run's draws and seed. */
+export const scenarioModelInput = prepareScenario;
+
+/** Runs a validated scenario: builds the network from the store, runs the model and the Monte Carlo. */
+export async function runScenario(
+  store: Store,
+  v: ValidScenario,
+  opts: { draws?: number; seed?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ScenarioResult> {
+  const prepared = await prepareScenario(store, v);
+  const o = prepared.scenario.options;
   const draws = opts.draws ?? o.draws;
   const seed = opts.seed ?? o.seed;
-  const mc = runMonteCarlo(input, ranges, {
+  const mc = runMonteCarlo(prepared.input, prepared.ranges, {
     draws,
     seed,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
-  const det = mc.deterministic;
-  const h = headline(det);
-  const fig = (k: string): Figure => ({ value: h[k]!, ...mc.bands[k]! });
-  const dateOf = (d: number) => isoDate(startMs + d * DAY_MS);
-  const closure = det.closureDays || 1;
-  const totalHeld = det.costs.valueByCommodity.reduce((s, c) => s + c.valueUsd, 0);
-
-  const flows = det.flows.map((f) => {
-    const affectedDays = effects[f.key]!.capacity.slice(0, det.days);
-    const blockedDuring = f.blocked.reduce((s, b, d) => s + (affectedDays[d]! < 1 ? b : 0), 0);
-    const perClosureDay = blockedDuring / closure;
-    return {
-      key: f.key,
-      port: f.port,
-      portName: f.portName,
-      mode: f.mode,
-      direction: f.direction,
-      unit: f.unit,
-      baselinePerDay: f.baselinePerDay,
-      capacityPerDay: f.capacityPerDay,
-      blockedPerClosureDay: perClosureDay,
-      mixPerClosureDay: Object.fromEntries(Object.entries(f.unitMix).map(([k, r]) => [k, perClosureDay * r])),
-      blocked: f.totals.blocked,
-      diverted: f.totals.diverted,
-      shifted: f.totals.shifted,
-      waitedAtHome: f.totals.blocked - f.totals.diverted - f.totals.shifted,
-      diversions: f.diversions,
-      peakBacklog: f.peakQueue,
-      peakDate: dateOf(f.peakDay),
-      clearDate: f.clearDay === null ? null : dateOf(f.clearDay),
-      unitDays: f.unitDays,
-      daily: f.arrivals.map((a, d) => ({
-        date: dateOf(d),
-        arrivals: a,
-        blocked: f.blocked[d]!,
-        servedHome: f.servedHome[d]!,
-        diverted: f.diverted[d]!,
-        shifted: f.shifted[d]!,
-        queue: f.queue[d]!,
-      })),
-    };
-  });
-
-  const assumptions = (Object.entries(PARAMETERS) as [keyof typeof PARAMETERS, ParameterInfo][]).map(
-    ([name, info]) => {
-      const r = ranges[name];
-      const overridden = o.parameters[name] !== undefined;
-      return {
-        name,
-        value:
-          (typeof r === "number" ? String(r) : `${r[0]}–${r[1]}`) +
-          (overridden ? " (overridden by the scenario)" : ""),
-        unit: info.unit,
-        basis: overridden ? "scenario" : info.basis,
-        source: overridden ? "the scenario file" : info.source,
-        meaning: info.meaning,
-      };
-    },
-  );
-  const notes = [
-    `baseline: daily rates of ${network.baselineMonths[0]}..${network.baselineMonths.at(-1)} (the ${network.baselineMonths.length} months before the first event; months with the events are never used), shaped by seasonal factors from ${network.seasonalYears}`,
-    "outbound units are inbound BTS counts × outboundRatio (BTS counts only crossings into the U.S.); outbound value is TransBorder exports, inbound value imports",
-    `capacity: the ${PARAMETERS.capacityPercentile.value * 100}th percentile of each crossing's daily throughput over the last 36 months × headroom, never below its own baseline`,
-    '(a) value held up is the value of goods whose crossing was blocked: a gross flow delayed, not a loss. It is the figure press estimates such as "$100 million a day" of delayed shipments compare with',
-    "(b) direct costs are what the delay costs: carrying cost of held goods, railcar and truck time, spoilage of perishables, detour km; the cost of trucking shifted rail freight over its whole trip is not modelled (origins and destinations are unknown)",
-    o.multiplier
-      ? "(c) wider-economy effect = direct costs × (multiplier − 1): indirect and induced effects, an order of magnitude"
-      : "(c) wider-economy multiplier is off (options.multiplier: true turns it on)",
-    ...network.valueNotes,
-  ];
-  return {
-    scenario: { name: scenario.name, description: scenario.description },
-    grid: { start: isoDate(startMs), days: det.days, closureDays: det.closureDays },
-    baseline: {
-      months: `${network.baselineMonths[0]}..${network.baselineMonths.at(-1)}`,
-      seasonalYears: network.seasonalYears,
-      valueNotes: network.valueNotes,
-    },
-    flows,
-    costs: {
-      valueHeldUpPerClosureDayUsd: fig("valueHeldUpPerClosureDayUsd"),
-      valueHeldUpUsd: fig("valueHeldUpUsd"),
-      byCommodity: det.costs.valueByCommodity.map((c) => ({
-        ...c,
-        share: totalHeld ? c.valueUsd / totalHeld : 0,
-      })),
-      carryingUsd: fig("carryingUsd"),
-      equipmentUsd: fig("equipmentUsd"),
-      spoilageUsd: fig("spoilageUsd"),
-      detourUsd: fig("detourUsd"),
-      directUsd: fig("directUsd"),
-      widerUsd: o.multiplier ? fig("widerUsd") : null,
-    },
-    backlog: { peakUnits: fig("peakBacklogUnits"), clearDay: fig("clearDay"), unitDays: fig("unitDays") },
-    monteCarlo: { draws, seed },
-    assumptions,
-    notes,
-  };
+  return summarizeScenario(prepared, mc);
 }
 
 /** Units of each mode, for messages. */
 export const unitOf = (m: ScenarioMode) => MODE_UNITS[m].unit;
+
+export type { Figure, PreparedScenario, ScenarioResult } from "../model/report.ts";

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { BORDERS } from "../domain/ports.ts";
+import { TRADE_GROUPINGS } from "../services/trade.ts";
+
+/** A comma-separated list in a query string (`port=2303,2402`), as an array. */
+const csv = z
+  .string()
+  .max(500)
+  .transform((s) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+const month = z.string().regex(/^\d{4}-\d{2}$/, "expected a month as YYYY-MM, e.g. 2023-12");
+
+export const PortsQuery = z.object({
+  border: z.enum(BORDERS).optional().describe("mexico or canada"),
+  mode: z
+    .string()
+    .max(40)
+    .optional()
+    .describe("a crossing mode (truck, rail, bus, personal-vehicle, pedestrian) or a trade mode"),
+});
+
+export const PortParams = z.object({
+  code: z.string().min(1).max(80).describe("CBP port code (2303) or name (Eagle Pass)"),
+});
+
+export const CrossingsQuery = z.object({
+  port: csv.optional().describe("port codes or names, comma-separated (summed)"),
+  measure: csv.optional().describe("BTS measures, comma-separated (never summed across units)"),
+  from: month.optional(),
+  to: month.optional(),
+  by: z.enum(["month", "year"]).optional(),
+  total: z
+    .enum(["true", "false"])
+    .optional()
+    .describe("also add the measures up (refused unless they share a unit)"),
+});
+
+export const TradeQuery = z.object({
+  port: csv.optional().describe("port codes or names, comma-separated; none = national totals"),
+  mode: csv.optional().describe("truck, rail, pipeline, air, vessel, mail, other, ftz"),
+  direction: z.enum(["export", "import"]).optional(),
+  country: z.enum(["MX", "CA", "mx", "ca"]).optional(),
+  from: month.optional(),
+  to: month.optional(),
+  by: z.enum(TRADE_GROUPINGS).optional(),
+});
+
+export const EventsQuery = z.object({
+  border: z.enum(BORDERS).optional(),
+  port: z.string().max(80).optional(),
+  from: month.optional(),
+  to: month.optional(),
+});
+
+export const EventParams = z.object({ id: z.string().min(1).max(120) });
+
+export const ScenarioRunQuery = z.object({
+  draws: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(5000)
+    .optional()
+    .describe("Monte Carlo draws (at most 5,000 through the API)"),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
+});
+
+/** The error body of every 4xx and 5xx answer. */
+export const ErrorBody = z.object({
+  error: z.object({
+    status: z.number().int(),
+    message: z.string(),
+    hint: z.string().optional(),
+    issues: z
+      .array(z.object({ path: z.string(), message: z.string(), line: z.number().optional() }))
+      .optional(),
+  }),
+});
+
+/** A result object; its fields are documented in docs/api.md and follow the CLI's --json output. */
+export const ResultObject = (description: string) => z.any().describe(description);

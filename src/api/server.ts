@@ -1,0 +1,358 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { ScenarioSpecSchema } from "../domain/scenario.ts";
+import { DataError, InputError, NotFoundError, StoreError } from "../domain/errors.ts";
+import type { Store } from "../store/db.ts";
+import { memoPerStore } from "../services/cache.ts";
+import { getCoverage } from "../services/coverage.ts";
+import { crossingsSeries } from "../services/crossings.ts";
+import { backtestEvent, eventStudy, findEvent, listEvents, loadEvents } from "../services/events.ts";
+import { deriveScenario } from "../domain/events.ts";
+import { listPorts, portProfile } from "../services/ports.ts";
+import { runScenario, scenarioModelInput, validateScenario } from "../services/scenario.ts";
+import type { ScenarioResult } from "../model/report.ts";
+import { tradeSummary } from "../services/trade.ts";
+import { overview } from "../services/overview.ts";
+import {
+  CrossingsQuery,
+  ErrorBody,
+  EventParams,
+  EventsQuery,
+  PortParams,
+  PortsQuery,
+  ResultObject,
+  ScenarioRunQuery,
+  TradeQuery,
+} from "./schemas.ts";
+
+/** How the API is built. */
+export interface AppOptions {
+  store: Store;
+  /** Folder of the built dashboard (web/dist) to serve at /; none serves the API only. */
+  webRoot?: string;
+  /** Extra events file (the registry's layout). */
+  eventsFile?: string;
+  logger?: boolean;
+  /** Largest accepted request body, bytes. */
+  bodyLimit?: number;
+}
+
+/** Scenario results kept by content hash (at most this many). */
+const CACHE_SIZE = 100;
+
+/** Sorted-key JSON: the same scenario written in another key order has the same hash. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+const errorBody = (status: number, message: string, extra: Record<string, unknown> = {}) => ({
+  error: { status, message, ...extra },
+});
+
+/**
+ * Builds the HTTP API (and, with `webRoot`, the dashboard's static files) on an open store. Read-only:
+ * no route writes to the store. Errors become JSON bodies with a status code here and nowhere else.
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { store } = opts;
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: opts.bodyLimit ?? 64 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((fastifyErr: FastifyError, req, reply) => {
+    const err: unknown = fastifyErr;
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({
+        path: `${err.validationContext ?? "request"}${v.instancePath.replace(/\//g, ".")}`,
+        message: v.message ?? "invalid",
+      }));
+      return reply
+        .status(400)
+        .send(
+          errorBody(
+            400,
+            `invalid ${err.validationContext ?? "request"}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+            { issues },
+          ),
+        );
+    }
+    if (err instanceof NotFoundError)
+      return reply.status(404).send(errorBody(404, err.message, err.hint ? { hint: err.hint } : {}));
+    if (err instanceof InputError)
+      return reply.status(400).send(errorBody(400, err.message, err.hint ? { hint: err.hint } : {}));
+    if (err instanceof DataError)
+      return reply
+        .status(422)
+        .send(errorBody(422, err.message, { issues: err.details.map((d) => ({ path: "", message: d })) }));
+    if (err instanceof StoreError) return reply.status(503).send(errorBody(503, err.message));
+    const code = fastifyErr.statusCode;
+    const status = typeof code === "number" && code >= 400 && code < 500 ? code : 500;
+    if (status === 500) req.log.error(fastifyErr);
+    // Never a stack trace to a client.
+    return reply
+      .status(status)
+      .send(errorBody(status, status === 500 ? "internal error" : fastifyErr.message));
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(404)
+      .send(
+        errorBody(
+          404,
+          `no route ${req.method} ${req.url.split("?")[0]} (the API is described at /api/openapi.json)`,
+        ),
+      ),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: "borderflow API",
+        version: "0.1.0",
+        description:
+          "U.S. land ports of entry as a system of flows: crossings, trade, scenarios and past disruptions, from real public data. Read-only.",
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const errors = { 400: ErrorBody, 404: ErrorBody };
+
+  api.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  api.get(
+    "/api/health",
+    {
+      schema: {
+        summary: "Snapshot version and data coverage",
+        response: { 200: ResultObject("{ ok, snapshotVersion, coverage }") },
+      },
+    },
+    async () => {
+      const meta = Object.fromEntries(
+        (
+          await store.all<{ key: string; value: string }>({ sql: "SELECT key, value FROM meta", params: [] })
+        ).map((r) => [r.key, r.value]),
+      );
+      return { ok: true, snapshotVersion: meta.snapshot_version ?? null, coverage: await getCoverage(store) };
+    },
+  );
+
+  api.get(
+    "/api/overview",
+    {
+      schema: {
+        summary: "Top ports by trade and the December 2023 rail case",
+        response: { 200: ResultObject("as `borderflow overview --json`") },
+      },
+    },
+    async () => memoPerStore(store, "overview", () => overview(store)),
+  );
+
+  api.get(
+    "/api/ports",
+    {
+      schema: {
+        summary: "Land ports of entry",
+        querystring: PortsQuery,
+        response: { 200: ResultObject("as `borderflow ports --json`"), ...errors },
+      },
+    },
+    async (req) =>
+      listPorts(store, {
+        ...(req.query.border ? { border: req.query.border } : {}),
+        ...(req.query.mode ? { mode: req.query.mode } : {}),
+      }),
+  );
+
+  api.get(
+    "/api/ports/:code",
+    {
+      schema: {
+        summary: "A port's profile",
+        params: PortParams,
+        response: { 200: ResultObject("as `borderflow port --json`"), ...errors },
+      },
+    },
+    async (req) =>
+      memoPerStore(store, `profile/${req.params.code.toLowerCase()}`, () =>
+        portProfile(store, req.params.code),
+      ),
+  );
+
+  api.get(
+    "/api/crossings",
+    {
+      schema: {
+        summary: "Inbound crossings by month or year, per measure",
+        querystring: CrossingsQuery,
+        response: { 200: ResultObject("as `borderflow crossings --json`"), ...errors },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return crossingsSeries(store, {
+        ports: q.port ?? [],
+        measures: q.measure ?? [],
+        ...(q.from ? { from: q.from } : {}),
+        ...(q.to ? { to: q.to } : {}),
+        ...(q.by ? { by: q.by } : {}),
+        ...(q.total === "true" ? { total: true } : {}),
+      });
+    },
+  );
+
+  api.get(
+    "/api/trade",
+    {
+      schema: {
+        summary: "Trade value by month, year, commodity, port, mode or direction",
+        querystring: TradeQuery,
+        response: { 200: ResultObject("as `borderflow trade --json`"), ...errors },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return tradeSummary(store, {
+        ports: q.port ?? [],
+        modes: q.mode ?? [],
+        ...(q.direction ? { direction: q.direction } : {}),
+        ...(q.country ? { country: q.country } : {}),
+        ...(q.from ? { from: q.from } : {}),
+        ...(q.to ? { to: q.to } : {}),
+        ...(q.by ? { by: q.by } : {}),
+      });
+    },
+  );
+
+  const events = () => loadEvents(store, opts.eventsFile);
+
+  api.get(
+    "/api/events",
+    {
+      schema: {
+        summary: "Past disruptions of the registry",
+        querystring: EventsQuery,
+        response: { 200: ResultObject("{ events: [...] }"), ...errors },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const list = await listEvents(store, events(), {
+        ...(q.border ? { border: q.border } : {}),
+        ...(q.port ? { port: q.port } : {}),
+        ...(q.from ? { from: q.from } : {}),
+        ...(q.to ? { to: q.to } : {}),
+      });
+      return {
+        events: list.map((e) => ({
+          id: e.id,
+          title: e.title,
+          border: e.border,
+          start: e.start.date,
+          end: e.end?.date ?? null,
+          ports: e.ports.map((p) => ({ name: p.name, code: p.cbp_port_code })),
+          modes: e.modes_affected ?? [],
+          closureType: e.closure_type,
+        })),
+      };
+    },
+  );
+
+  api.get(
+    "/api/events/:id",
+    {
+      schema: {
+        summary: "One disruption with its event study and backtest",
+        params: EventParams,
+        response: { 200: ResultObject("{ event, scenario, study, backtest }"), ...errors },
+      },
+    },
+    async (req) => {
+      const e = findEvent(events(), req.params.id);
+      return memoPerStore(store, `event/${e.id}`, async () => ({
+        event: e,
+        scenario: deriveScenario(e),
+        study: await eventStudy(store, e),
+        backtest: await backtestEvent(store, e),
+      }));
+    },
+  );
+
+  const cache = new Map<string, Promise<ScenarioResult>>();
+  const scenarioRoute = (path: string, summary: string, input: boolean) =>
+    api.post(
+      path,
+      {
+        schema: {
+          summary,
+          body: ScenarioSpecSchema,
+          querystring: ScenarioRunQuery,
+          response: {
+            200: ResultObject(
+              input
+                ? "{ input, ranges }: the model's input, to run in the browser"
+                : "as `borderflow scenario run --json`",
+            ),
+            ...errors,
+            413: ErrorBody,
+          },
+        },
+        // Validation is attached, not thrown: validateScenario reports schema and data problems together.
+        attachValidation: true,
+      },
+      async (req, reply) => {
+        const raw: unknown = req.body;
+        const v = await validateScenario(store, raw);
+        if (!v.ok)
+          return reply
+            .status(400)
+            .send(errorBody(400, `the scenario has ${v.issues.length} problem(s)`, { issues: v.issues }));
+        if (input) return scenarioModelInput(store, v);
+        const draws = Math.min(req.query.draws ?? v.scenario.options.draws, 5000);
+        const seed = req.query.seed ?? v.scenario.options.seed;
+        const key = createHash("sha256")
+          .update(canonical({ s: v.scenario, draws, seed }))
+          .digest("hex");
+        let hit = cache.get(key);
+        if (hit) reply.header("x-borderflow-cache", "hit");
+        else {
+          hit = runScenario(store, v, { draws, seed });
+          cache.set(key, hit);
+          hit.catch(() => cache.delete(key));
+          if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+          reply.header("x-borderflow-cache", "miss");
+        }
+        return hit;
+      },
+    );
+  scenarioRoute("/api/scenarios/run", "Run a scenario (the same result as the CLI's --json)", false);
+  scenarioRoute(
+    "/api/scenarios/input",
+    "The model input of a scenario, for running it in the browser with the pure model",
+    true,
+  );
+
+  if (opts.webRoot && existsSync(opts.webRoot)) {
+    await app.register(fastifyStatic, { root: opts.webRoot, prefix: "/", index: ["index.html"] });
+  }
+  return app;
+}

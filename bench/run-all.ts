@@ -20,7 +20,7 @@ import {
   verdict,
 } from "./lib.ts";
 
-const BENCHES = ["snapshot-build", "queries", "startup", "scenario"] as const;
+const BENCHES = ["snapshot-build", "queries", "startup", "scenario", "api"] as const;
 
 function gitCommit(): string | null {
   try {

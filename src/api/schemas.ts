@@ -13,7 +13,7 @@ const csv = z
       .filter(Boolean),
   );
 
-const month = z.string().regex(/^\d{4}-\d{2}$/, "expected a month as YYYY-MM, e.g. 2023-12");
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "expected a month as YYYY-MM, e.g. 2023-12");
 
 export const PortsQuery = z.object({
   border: z.enum(BORDERS).optional().describe("mexico or canada"),

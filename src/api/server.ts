@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import {
@@ -13,14 +13,12 @@ import {
 import { ScenarioSpecSchema } from "../domain/scenario.ts";
 import { DataError, InputError, NotFoundError, StoreError } from "../domain/errors.ts";
 import type { Store } from "../store/db.ts";
-import { memoPerStore } from "../services/cache.ts";
 import { getCoverage } from "../services/coverage.ts";
 import { crossingsSeries } from "../services/crossings.ts";
 import { backtestEvent, eventStudy, findEvent, listEvents, loadEvents } from "../services/events.ts";
 import { deriveScenario } from "../domain/events.ts";
 import { listPorts, portProfile } from "../services/ports.ts";
 import { runScenario, scenarioModelInput, validateScenario } from "../services/scenario.ts";
-import type { ScenarioResult } from "../model/report.ts";
 import { tradeSummary } from "../services/trade.ts";
 import { overview } from "../services/overview.ts";
 import {
@@ -47,8 +45,8 @@ export interface AppOptions {
   bodyLimit?: number;
 }
 
-/** Scenario results kept by content hash (at most this many). */
-const CACHE_SIZE = 100;
+/** Answers kept (by URL, or by content hash for scenarios). */
+const RESPONSE_CACHE = 2000;
 
 /** Sorted-key JSON: the same scenario written in another key order has the same hash. */
 function canonical(v: unknown): string {
@@ -133,6 +131,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
+  // The data cannot change while the server runs (the store is opened read-only and DuckDB keeps writers
+  // out), so an answer computed once is kept, serialized, by URL (or content hash). Bounded, oldest out.
+  const responses = new Map<string, Promise<string>>();
+  const cached = (reply: FastifyReply, key: string, compute: () => Promise<unknown>): Promise<string> => {
+    let p = responses.get(key);
+    if (!p) {
+      p = compute().then((v) => JSON.stringify(v));
+      responses.set(key, p);
+      p.catch(() => responses.delete(key));
+      if (responses.size > RESPONSE_CACHE) responses.delete(responses.keys().next().value!);
+      reply.header("x-borderflow-cache", "miss");
+    } else reply.header("x-borderflow-cache", "hit");
+    reply.type("application/json; charset=utf-8");
+    return p;
+  };
+
   const api = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorBody, 404: ErrorBody };
 
@@ -146,14 +160,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("{ ok, snapshotVersion, coverage }") },
       },
     },
-    async () => {
-      const meta = Object.fromEntries(
-        (
-          await store.all<{ key: string; value: string }>({ sql: "SELECT key, value FROM meta", params: [] })
-        ).map((r) => [r.key, r.value]),
-      );
-      return { ok: true, snapshotVersion: meta.snapshot_version ?? null, coverage: await getCoverage(store) };
-    },
+    async (req, reply) =>
+      cached(reply, req.url, async () => {
+        const meta = Object.fromEntries(
+          (
+            await store.all<{ key: string; value: string }>({
+              sql: "SELECT key, value FROM meta",
+              params: [],
+            })
+          ).map((r) => [r.key, r.value]),
+        );
+        return {
+          ok: true,
+          snapshotVersion: meta.snapshot_version ?? null,
+          coverage: await getCoverage(store),
+        };
+      }),
   );
 
   api.get(
@@ -164,7 +186,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("as `borderflow overview --json`") },
       },
     },
-    async () => memoPerStore(store, "overview", () => overview(store)),
+    async (req, reply) => cached(reply, req.url, () => overview(store)),
   );
 
   api.get(
@@ -176,11 +198,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("as `borderflow ports --json`"), ...errors },
       },
     },
-    async (req) =>
-      listPorts(store, {
-        ...(req.query.border ? { border: req.query.border } : {}),
-        ...(req.query.mode ? { mode: req.query.mode } : {}),
-      }),
+    async (req, reply) =>
+      cached(reply, req.url, () =>
+        listPorts(store, {
+          ...(req.query.border ? { border: req.query.border } : {}),
+          ...(req.query.mode ? { mode: req.query.mode } : {}),
+        }),
+      ),
   );
 
   api.get(
@@ -192,10 +216,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("as `borderflow port --json`"), ...errors },
       },
     },
-    async (req) =>
-      memoPerStore(store, `profile/${req.params.code.toLowerCase()}`, () =>
-        portProfile(store, req.params.code),
-      ),
+    async (req, reply) =>
+      cached(reply, `profile/${req.params.code.toLowerCase()}`, () => portProfile(store, req.params.code)),
   );
 
   api.get(
@@ -207,16 +229,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("as `borderflow crossings --json`"), ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const q = req.query;
-      return crossingsSeries(store, {
-        ports: q.port ?? [],
-        measures: q.measure ?? [],
-        ...(q.from ? { from: q.from } : {}),
-        ...(q.to ? { to: q.to } : {}),
-        ...(q.by ? { by: q.by } : {}),
-        ...(q.total === "true" ? { total: true } : {}),
-      });
+      return cached(reply, req.url, () =>
+        crossingsSeries(store, {
+          ports: q.port ?? [],
+          measures: q.measure ?? [],
+          ...(q.from ? { from: q.from } : {}),
+          ...(q.to ? { to: q.to } : {}),
+          ...(q.by ? { by: q.by } : {}),
+          ...(q.total === "true" ? { total: true } : {}),
+        }),
+      );
     },
   );
 
@@ -229,17 +253,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("as `borderflow trade --json`"), ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const q = req.query;
-      return tradeSummary(store, {
-        ports: q.port ?? [],
-        modes: q.mode ?? [],
-        ...(q.direction ? { direction: q.direction } : {}),
-        ...(q.country ? { country: q.country } : {}),
-        ...(q.from ? { from: q.from } : {}),
-        ...(q.to ? { to: q.to } : {}),
-        ...(q.by ? { by: q.by } : {}),
-      });
+      return cached(reply, req.url, () =>
+        tradeSummary(store, {
+          ports: q.port ?? [],
+          modes: q.mode ?? [],
+          ...(q.direction ? { direction: q.direction } : {}),
+          ...(q.country ? { country: q.country } : {}),
+          ...(q.from ? { from: q.from } : {}),
+          ...(q.to ? { to: q.to } : {}),
+          ...(q.by ? { by: q.by } : {}),
+        }),
+      );
     },
   );
 
@@ -254,27 +280,28 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("{ events: [...] }"), ...errors },
       },
     },
-    async (req) => {
-      const q = req.query;
-      const list = await listEvents(store, events(), {
-        ...(q.border ? { border: q.border } : {}),
-        ...(q.port ? { port: q.port } : {}),
-        ...(q.from ? { from: q.from } : {}),
-        ...(q.to ? { to: q.to } : {}),
-      });
-      return {
-        events: list.map((e) => ({
-          id: e.id,
-          title: e.title,
-          border: e.border,
-          start: e.start.date,
-          end: e.end?.date ?? null,
-          ports: e.ports.map((p) => ({ name: p.name, code: p.cbp_port_code })),
-          modes: e.modes_affected ?? [],
-          closureType: e.closure_type,
-        })),
-      };
-    },
+    async (req, reply) =>
+      cached(reply, req.url, async () => {
+        const q = req.query;
+        const list = await listEvents(store, events(), {
+          ...(q.border ? { border: q.border } : {}),
+          ...(q.port ? { port: q.port } : {}),
+          ...(q.from ? { from: q.from } : {}),
+          ...(q.to ? { to: q.to } : {}),
+        });
+        return {
+          events: list.map((e) => ({
+            id: e.id,
+            title: e.title,
+            border: e.border,
+            start: e.start.date,
+            end: e.end?.date ?? null,
+            ports: e.ports.map((p) => ({ name: p.name, code: p.cbp_port_code })),
+            modes: e.modes_affected ?? [],
+            closureType: e.closure_type,
+          })),
+        };
+      }),
   );
 
   api.get(
@@ -286,9 +313,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("{ event, scenario, study, backtest }"), ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const e = findEvent(events(), req.params.id);
-      return memoPerStore(store, `event/${e.id}`, async () => ({
+      return cached(reply, `event/${e.id}`, async () => ({
         event: e,
         scenario: deriveScenario(e),
         study: await eventStudy(store, e),
@@ -297,7 +324,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   );
 
-  const cache = new Map<string, Promise<ScenarioResult>>();
   const scenarioRoute = (path: string, summary: string, input: boolean) =>
     api.post(
       path,
@@ -320,28 +346,27 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         attachValidation: true,
       },
       async (req, reply) => {
+        // Query problems are the route's own (body problems go to validateScenario, which lists them all).
+        if (req.validationError && req.validationError.validationContext !== "body")
+          throw req.validationError;
         const raw: unknown = req.body;
         const v = await validateScenario(store, raw);
         if (!v.ok)
           return reply
             .status(400)
             .send(errorBody(400, `the scenario has ${v.issues.length} problem(s)`, { issues: v.issues }));
-        if (input) return scenarioModelInput(store, v);
+        if (input)
+          return cached(
+            reply,
+            `input/${createHash("sha256").update(canonical(v.scenario)).digest("hex")}`,
+            () => scenarioModelInput(store, v),
+          );
         const draws = Math.min(req.query.draws ?? v.scenario.options.draws, 5000);
         const seed = req.query.seed ?? v.scenario.options.seed;
         const key = createHash("sha256")
           .update(canonical({ s: v.scenario, draws, seed }))
           .digest("hex");
-        let hit = cache.get(key);
-        if (hit) reply.header("x-borderflow-cache", "hit");
-        else {
-          hit = runScenario(store, v, { draws, seed });
-          cache.set(key, hit);
-          hit.catch(() => cache.delete(key));
-          if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-          reply.header("x-borderflow-cache", "miss");
-        }
-        return hit;
+        return cached(reply, `scenario/${key}`, () => runScenario(store, v, { draws, seed }));
       },
     );
   scenarioRoute("/api/scenarios/run", "Run a scenario (the same result as the CLI's --json)", false);

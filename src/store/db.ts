@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import { dirname, join, resolve } from "node:path";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBValue } from "@duckdb/node-api";
 import { StoreError } from "../domain/errors.ts";
 import { STORE_TABLES, TABLE_NAMES, TABLES, type TableName } from "./schema.ts";
 import type { Query } from "./sql.ts";
@@ -47,6 +47,9 @@ export function readManifest(snapshotDir: string): SnapshotManifest {
   return JSON.parse(readFileSync(file, "utf8")) as SnapshotManifest;
 }
 
+/** Connections a read-only store queries on (the machines have 2 cores). */
+const READERS = 3;
+
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Loads every snapshot table from its Parquet file into an open connection. */
@@ -77,7 +80,15 @@ export class Store {
     readonly readOnly: boolean,
     /** The vendored snapshot folder this store reads product files (events.json) from. */
     readonly snapshotDir: string = DEFAULT_SNAPSHOT_DIR,
-  ) {}
+  ) {
+    this.readers = [conn];
+  }
+
+  /** Connections queries run on: the one connection, plus more on a read-only store. */
+  private readonly readers: DuckDBConnection[];
+  private readonly queues: Promise<unknown>[] = [Promise.resolve(), Promise.resolve(), Promise.resolve(), Promise.resolve()];
+  private readonly prepared = new Map<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
+  private next = 0;
 
   /** Wraps an already open in-memory connection (used by the snapshot build). */
   static async wrap(instance: DuckDBInstance, conn: DuckDBConnection): Promise<Store> {
@@ -100,7 +111,10 @@ export class Store {
         access_mode: opts.readOnly ? "READ_ONLY" : "READ_WRITE",
       });
       const conn = await instance.connect();
-      return new Store(instance, conn, path, opts.readOnly ?? false, snapshotDir);
+      const store = new Store(instance, conn, path, opts.readOnly ?? false, snapshotDir);
+      // A read-only store answers queries on a few connections at once (DuckDB runs each on its own thread).
+      if (opts.readOnly) for (let i = 1; i < READERS; i++) store.readers.push(await instance.connect());
+      return store;
     } catch (e) {
       const msg = (e as Error).message;
       if (/lock/i.test(msg)) {
@@ -133,8 +147,28 @@ export class Store {
 
   /** Runs a query and returns plain row objects (cast aggregates in SQL: BIGINTs come back as bigint). */
   async all<T = Record<string, unknown>>(q: Query): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(q.sql, q.params as DuckDBValue[]);
-    return reader.getRowObjectsJS() as T[];
+    const i = this.next++ % this.readers.length;
+    const conn = this.readers[i]!;
+    // Statements are prepared once per connection and reused; a connection runs one at a time.
+    const run = this.queues[i]!.then(async () => {
+      let cache = this.prepared.get(conn);
+      if (!cache) this.prepared.set(conn, (cache = new Map()));
+      let stmt = cache.get(q.sql);
+      if (!stmt) {
+        stmt = await conn.prepare(q.sql);
+        if (cache.size >= 256) {
+          const [oldSql, old] = cache.entries().next().value!;
+          old.destroySync();
+          cache.delete(oldSql);
+        }
+        cache.set(q.sql, stmt);
+      }
+      if (q.params.length) stmt.bind(q.params as DuckDBValue[]);
+      else stmt.clearBindings();
+      return (await stmt.runAndReadAll()).getRowObjectsJS() as T[];
+    });
+    this.queues[i] = run.catch(() => undefined);
+    return run;
   }
 
   /** Runs a statement for its effect. */
@@ -195,6 +229,9 @@ export class Store {
 
   /** Closes the database. */
   close(): void {
+    for (const cache of this.prepared.values()) for (const stmt of cache.values()) stmt.destroySync();
+    this.prepared.clear();
+    for (const c of this.readers.slice(1)) c.closeSync();
     this.conn.closeSync();
     this.instance.closeSync();
   }

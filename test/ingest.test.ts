@@ -1,3 +1,4 @@
+import { captureIo } from "./helpers/io.ts";
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -15,7 +16,6 @@ import {
   type TableChanges,
 } from "../src/services/ingest.ts";
 import { runCli } from "../src/cli/main.ts";
-import type { Io } from "../src/cli/context.ts";
 import { startLocalServer, type LocalServer } from "./helpers/local-server.ts";
 
 const FIX = join(import.meta.dirname, "fixtures/live");
@@ -447,18 +447,6 @@ test("bad requests are InputErrors that name the flag", () => {
   bad({ source: "transborder", url: "http://127.0.0.1/a", file: "b" }, /give --url or --file, not both/);
   bad({ source: "transborder", file: join(FIX, "no-such.zip") }, /--file .*no-such\.zip: no such file/);
 });
-
-function captureIo(): Io & { stdout: () => string; stderr: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    out: (s) => void (out += s),
-    err: (s) => void (err += s),
-    isTty: false,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
 
 test("CLI: ingest a BTS CSV export, then the same rows from the API with --json", async () => {
   const db = freshPath();

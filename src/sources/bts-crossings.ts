@@ -4,7 +4,7 @@ import { normaliseMeasure, type Measure } from "../domain/measures.ts";
 import { MonthSchema, toMonth, type Month } from "../domain/units.ts";
 import { DataError } from "../domain/errors.ts";
 import type { Reject } from "../domain/rejects.ts";
-import { expectHeader, readCsvLines } from "./csv.ts";
+import { expectHeader, readCsvLines, readCsvRecords } from "./csv.ts";
 import {
   COUNT_RE,
   KeyedRows,
@@ -242,27 +242,16 @@ export async function parseCrossingsCsv(
   knownPorts?: ReadonlySet<string>,
 ): Promise<CrossingsResult> {
   const v = new CrossingsValidator(ctx, knownPorts);
-  let header: string[] | undefined;
-  for await (const { line, fields } of readCsvLines(file, ctx.file)) {
-    if (!header) {
-      header = fields.map((f) => f.trim());
-      expectHeader(header, header[0] === "port_code" ? CROSSINGS_HEADER : BTS_EXPORT_HEADER, ctx.file);
-      continue;
-    }
-    if (fields.length !== header.length) {
+  await readCsvRecords(
+    file,
+    ctx.file,
+    (h) => (h[0] === "port_code" ? CROSSINGS_HEADER : BTS_EXPORT_HEADER),
+    ({ line, header, fields }) => v.add(recordFromFields(header, fields), line),
+    (line, fields, reason) => {
       v.linesRead++;
-      v.rejects.push({
-        ...ctx,
-        line,
-        field: "row",
-        value: fields.join(","),
-        reason: `expected ${header.length} fields, found ${fields.length}`,
-      });
-      continue;
-    }
-    v.add(recordFromFields(header, fields), line);
-  }
-  if (!header) throw new DataError(`${ctx.file}: the file is empty (no header)`);
+      v.rejects.push({ ...ctx, line, field: "row", value: fields.join(","), reason });
+    },
+  );
   return v.result();
 }
 

@@ -111,3 +111,38 @@ export function expectHeader(actual: string[] | undefined, expected: readonly st
     `found:    ${got.join(",")}`,
   ]);
 }
+
+/** What {@link readCsvRecords} hands over for each data line with the header's number of fields. */
+export interface CsvRecord {
+  line: number;
+  header: string[];
+  fields: string[];
+}
+
+/**
+ * Reads a CSV file with a header: checks the header (`expected` may depend on what was found), rejects lines
+ * with the wrong number of fields through `onBadLine`, and calls `onRecord` for the others. An empty file
+ * (no header) is a DataError.
+ */
+export async function readCsvRecords(
+  file: string | Buffer,
+  label: string,
+  expected: (header: string[]) => readonly string[],
+  onRecord: (r: CsvRecord) => void,
+  onBadLine: (line: number, fields: string[], reason: string) => void,
+): Promise<void> {
+  let header: string[] | undefined;
+  for await (const { line, fields } of readCsvLines(file, label)) {
+    if (!header) {
+      header = fields.map((f) => f.trim());
+      expectHeader(header, expected(header), label);
+      continue;
+    }
+    if (fields.length !== header.length) {
+      onBadLine(line, fields, `expected ${header.length} fields, found ${fields.length}`);
+      continue;
+    }
+    onRecord({ line, header, fields });
+  }
+  if (!header) throw new DataError(`${label}: the file is empty (no header)`);
+}

@@ -14,7 +14,7 @@ import {
 import { toMonth, type Month } from "../domain/units.ts";
 import { DataError } from "../domain/errors.ts";
 import type { Reject } from "../domain/rejects.ts";
-import { expectHeader, readCsvLines } from "./csv.ts";
+import { expectHeader, readCsvLines, readCsvRecords } from "./csv.ts";
 import {
   COUNT_RE,
   KeyedRows,
@@ -215,27 +215,16 @@ export async function parseTradeCsv(
   codes: TradeCodes = {},
 ): Promise<ParseResult<TradeRow>> {
   const v = new TradeValidator(ctx, table, codes.ports, codes.hs2);
-  let header: string[] | undefined;
-  for await (const { line, fields } of readCsvLines(file, ctx.file)) {
-    if (!header) {
-      header = fields;
-      expectHeader(header, TRADE_HEADER, ctx.file);
-      continue;
-    }
-    if (fields.length !== header.length) {
+  await readCsvRecords(
+    file,
+    ctx.file,
+    () => TRADE_HEADER,
+    ({ line, header, fields }) => v.add(Object.fromEntries(header.map((h, i) => [h, fields[i]!])), line),
+    (line, fields, reason) => {
       v.linesRead++;
-      v.rejects.push({
-        ...ctx,
-        line,
-        field: "row",
-        value: fields.join(","),
-        reason: `expected ${header.length} fields, found ${fields.length}`,
-      });
-      continue;
-    }
-    v.add(Object.fromEntries(header.map((h, i) => [h, fields[i]!])), line);
-  }
-  if (!header) throw new DataError(`${ctx.file}: the file is empty (no header)`);
+      v.rejects.push({ ...ctx, line, field: "row", value: fields.join(","), reason });
+    },
+  );
   return v.result();
 }
 

@@ -18,7 +18,17 @@ const layer = (from, forbidden) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "test/fixtures/", "dist/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "data/",
+      "test/fixtures/",
+      "dist/",
+      "web/dist/",
+      "test-artifacts/",
+      "bench/results/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -20,7 +20,7 @@ import {
   verdict,
 } from "./lib.ts";
 
-const BENCHES = ["snapshot-build", "queries", "startup", "scenario", "api"] as const;
+const BENCHES = ["snapshot-build", "queries", "startup", "scenario", "api", "waits"] as const;
 
 function gitCommit(): string | null {
   try {

@@ -5,6 +5,7 @@ import { registerScenario } from "./commands/scenario.ts";
 import { registerEvents } from "./commands/events.ts";
 import { registerServe } from "./commands/serve.ts";
 import { registerIngest } from "./commands/ingest.ts";
+import { registerWaits } from "./commands/waits.ts";
 import { processIo, type Io } from "./context.ts";
 
 /** Exit codes: 0 ok; 2 bad input (unknown port, bad month, bad flag); 3 bad data; 4 store problem; 70 a bug. */
@@ -30,6 +31,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerEvents(program, io);
   registerServe(program, io);
   registerIngest(program, io);
+  registerWaits(program, io);
   return program;
 }
 

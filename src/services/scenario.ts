@@ -10,13 +10,7 @@ import {
   type ScenarioMode,
 } from "../domain/scenario.ts";
 import { addMonths, toMonth, type Month } from "../domain/units.ts";
-import {
-  buildEffects,
-  gridStart,
-  resolveRanges,
-  runMonteCarlo,
-  type ResolvedEvent,
-} from "../model/index.ts";
+import { buildEffects, gridStart, resolveRanges, runMonteCarlo, type ResolvedEvent } from "../model/index.ts";
 import type { ScenarioText } from "../sources/scenario-file.ts";
 import { summarizeScenario, type PreparedScenario, type ScenarioResult } from "../model/report.ts";
 import type { Store } from "../store/db.ts";

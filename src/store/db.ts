@@ -2,7 +2,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import { dirname, join, resolve } from "node:path";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBValue } from "@duckdb/node-api";
+import {
+  DuckDBInstance,
+  type DuckDBConnection,
+  type DuckDBPreparedStatement,
+  type DuckDBValue,
+} from "@duckdb/node-api";
 import { StoreError } from "../domain/errors.ts";
 import { STORE_TABLES, TABLE_NAMES, TABLES, type TableName } from "./schema.ts";
 import type { Query } from "./sql.ts";
@@ -86,7 +91,12 @@ export class Store {
 
   /** Connections queries run on: the one connection, plus more on a read-only store. */
   private readonly readers: DuckDBConnection[];
-  private readonly queues: Promise<unknown>[] = [Promise.resolve(), Promise.resolve(), Promise.resolve(), Promise.resolve()];
+  private readonly queues: Promise<unknown>[] = [
+    Promise.resolve(),
+    Promise.resolve(),
+    Promise.resolve(),
+    Promise.resolve(),
+  ];
   private readonly prepared = new Map<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
   private next = 0;
 

@@ -20,7 +20,10 @@ after(async () => {
 
 const get = async (url: string) => {
   const r = await app.inject({ method: "GET", url });
-  return { status: r.statusCode, body: r.json() as Record<string, unknown> & { error?: { message: string; issues?: { path: string }[] } } };
+  return {
+    status: r.statusCode,
+    body: r.json() as Record<string, unknown> & { error?: { message: string; issues?: { path: string }[] } },
+  };
 };
 const DEC = JSON.parse(readFileSync("examples/dec-2023-rail-suspension.json", "utf8"));
 
@@ -39,7 +42,10 @@ test("ports, a profile, crossings and trade answer as the CLI's --json does", as
   const profile = await get("/api/ports/Eagle%20Pass");
   assert.equal((profile.body.port as { code: string }).code, "2303");
   const c = await get("/api/crossings?port=2303&measure=Trains&from=2023-10&to=2024-01");
-  assert.deepEqual((c.body.points as { value: number }[]).map((p) => p.value), [251, 215, 237, 282]);
+  assert.deepEqual(
+    (c.body.points as { value: number }[]).map((p) => p.value),
+    [251, 215, 237, 282],
+  );
   const t = await get("/api/trade?port=2303,2402&mode=rail&from=2023-01&to=2023-12&by=port");
   assert.equal(((t.body.totalUsd as number) / 1e9).toFixed(2), "34.19");
 });
@@ -57,7 +63,8 @@ test("errors: 400 with every validation issue, 404 with a suggestion, never a st
   assert.match(units.body.error!.message, /refusing to sum/);
   const route = await get("/api/nothing");
   assert.equal(route.status, 404);
-  for (const r of [bad, unknown, units, route]) assert.ok(!JSON.stringify(r.body).includes("    at "), "no stack trace");
+  for (const r of [bad, unknown, units, route])
+    assert.ok(!JSON.stringify(r.body).includes("    at "), "no stack trace");
 });
 
 test("a scenario runs, is cached by content, and matches the browser's pure-model run", async () => {
@@ -69,11 +76,18 @@ test("a scenario runs, is cached by content, and matches the browser's pure-mode
   const b = await app.inject({ method: "POST", url: "/api/scenarios/run?draws=200", payload: reordered });
   assert.equal(b.headers["x-borderflow-cache"], "hit");
   assert.deepEqual(b.json(), a.json());
-  const r = a.json() as { costs: { valueHeldUpPerClosureDayUsd: { value: number; p10: number; p90: number } } };
+  const r = a.json() as {
+    costs: { valueHeldUpPerClosureDayUsd: { value: number; p10: number; p90: number } };
+  };
   assert.ok(r.costs.valueHeldUpPerClosureDayUsd.p10 <= r.costs.valueHeldUpPerClosureDayUsd.p90);
   // What the dashboard does in the browser: the pure model on the API's input gives the same figures.
-  const prep = (await app.inject({ method: "POST", url: "/api/scenarios/input", payload: DEC })).json() as PreparedScenario;
-  const local = summarizeScenario(prep, runMonteCarlo(prep.input, prep.ranges, { draws: 200, seed: DEC.options.seed }));
+  const prep = (
+    await app.inject({ method: "POST", url: "/api/scenarios/input", payload: DEC })
+  ).json() as PreparedScenario;
+  const local = summarizeScenario(
+    prep,
+    runMonteCarlo(prep.input, prep.ranges, { draws: 200, seed: DEC.options.seed }),
+  );
   assert.deepEqual(local, a.json());
 });
 
@@ -81,41 +95,86 @@ test("a bad scenario is refused with every problem; limits hold", async () => {
   const bad = await app.inject({
     method: "POST",
     url: "/api/scenarios/run",
-    payload: { ...DEC, horizonDays: 999, events: [{ ...DEC.events[0], ports: ["Eagel Pass"], end: "2023-12-01T00:00:00Z" }] },
+    payload: {
+      ...DEC,
+      horizonDays: 999,
+      events: [{ ...DEC.events[0], ports: ["Eagel Pass"], end: "2023-12-01T00:00:00Z" }],
+    },
   });
   assert.equal(bad.statusCode, 400);
   const issues = (bad.json() as { error: { issues: { path: string; message: string }[] } }).error.issues;
   assert.deepEqual(issues.map((i) => i.path).sort(), ["events[0].end", "events[0].ports[0]", "horizonDays"]);
   const draws = await app.inject({ method: "POST", url: "/api/scenarios/run?draws=100000", payload: DEC });
   assert.equal(draws.statusCode, 400);
-  const huge = await app.inject({ method: "POST", url: "/api/scenarios/run", payload: { ...DEC, description: "x".repeat(100_000) } });
+  const huge = await app.inject({
+    method: "POST",
+    url: "/api/scenarios/run",
+    payload: { ...DEC, description: "x".repeat(100_000) },
+  });
   assert.equal(huge.statusCode, 413);
-  const notJson = await app.inject({ method: "POST", url: "/api/scenarios/run", headers: { "content-type": "application/json" }, payload: "{nope" });
+  const notJson = await app.inject({
+    method: "POST",
+    url: "/api/scenarios/run",
+    headers: { "content-type": "application/json" },
+    payload: "{nope",
+  });
   assert.equal(notJson.statusCode, 400);
 });
 
 test("read-only and no CORS: no write routes, no CORS headers", async () => {
-  const r = await app.inject({ method: "GET", url: "/api/health", headers: { origin: "http://example.com" } });
+  const r = await app.inject({
+    method: "GET",
+    url: "/api/health",
+    headers: { origin: "http://example.com" },
+  });
   assert.equal(r.headers["access-control-allow-origin"], undefined);
   for (const method of ["PUT", "DELETE", "PATCH"] as const) {
     const w = await app.inject({ method, url: "/api/ports" });
     assert.equal(w.statusCode, 404);
   }
-  assert.equal(store.readOnly, false, "this test store is in memory; the server opens files read-only (borderflow serve)");
+  assert.equal(
+    store.readOnly,
+    false,
+    "this test store is in memory; the server opens files read-only (borderflow serve)",
+  );
 });
 
 test("the OpenAPI document lists every route with its parameters", async () => {
-  const doc = (await app.inject({ method: "GET", url: "/api/openapi.json" })).json() as { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string }[] }>> };
+  const doc = (await app.inject({ method: "GET", url: "/api/openapi.json" })).json() as {
+    openapi: string;
+    paths: Record<string, Record<string, { parameters?: { name: string }[] }>>;
+  };
   assert.match(doc.openapi, /^3\./);
-  for (const p of ["/api/health", "/api/ports", "/api/ports/{code}", "/api/crossings", "/api/trade", "/api/events", "/api/events/{id}", "/api/scenarios/run"]) {
+  for (const p of [
+    "/api/health",
+    "/api/ports",
+    "/api/ports/{code}",
+    "/api/crossings",
+    "/api/trade",
+    "/api/events",
+    "/api/events/{id}",
+    "/api/scenarios/run",
+  ]) {
     assert.ok(doc.paths[p], `${p} is documented`);
   }
-  assert.deepEqual(doc.paths["/api/trade"]!.get!.parameters!.map((x) => x.name).sort(), ["by", "country", "direction", "from", "mode", "port", "to"]);
+  assert.deepEqual(doc.paths["/api/trade"]!.get!.parameters!.map((x) => x.name).sort(), [
+    "by",
+    "country",
+    "direction",
+    "from",
+    "mode",
+    "port",
+    "to",
+  ]);
 });
 
 test("events: the list and one event with its study and backtest", async () => {
   const list = await get("/api/events?port=2303");
-  assert.ok((list.body.events as { id: string }[]).some((e) => e.id === "cbp-rail-suspension-eagle-pass-el-paso-2023-12"));
+  assert.ok(
+    (list.body.events as { id: string }[]).some(
+      (e) => e.id === "cbp-rail-suspension-eagle-pass-el-paso-2023-12",
+    ),
+  );
   const one = await get("/api/events/cbp-rail-suspension-eagle-pass-el-paso-2023-12");
   assert.equal(one.status, 200);
   assert.equal((one.body.backtest as { status: string }).status, "ok");

@@ -1,0 +1,209 @@
+import type { Command } from "commander";
+import { DataError } from "../../domain/errors.ts";
+import {
+  formatMs,
+  parseWatchSpec,
+  runWatch,
+  DEFAULT_INTERVAL_MS,
+  DEFAULT_STALE_HOURS,
+  DEFAULT_WATCH_URL,
+  type WatchSummary,
+} from "../../services/watch.ts";
+import {
+  archiveDirFor,
+  loadSnapshotPorts,
+  parseWaitQuery,
+  waitSummary,
+  type BestTime,
+  type WaitStatsRow,
+  type WaitSummary,
+} from "../../services/waits.ts";
+import { emit, type GlobalOptions, type Io } from "../context.ts";
+import type { Column, View } from "../format.ts";
+
+interface WatchFlags {
+  interval?: string;
+  url?: string;
+  archive?: string;
+  webhook?: string;
+  staleHours?: string;
+  once?: boolean;
+  maxPolls?: string;
+  replay?: string;
+  timeout?: string;
+  saveCaptures?: string;
+}
+
+interface WaitsFlags {
+  port?: string;
+  lane?: string;
+  from?: string;
+  to?: string;
+  by?: string;
+  archive?: string;
+}
+
+const ARCHIVE_HELP =
+  "archive folder of JSON Lines files (env BORDERFLOW_ARCHIVE; default ~/.local/share/borderflow/waits)";
+
+/** Registers `watch` (poll the CBP wait-time feed into the archive) and `waits` (query the archive). */
+export function registerWaits(program: Command, io: Io): void {
+  program
+    .command("watch")
+    .description(
+      "poll the CBP Border Wait Times feed: archive every new reading and print stale readings, closures and anomalies as JSON lines",
+    )
+    .option(
+      "--interval <duration>",
+      `time between polls, e.g. 30s, 5m, 1h (default ${formatMs(DEFAULT_INTERVAL_MS)})`,
+    )
+    .option("--url <url>", `the feed (default ${DEFAULT_WATCH_URL}; the XML feed works too)`)
+    .option("--archive <dir>", ARCHIVE_HELP)
+    .option("--webhook <url>", "also POST each poll's detections there as JSON (retried with backoff)")
+    .option(
+      "--stale-hours <n>",
+      `a reading older than this when fetched is stale (default ${DEFAULT_STALE_HOURS})`,
+    )
+    .option("--once", "poll once and exit (for cron)")
+    .option("--max-polls <n>", "stop after this many polls")
+    .option(
+      "--replay <dir>",
+      "feed recorded captures (*.json, *.xml) through the watcher as if live, oldest first",
+    )
+    .option("--timeout <duration>", "time one request may take (default 30s)")
+    .option("--save-captures <dir>", "save every raw response there (readable again with --replay)")
+    .action(async (flags: WatchFlags, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const req = parseWatchSpec({
+        interval: flags.interval,
+        url: flags.url,
+        archive: flags.archive,
+        webhook: flags.webhook,
+        staleHours: flags.staleHours,
+        once: flags.once,
+        maxPolls: flags.maxPolls,
+        replay: flags.replay,
+        timeout: flags.timeout,
+        saveCaptures: flags.saveCaptures,
+      });
+      const log = (line: string) => io.err(`watch: ${line}\n`);
+      let knownPorts: Set<string> | undefined;
+      try {
+        const ports = await loadSnapshotPorts(g.snapshot);
+        knownPorts = new Set(ports.map((p) => p.port_code));
+      } catch (e) {
+        log(
+          `cannot read the ports of the snapshot (${(e as Error).message}); crossings are not checked against them`,
+        );
+      }
+      const stop = new AbortController();
+      const onSignal = () => {
+        log("stopping after this poll");
+        stop.abort();
+      };
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      let summary: WatchSummary;
+      try {
+        log(
+          `${req.source.kind === "live" ? `polling ${req.source.url} every ${formatMs(req.intervalMs)}` : `replaying ${req.source.dir}`}; archive ${req.archiveDir}`,
+        );
+        summary = await runWatch(req, {
+          emit: (d) => io.out(JSON.stringify(d) + "\n"),
+          log,
+          signal: stop.signal,
+          ...(knownPorts ? { knownPorts } : {}),
+        });
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+      log(
+        `${summary.polls} poll(s), ${summary.failedPolls} failed; ${summary.readingsArchived} new reading(s) archived; ${summary.detectionsEmitted} detection(s)`,
+      );
+      if (summary.lastError) throw new DataError(`the last poll failed: ${summary.lastError}`);
+    });
+
+  program
+    .command("waits")
+    .description(
+      "wait times from the archive: typical, mean, p90 and max per crossing and lane, by local hour or weekday, and the best time to cross",
+    )
+    .requiredOption("--port <port>", "port code or name (2504, San Ysidro) or a crossing number (250401)")
+    .option(
+      "--lane <lanes>",
+      "lane types or groups, comma-separated: commercial-standard, commercial-fast, passenger-standard, passenger-sentri, passenger-ready, pedestrian-standard, pedestrian-ready; commercial, passenger, pedestrian",
+    )
+    .option("--from <YYYY-MM-DD>", "first local date (default: the archive's first)")
+    .option("--to <YYYY-MM-DD>", "last local date (default: the archive's last)")
+    .option("--by <grouping>", "hour or weekday (default: one row per crossing and lane)")
+    .option("--archive <dir>", ARCHIVE_HELP)
+    .action(async (flags: WaitsFlags, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const req = parseWaitQuery({
+        port: flags.port ?? "",
+        lane: flags.lane,
+        from: flags.from,
+        to: flags.to,
+        by: flags.by,
+      });
+      const ports = await loadSnapshotPorts(g.snapshot);
+      const summary = await waitSummary(archiveDirFor(flags.archive), req, { ports });
+      emit(io, g, summary, () => waitsView(summary));
+    });
+}
+
+const place = (r: { crossing: string; crossingName: string }) =>
+  r.crossingName ? `${r.crossingName} (${r.crossing})` : r.crossing;
+const hourLabel = (h: number) => `${String(h).padStart(2, "0")}:00`;
+
+function waitsView(s: WaitSummary): View {
+  const slot: Column<WaitStatsRow>[] =
+    s.by === "hour"
+      ? [{ label: "hour", value: (r) => (r.hour === undefined ? null : hourLabel(r.hour)) }]
+      : s.by === "weekday"
+        ? [{ label: "weekday", value: (r) => r.weekday }]
+        : [];
+  const columns: Column<WaitStatsRow>[] = [
+    { label: "crossing", value: place },
+    { label: "lane", value: (r) => r.lane },
+    ...slot,
+    { label: "readings", value: (r) => r.readings, format: "int" },
+    { label: "typical min", value: (r) => r.typicalMinutes, format: "num" },
+    { label: "mean", value: (r) => r.meanMinutes, format: "num" },
+    { label: "p90", value: (r) => r.p90Minutes, format: "num" },
+    { label: "max", value: (r) => r.maxMinutes, format: "int" },
+    ...(s.by === "crossing"
+      ? [{ label: "closed", value: (r: WaitStatsRow) => r.closedReadings, format: "int" as const }]
+      : []),
+  ];
+  const bestSlot = (b: BestTime) =>
+    [b.weekday, b.hour === undefined ? undefined : hourLabel(b.hour)]
+      .filter((x) => x !== undefined)
+      .join(" ");
+  const range = s.from || s.to ? `${s.from ?? "…"}..${s.to ?? "…"}` : "all dates";
+  const what = s.crossing
+    ? `crossing ${s.crossing} of ${s.port.name} (${s.port.code})`
+    : `${s.port.name} (${s.port.code})`;
+  return {
+    title: `waits at ${what}, ${range}${s.by === "crossing" ? "" : `, by ${s.by}`}`,
+    lines: [
+      `${s.readingsInRange} reading(s) in range${s.lanes.length ? `; lanes ${s.lanes.join(", ")}` : ""}; archive ${s.archiveDir}`,
+    ],
+    tables: [
+      { title: `waits (minutes)${s.by === "crossing" ? "" : ` by local ${s.by}`}`, columns, rows: s.rows },
+      {
+        title: `best time to cross (lowest typical wait${s.by === "crossing" ? ", local weekday and hour" : ""})`,
+        columns: [
+          { label: "crossing", value: place },
+          { label: "lane", value: (b: BestTime) => b.lane },
+          { label: s.by === "crossing" ? "when" : s.by, value: bestSlot },
+          { label: "typical min", value: (b: BestTime) => b.typicalMinutes, format: "num" },
+          { label: "readings", value: (b: BestTime) => b.readings, format: "int" },
+        ],
+        rows: s.best,
+      },
+    ],
+    notes: s.notes,
+  };
+}

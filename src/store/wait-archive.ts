@@ -1,0 +1,254 @@
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { StoreError } from "../domain/errors.ts";
+
+/**
+ * The wait-time archive: an append-only folder of JSON Lines files, one per UTC day and kind, kept apart
+ * from the DuckDB database so that a long-running watcher never holds the database (DuckDB allows one
+ * writing process per file, and no reader while it writes). Queries read the files through an in-memory
+ * DuckDB (`wait-archive-db.ts`), so they work while the watcher appends.
+ *
+ * ```
+ * <dir>/readings/2022-06-29.jsonl     one reading per line (WaitReading), by the UTC day of its update time
+ * <dir>/detections/2022-06-29.jsonl   one emitted detection per line, by the day of its reading
+ * <dir>/watch.lock                    the pid of the watcher writing here
+ * ```
+ */
+export type ArchiveKind = "readings" | "detections";
+export const ARCHIVE_KINDS: readonly ArchiveKind[] = ["readings", "detections"];
+
+/** `$BORDERFLOW_ARCHIVE`, else `$XDG_DATA_HOME/borderflow/waits` (`~/.local/share/borderflow/waits`). */
+export function defaultArchiveDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.BORDERFLOW_ARCHIVE) return env.BORDERFLOW_ARCHIVE;
+  const base = env.XDG_DATA_HOME || join(homedir(), ".local", "share");
+  return join(base, "borderflow", "waits");
+}
+
+const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+
+/** The days (YYYY-MM-DD, sorted) that have a file of this kind in an archive folder; none if it does not exist. */
+export function archiveDays(dir: string, kind: ArchiveKind): string[] {
+  const sub = join(dir, kind);
+  if (!existsSync(sub)) return [];
+  return readdirSync(sub)
+    .map((n) => DAY_FILE.exec(n)?.[1])
+    .filter((d): d is string => d !== undefined)
+    .sort();
+}
+
+/** The file of one day and kind. */
+export const archiveFile = (dir: string, kind: ArchiveKind, day: string) => join(dir, kind, `${day}.jsonl`);
+
+/** A line of an archive file that could not be read. */
+export interface BadLine {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+/** The parsed lines of one day file (JSON values, not yet validated) and the lines that are not JSON. */
+export function readArchiveDay(
+  dir: string,
+  kind: ArchiveKind,
+  day: string,
+): { records: { line: number; value: unknown }[]; bad: BadLine[] } {
+  const file = archiveFile(dir, kind, day);
+  if (!existsSync(file)) return { records: [], bad: [] };
+  const records: { line: number; value: unknown }[] = [];
+  const bad: BadLine[] = [];
+  const text = readFileSync(file, "utf8");
+  const lines = text.split("\n");
+  // A last line without its newline is being written (or was torn by a kill): it is not there yet.
+  if (!text.endsWith("\n")) lines.pop();
+  lines.forEach((l, i) => {
+    if (l.trim() === "") return;
+    try {
+      records.push({ line: i + 1, value: JSON.parse(l) });
+    } catch (e) {
+      bad.push({ file, line: i + 1, reason: `not JSON (${(e as Error).message})` });
+    }
+  });
+  return { records, bad };
+}
+
+/** A torn last line removed when the archive was opened for writing. */
+export interface Repair {
+  file: string;
+  droppedBytes: number;
+}
+
+/**
+ * Cuts a file back to its last complete line. A watcher killed in the middle of an append (kill -9, power
+ * loss) can leave a partial last line; the readings in it were not archived and are fetched again.
+ */
+export function repairTornLine(file: string): Repair | undefined {
+  const fd = openSync(file, "r+");
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return undefined;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] === 0x0a) return undefined;
+    const chunk = Buffer.alloc(64 * 1024);
+    let end = size;
+    let keep = 0;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const n = readSync(fd, chunk, 0, end - start, start);
+      const nl = chunk.subarray(0, n).lastIndexOf(0x0a);
+      if (nl >= 0) {
+        keep = start + nl + 1;
+        break;
+      }
+      end = start;
+    }
+    ftruncateSync(fd, keep);
+    fsyncSync(fd);
+    return { file, droppedBytes: size - keep };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  // Makes a new file's directory entry durable; not every platform lets a directory be opened for it.
+  try {
+    const fd = openSync(dir, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Lock files this process holds (a second writer in the same process is refused too). */
+const HELD_LOCKS = new Set<string>();
+
+/** The writing side of an archive: one per folder at a time (a lock file holds the writer's pid). */
+export class WaitArchiveWriter {
+  private released = false;
+
+  private constructor(
+    readonly dir: string,
+    /** Torn last lines cut when the archive was opened. */
+    readonly repairs: Repair[],
+    private readonly lockFile: string,
+  ) {}
+
+  /**
+   * Opens an archive folder for appending: creates it, takes the lock (a lock left by a dead process is
+   * taken over; one held by a live process is a StoreError) and cuts torn last lines.
+   */
+  static open(folder: string): WaitArchiveWriter {
+    const dir = resolve(folder);
+    try {
+      for (const k of ARCHIVE_KINDS) mkdirSync(join(dir, k), { recursive: true });
+    } catch (e) {
+      throw new StoreError(`cannot create the archive folder ${dir}: ${(e as Error).message}`, { cause: e });
+    }
+    const lockFile = join(dir, "watch.lock");
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const fd = openSync(lockFile, "wx");
+        writeSync(fd, `${process.pid}\n`);
+        closeSync(fd);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0)
+          throw new StoreError(`cannot lock the archive ${dir}: ${(e as Error).message}`, { cause: e });
+        const pid = Number(readFileSync(lockFile, "utf8").trim());
+        const held =
+          pid === process.pid ? HELD_LOCKS.has(lockFile) : Number.isInteger(pid) && pid > 0 && isAlive(pid);
+        if (held)
+          throw new StoreError(
+            `the archive ${dir} is being written by another watcher (pid ${pid}); stop it, or give another --archive`,
+          );
+        rmSync(lockFile, { force: true }); // left by a watcher that was killed
+      }
+    }
+    HELD_LOCKS.add(lockFile);
+    const repairs: Repair[] = [];
+    try {
+      for (const k of ARCHIVE_KINDS)
+        for (const day of archiveDays(dir, k)) {
+          const r = repairTornLine(archiveFile(dir, k, day));
+          if (r) repairs.push(r);
+        }
+    } catch (e) {
+      HELD_LOCKS.delete(lockFile);
+      rmSync(lockFile, { force: true });
+      throw new StoreError(`cannot repair the archive ${dir}: ${(e as Error).message}`, { cause: e });
+    }
+    return new WaitArchiveWriter(dir, repairs, lockFile);
+  }
+
+  /**
+   * Appends lines to the day files of a kind and fsyncs each file before returning: once this returns, the
+   * lines survive a kill or a crash. Each file gets its lines in one write (or a few, if the system writes part).
+   */
+  append(kind: ArchiveKind, linesByDay: ReadonlyMap<string, readonly string[]>): void {
+    if (this.released) throw new StoreError(`the archive ${this.dir} is closed`);
+    for (const [day, lines] of linesByDay) {
+      if (lines.length === 0) continue;
+      const file = archiveFile(this.dir, kind, day);
+      const isNew = !existsSync(file);
+      let fd: number | undefined;
+      let size = 0;
+      try {
+        fd = openSync(file, "a");
+        size = fstatSync(fd).size;
+        const buf = Buffer.from(lines.join("\n") + "\n", "utf8");
+        for (let done = 0; done < buf.length;) done += writeSync(fd, buf, done, buf.length - done);
+        fsyncSync(fd);
+      } catch (e) {
+        // A write that failed half-way (disk full) must not leave a partial line for the next append to
+        // run into: cut the file back to where it was.
+        if (fd !== undefined) {
+          try {
+            ftruncateSync(fd, size);
+          } catch {
+            /* the repair on the next start cuts it */
+          }
+        }
+        throw new StoreError(`cannot append to ${file}: ${(e as Error).message}`, { cause: e });
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+      if (isNew) fsyncDir(join(this.dir, kind));
+    }
+  }
+
+  /** Releases the lock. */
+  close(): void {
+    if (this.released) return;
+    this.released = true;
+    HELD_LOCKS.delete(this.lockFile);
+    rmSync(this.lockFile, { force: true });
+  }
+}

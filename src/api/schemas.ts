@@ -89,3 +89,21 @@ export const ErrorBody = z.object({
 
 /** A result object; its fields are documented in docs/api.md and follow the CLI's --json output. */
 export const ResultObject = (description: string) => z.any().describe(description);
+
+export const WaitsQuery = z.object({
+  port: z.string().min(1).max(80).describe("port code or name, or a 6-character CBP crossing number"),
+  lane: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("lane types or groups, comma-separated (passenger, commercial-fast, ...)"),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD")
+    .optional(),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD")
+    .optional(),
+  by: z.enum(["crossing", "hour", "weekday"]).optional(),
+});

@@ -20,6 +20,8 @@ import { deriveScenario } from "../domain/events.ts";
 import { listPorts, portProfile } from "../services/ports.ts";
 import { runScenario, scenarioModelInput, validateScenario } from "../services/scenario.ts";
 import { tradeSummary } from "../services/trade.ts";
+import { waitSummary } from "../services/waits.ts";
+import { defaultArchiveDir } from "../store/wait-archive.ts";
 import { overview } from "../services/overview.ts";
 import {
   CrossingsQuery,
@@ -31,6 +33,7 @@ import {
   ResultObject,
   ScenarioRunQuery,
   TradeQuery,
+  WaitsQuery,
 } from "./schemas.ts";
 
 /** How the API is built. */
@@ -40,6 +43,8 @@ export interface AppOptions {
   webRoot?: string;
   /** Extra events file (the registry's layout). */
   eventsFile?: string;
+  /** Folder of the wait-time archive `borderflow watch` writes (default: $BORDERFLOW_ARCHIVE or ~/.local/share/borderflow/waits). */
+  archiveDir?: string;
   logger?: boolean;
   /** Largest accepted request body, bytes. */
   bodyLimit?: number;
@@ -374,6 +379,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     "/api/scenarios/input",
     "The model input of a scenario, for running it in the browser with the pure model",
     true,
+  );
+
+  api.get(
+    "/api/waits",
+    {
+      schema: {
+        summary:
+          "Typical CBP wait by crossing, hour or weekday, from the archive `borderflow watch` keeps (not cached: it grows)",
+        querystring: WaitsQuery,
+        response: { 200: ResultObject("as `borderflow waits --json`"), ...errors },
+      },
+    },
+    async (req) => waitSummary(opts.archiveDir ?? defaultArchiveDir(), req.query),
   );
 
   if (opts.webRoot && existsSync(opts.webRoot)) {

@@ -1,11 +1,16 @@
 // The HTTP API through fastify's inject (no socket), on the real snapshot.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Store } from "../../src/store/db.ts";
 import { buildApp } from "../../src/api/server.ts";
 import { runMonteCarlo, summarizeScenario, type PreparedScenario } from "../../src/model/index.ts";
+import { WaitArchiveWriter } from "../../src/store/wait-archive.ts";
+import { readingDay } from "../../src/domain/wait-times.ts";
+import { elPasoHourlyReadings } from "../helpers/waits-history.ts";
 
 let store: Store;
 let app: FastifyInstance;
@@ -180,4 +185,29 @@ test("events: the list and one event with its study and backtest", async () => {
   assert.equal((one.body.backtest as { status: string }).status, "ok");
   const nope = await get("/api/events/nope");
   assert.equal(nope.status, 404);
+});
+
+test("waits: the archive that watch keeps, through the API", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "bf-api-waits-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const writer = WaitArchiveWriter.open(dir);
+  const byDay = new Map<string, string[]>();
+  for (const r of elPasoHourlyReadings())
+    byDay.set(readingDay(r), [...(byDay.get(readingDay(r)) ?? []), JSON.stringify(r)]);
+  writer.append("readings", byDay);
+  writer.close();
+  const waitsApp = await buildApp({ store, archiveDir: dir });
+  t.after(() => waitsApp.close());
+  const r = await waitsApp.inject({
+    method: "GET",
+    url: "/api/waits?port=El%20Paso&lane=passenger-standard&from=2025-11-24&to=2025-11-30&by=hour",
+  });
+  assert.equal(r.statusCode, 200, r.body);
+  const body = r.json() as { port: { code: string }; rows: unknown[] };
+  assert.equal(body.port.code, "2402");
+  assert.equal(body.rows.length, 24);
+  const bad = await waitsApp.inject({ method: "GET", url: "/api/waits?port=Nowhere" });
+  assert.equal(bad.statusCode, 404);
+  const badDate = await waitsApp.inject({ method: "GET", url: "/api/waits?port=2402&from=yesterday" });
+  assert.equal(badDate.statusCode, 400);
 });

@@ -46,31 +46,38 @@ export function registerServe(program: Command, io: Io): void {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--no-web", "serve the API only")
     .option("--events <file>", "also read your own events from a file of the registry's layout")
-    .action(async (o: { port: string; host: string; web: boolean; events?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new InputError(`--port "${o.port}" is not a TCP port (0..65535)`);
-      const web = o.web && (await ensureWebBuilt(io));
-      const store = await openStore(g, true);
-      const app = await buildApp({
-        store,
-        ...(web ? { webRoot: WEB_DIST } : {}),
-        ...(o.events ? { eventsFile: o.events } : {}),
-      });
-      const address = await app.listen({ port, host: o.host });
-      io.out(
-        `borderflow ${web ? "dashboard and API" : "API"} at ${address.replace("[::1]", "localhost")}${web ? "/" : "/api/health"} (OpenAPI: ${address}/api/openapi.json)\n`,
-      );
-      await new Promise<void>((done) => {
-        const stop = () => {
-          void app.close().then(() => {
-            store.close();
-            done();
-          });
-        };
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
-    });
+    .option("--archive <dir>", "wait-time archive folder (env BORDERFLOW_ARCHIVE)")
+    .action(
+      async (
+        o: { port: string; host: string; web: boolean; events?: string; archive?: string },
+        cmd: Command,
+      ) => {
+        const g = cmd.optsWithGlobals<GlobalOptions>();
+        const port = Number(o.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new InputError(`--port "${o.port}" is not a TCP port (0..65535)`);
+        const web = o.web && (await ensureWebBuilt(io));
+        const store = await openStore(g, true);
+        const app = await buildApp({
+          store,
+          ...(web ? { webRoot: WEB_DIST } : {}),
+          ...(o.events ? { eventsFile: o.events } : {}),
+          ...(o.archive ? { archiveDir: o.archive } : {}),
+        });
+        const address = await app.listen({ port, host: o.host });
+        io.out(
+          `borderflow ${web ? "dashboard and API" : "API"} at ${address.replace("[::1]", "localhost")}${web ? "/" : "/api/health"} (OpenAPI: ${address}/api/openapi.json)\n`,
+        );
+        await new Promise<void>((done) => {
+          const stop = () => {
+            void app.close().then(() => {
+              store.close();
+              done();
+            });
+          };
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
+      },
+    );
 }

@@ -41,4 +41,18 @@ export default tseslint.config(
   layer("store", ["sources", "model", "services", "cli", "api"]),
   layer("model", ["sources", "store", "services", "cli", "api"]),
   layer("services", ["cli", "api"]),
+  {
+    files: ["web/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: ["sources", "store", "services", "cli", "api"].map((f) => ({
+            group: [`**/src/${f}/**`],
+            message: `the dashboard imports only src/domain and src/model; it reaches ${f} through the HTTP API`,
+          })),
+        },
+      ],
+    },
+  },
 );

@@ -11,12 +11,14 @@ export interface Band {
   p90: number;
 }
 
-/** Headline figures of one run, the ones that get uncertainty bands. */
+/**
+ * Headline figures of one run, the ones that get uncertainty bands. Unit counts are kept per unit
+ * (`peakBacklog:railcars`, `unitDays:trucks` ...): railcars and trucks are never added together.
+ */
 export function headline(r: RunResult): Record<string, number> {
   const c = r.costs;
-  const sum = (f: (x: RunResult["flows"][number]) => number) => r.flows.reduce((s, x) => s + f(x), 0);
   const clear = r.flows.map((f) => f.clearDay ?? r.days);
-  return {
+  const out: Record<string, number> = {
     valueHeldUpPerClosureDayUsd: c.valueHeldUpPerClosureDayUsd,
     valueHeldUpUsd: c.valueHeldUpUsd,
     carryingUsd: c.carryingUsd,
@@ -25,12 +27,19 @@ export function headline(r: RunResult): Record<string, number> {
     detourUsd: c.detourUsd,
     directUsd: c.directUsd,
     widerUsd: c.widerUsd ?? 0,
-    peakBacklogUnits: sum((f) => f.peakQueue),
-    unitDays: sum((f) => f.unitDays),
-    divertedUnits: sum((f) => f.totals.diverted),
-    shiftedUnits: sum((f) => f.totals.shifted),
     clearDay: clear.length ? Math.max(...clear) : 0,
   };
+  for (const f of r.flows) {
+    for (const [k, v] of [
+      [`peakBacklog:${f.unit}`, f.peakQueue],
+      [`unitDays:${f.unit}`, f.unitDays],
+      [`diverted:${f.unit}`, f.totals.diverted],
+      [`shifted:${f.unit}`, f.totals.shifted],
+    ] as const) {
+      out[k] = (out[k] ?? 0) + v;
+    }
+  }
+  return out;
 }
 
 /** The result of a seeded Monte Carlo: the deterministic run (middle of every range) and bands over draws. */

@@ -68,7 +68,8 @@ export interface ScenarioResult {
     directUsd: Figure;
     widerUsd: Figure | null;
   };
-  backlog: { peakUnits: Figure; clearDay: Figure; unitDays: Figure };
+  /** Backlog per unit (railcars, trucks ...; never added across units) and the day all of it cleared. */
+  backlog: { byUnit: { unit: string; peak: Figure; unitDays: Figure }[]; clearDay: Figure };
   monteCarlo: { draws: number; seed: number };
   assumptions: {
     name: string;
@@ -184,7 +185,14 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
       directUsd: fig("directUsd"),
       widerUsd: o.multiplier ? fig("widerUsd") : null,
     },
-    backlog: { peakUnits: fig("peakBacklogUnits"), clearDay: fig("clearDay"), unitDays: fig("unitDays") },
+    backlog: {
+      byUnit: [...new Set(det.flows.map((f) => f.unit))].map((unit) => ({
+        unit,
+        peak: fig(`peakBacklog:${unit}`),
+        unitDays: fig(`unitDays:${unit}`),
+      })),
+      clearDay: fig("clearDay"),
+    },
     monteCarlo: { draws, seed },
     assumptions,
     notes,

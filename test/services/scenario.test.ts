@@ -156,3 +156,27 @@ test("after TransBorder's port-level coverage, value is carried forward with the
   );
   assert.ok(r.costs.valueHeldUpUsd.value > 0);
 });
+
+test("a scenario on rail and trucks keeps their backlogs apart (different units are never added)", async () => {
+  const v = await validateScenario(store, {
+    name: "Eagle Pass rail and trucks closed for two days",
+    events: [
+      {
+        kind: "closure",
+        ports: ["2303"],
+        modes: ["rail", "truck"],
+        start: "2023-12-18T08:00:00-06:00",
+        end: "2023-12-20T08:00:00-06:00",
+      },
+    ],
+    options: { draws: 50 },
+  });
+  assert.ok(v.ok);
+  const r = await runScenario(store, v);
+  assert.deepEqual(r.backlog.byUnit.map((u) => u.unit).sort(), ["railcars", "trucks"]);
+  for (const u of r.backlog.byUnit) {
+    const flows = r.flows.filter((f) => f.unit === u.unit);
+    assert.ok(u.peak.value >= Math.max(...flows.map((f) => f.peakBacklog)) - 1e-6);
+    assert.ok(Math.abs(u.unitDays.value - flows.reduce((s, f) => s + f.unitDays, 0)) < 1e-6);
+  }
+});

@@ -85,7 +85,11 @@ export function scenarioView(r: ScenarioResult): View {
       `    total direct ${band(c.directUsd, formatUsd)}`,
       `(c) wider economy: ${c.widerUsd ? band(c.widerUsd, formatUsd) : "off (options.multiplier)"}`,
       "",
-      `backlog: peak ${band(b.peakUnits, n0)} units; all cleared by day ${band(b.clearDay, n0)}; ${band(b.unitDays, n0)} unit-days of delay`,
+      ...b.byUnit.map(
+        (u) =>
+          `backlog of ${u.unit}: peak ${band(u.peak, n0)}; ${band(u.unitDays, n0)} ${u.unit}-days of delay`,
+      ),
+      `all cleared by day ${band(b.clearDay, n0)} after day 0`,
     ],
     tables: [
       flowTable(r),

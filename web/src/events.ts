@@ -1,0 +1,506 @@
+// Past disruptions: a timeline of the registry, and one event with its sources, the published figures
+// beside the model's comparable layer, the event study and the backtest.
+import { getJson, type EventDetail, type EventItem } from "./api.ts";
+import { baseTimeOption, chartFigure, disposeCharts, type Chart } from "./charts.ts";
+import { h, message, replace, table } from "./dom.ts";
+import {
+  formatChange,
+  formatCount,
+  formatInt,
+  formatMonth,
+  formatPct,
+  formatUsd,
+  formatUsdShort,
+} from "./format.ts";
+
+const DAY_MS = 86_400_000;
+/** The shortest bar on the timeline, days (most disruptions last days; the axis spans fifteen years). */
+const MIN_BAR_DAYS = 45;
+
+const lane = (border: string) =>
+  border.includes("Canada") && border.includes("Mexico") ? 2 : border.includes("Canada") ? 1 : 0;
+const LANES = ["U.S.–Mexico", "U.S.–Canada", "both borders"];
+const LANE_COLOURS = ["#D55E00", "#0072B2", "#6a3d9a"];
+
+export interface EventsDeps {
+  onOpen: (id: string) => void;
+  onPorts: (codes: string[]) => void;
+  onScenario: (raw: unknown, from: string) => void;
+}
+
+/** The timeline and the list of past disruptions. */
+export function renderEventList(el: HTMLElement, events: EventItem[], deps: EventsDeps): void {
+  disposeCharts(el);
+  const sorted = [...events].sort((a, b) => a.start.localeCompare(b.start));
+  const today = Date.now();
+  const timeline = chartFigure({
+    id: "events-timeline",
+    title: "Timeline of disruptions",
+    measures:
+      "each bar runs from the start to the end of a disruption (short ones drawn wider so they can be seen); click one to open it",
+    height: 170,
+    option: {
+      grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+      tooltip: {
+        trigger: "item",
+        formatter: (p: { dataIndex: number }) => {
+          const e = sorted[p.dataIndex]!;
+          return `${e.start}${e.end && e.end !== e.start ? ` – ${e.end}` : ""}<br>${escapeHtml(e.title)}`;
+        },
+      },
+      xAxis: {
+        type: "time",
+        min: Date.UTC(Number(sorted[0]?.start.slice(0, 4) ?? 2010), 0, 1),
+        max: Date.UTC(new Date(today).getUTCFullYear() + 1, 0, 1),
+      },
+      yAxis: { type: "category", data: LANES, inverse: true },
+      series: [
+        {
+          type: "custom",
+          encode: { x: [1, 2], y: 0 },
+          data: sorted.map((e) => {
+            const s = Date.parse(`${e.start}T00:00:00Z`);
+            const end = e.end ? Date.parse(`${e.end}T00:00:00Z`) + DAY_MS : Math.min(today, s + 90 * DAY_MS);
+            return [lane(e.border), s, Math.max(end, s + MIN_BAR_DAYS * DAY_MS), e.id];
+          }),
+          renderItem: (
+            _params: unknown,
+            api: {
+              value: (i: number) => number;
+              coord: (v: [number, number]) => [number, number];
+              size: (v: [number, number]) => [number, number];
+            },
+          ) => {
+            const l = api.value(0);
+            const [x0, y] = api.coord([api.value(1), l]);
+            const [x1] = api.coord([api.value(2), l]);
+            const bandH = api.size([0, 1])[1] * 0.5;
+            return {
+              type: "rect",
+              shape: { x: x0, y: y - bandH / 2, width: Math.max(4, x1 - x0), height: bandH },
+              style: { fill: LANE_COLOURS[l], opacity: 0.75, stroke: "#ffffff", lineWidth: 1 },
+            };
+          },
+        },
+      ],
+    },
+    onReady: (chart: Chart) => {
+      chart.on("click", (p) => {
+        const e = sorted[p.dataIndex];
+        if (e) deps.onOpen(e.id);
+      });
+    },
+  });
+  replace(
+    el,
+    h("h2", {}, "Past disruptions"),
+    h(
+      "p",
+      { class: "lead" },
+      `${events.length} real disruptions of U.S. land ports, with their sources. Each opens to an event study (observed months against a counterfactual built from earlier data only) and a backtest of the model.`,
+    ),
+    timeline,
+    h(
+      "ol",
+      { class: "event-list", id: "event-list" },
+      [...sorted]
+        .reverse()
+        .map((e) =>
+          h(
+            "li",
+            {},
+            h(
+              "button",
+              { type: "button", class: "event-item", "data-event": e.id, onclick: () => deps.onOpen(e.id) },
+              h(
+                "span",
+                { class: "dates" },
+                e.end && e.end !== e.start ? `${e.start} – ${e.end}` : e.start + (e.end ? "" : " –"),
+              ),
+              h("span", { class: "title" }, e.title),
+              h(
+                "small",
+                {},
+                `${e.border} · ${e.ports.map((p) => p.code ?? "border-wide").join(", ")} · ${e.closureType.split(" (")[0]}`,
+              ),
+            ),
+          ),
+        ),
+    ),
+  );
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+let token = 0;
+
+/** Loads and shows one disruption in `el`. */
+export async function renderEvent(el: HTMLElement, id: string, deps: EventsDeps): Promise<void> {
+  const mine = ++token;
+  disposeCharts(el);
+  replace(el, message("info", `loading ${id}…`));
+  try {
+    const d = await getJson<EventDetail>(`/api/events/${encodeURIComponent(id)}`);
+    if (mine !== token) return;
+    disposeCharts(el);
+    replace(el, ...eventView(d, deps));
+    deps.onPorts(d.event.ports.map((p) => p.cbp_port_code).filter((c): c is string => Boolean(c)));
+  } catch (e) {
+    if (mine === token) replace(el, message("error", `could not load ${id}: ${(e as Error).message}`));
+  }
+}
+
+function figureValue(f: { value: unknown; unit: string }): string {
+  if (typeof f.value === "number")
+    return f.unit.startsWith("USD") ? formatUsd(f.value) : formatCount(f.value);
+  return String(f.value ?? "–");
+}
+
+function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
+  const e = d.event;
+  const s = d.study;
+  const b = d.backtest;
+  const end = e.end?.date ?? null;
+  const out: HTMLElement[] = [
+    h(
+      "header",
+      { class: "profile-head" },
+      h(
+        "div",
+        {},
+        h("h2", { id: "event-title", tabindex: "-1" }, e.title),
+        h(
+          "p",
+          { class: "meta" },
+          `${e.start.date}${e.start.time_local ? ` ${e.start.time_local}` : ""} – ${end ?? "ongoing or unknown"}${e.end?.time_local ? ` ${e.end.time_local}` : ""} · ${e.border} · ${e.closure_type}`,
+        ),
+      ),
+      d.scenario.ok
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "secondary",
+              onclick: () =>
+                deps.onScenario(
+                  {
+                    name: e.title,
+                    description: `Derived from the registry event ${e.id}: ${d.scenario.ok ? d.scenario.rules.join("; ") : ""}`,
+                    events: d.scenario.ok ? d.scenario.events : [],
+                  },
+                  `the event ${e.id}`,
+                ),
+            },
+            "Open as a scenario",
+          )
+        : null,
+    ),
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Ports"),
+      h(
+        "dd",
+        {},
+        e.ports.map((p) => `${p.name}${p.cbp_port_code ? ` (${p.cbp_port_code})` : ""}`).join("; "),
+      ),
+      e.modes_affected?.length ? [h("dt", {}, "Modes"), h("dd", {}, e.modes_affected.join(", "))] : null,
+      e.cause ? [h("dt", {}, "Cause"), h("dd", {}, e.cause)] : null,
+      e.closure_detail ? [h("dt", {}, "What closed"), h("dd", {}, e.closure_detail)] : null,
+      e.headline_figures ? [h("dt", {}, "Figures reported"), h("dd", {}, e.headline_figures)] : null,
+    ),
+  ];
+
+  const figures = b.publishedFigures ?? [];
+  if (figures.length || b.valueHeldUpPerClosureDayUsd) {
+    out.push(
+      h(
+        "section",
+        {},
+        h("h3", {}, "Published figures and what the model compares with them"),
+        b.valueHeldUpPerClosureDayUsd
+          ? h(
+              "p",
+              { class: "callout", "data-figure": "eventValueHeldUpPerClosureDay" },
+              "The model's (a) trade value held up per closure day: ",
+              h("strong", { "data-part": "value" }, formatUsd(b.valueHeldUpPerClosureDayUsd)),
+              " — goods delayed, not a loss. Only figures that measure goods delayed are comparable with it.",
+            )
+          : null,
+        figures.length
+          ? table(
+              [
+                { label: "by" },
+                { label: "figure", numeric: true },
+                { label: "unit" },
+                { label: "what it measures" },
+                { label: "comparable with" },
+              ],
+              figures.map((f) => [
+                f.source_url
+                  ? h("a", { href: f.source_url, rel: "noopener noreferrer", target: "_blank" }, f.by)
+                  : f.by,
+                figureValue(f),
+                f.unit,
+                f.measures,
+                f.comparable ?? "–",
+              ]),
+              { className: "small" },
+            )
+          : null,
+      ),
+    );
+  }
+
+  // Event study: observed months against the counterfactual and its 90% interval, one series at a time.
+  if (s.status === "ok" && s.rows?.length) {
+    const rows = s.rows;
+    const keys = [...new Map(rows.map((r) => [`${r.port}|${r.series}`, r])).values()];
+    const slot = h("div", { class: "chart-slot" });
+    const select = h(
+      "select",
+      { id: "study-series", onchange: () => draw(select.value) },
+      keys.map((k) =>
+        h(
+          "option",
+          { value: `${k.port}|${k.series}` },
+          `${k.portName} (${k.port}), ${k.series}${k.role === "alternative" ? " — alternative crossing" : ""}`,
+        ),
+      ),
+    );
+    const draw = (key: string) => {
+      const rs = rows.filter((r) => `${r.port}|${r.series}` === key);
+      const usd = rs[0]?.series.includes("USD");
+      const fmt = usd ? formatUsd : (v: number) => formatCount(v);
+      disposeCharts(slot);
+      replace(
+        slot,
+        chartFigure({
+          id: "event-study",
+          title: `Event study: ${rs[0]?.portName ?? ""}, ${rs[0]?.series ?? ""}`,
+          measures: `${usd ? "trade value per month, USD (exports + imports)" : `${rs[0]?.series ?? "units"} crossing into the U.S. per month (BTS)`}: observed against the counterfactual from data before ${s.origin ? formatMonth(s.origin) : "the event"} and its 90% prediction interval`,
+          option: {
+            ...baseTimeOption(usd ? formatUsdShort : (v) => formatCount(v)),
+            xAxis: { type: "category", data: rs.map((r) => formatMonth(r.month)) },
+            series: [
+              {
+                name: "interval low",
+                type: "line",
+                stack: "band",
+                z: 1,
+                data: rs.map((r) => r.lo),
+                lineStyle: { opacity: 0 },
+                symbol: "none",
+                tooltip: { show: false },
+              },
+              {
+                name: "90% interval",
+                type: "line",
+                stack: "band",
+                z: 1,
+                data: rs.map((r) => r.hi - r.lo),
+                lineStyle: { opacity: 0 },
+                symbol: "none",
+                itemStyle: { color: "#56B4E9" },
+                areaStyle: { color: "#56B4E9", opacity: 0.3 },
+              },
+              {
+                name: "counterfactual",
+                type: "line",
+                data: rs.map((r) => r.counterfactual),
+                lineStyle: { type: "dashed" },
+                itemStyle: { color: "#0072B2" },
+              },
+              {
+                name: "observed",
+                type: "bar",
+                data: rs.map((r) => r.observed),
+                barMaxWidth: 36,
+                itemStyle: { color: "#E69F00" },
+              },
+            ],
+            legend: { top: 0, data: ["observed", "counterfactual", "90% interval"] },
+          },
+          table: table(
+            [
+              { label: "month" },
+              { label: "observed", numeric: true },
+              { label: "counterfactual", numeric: true },
+              { label: "90% interval", numeric: true },
+              { label: "effect", numeric: true },
+            ],
+            rs.map((r) => [
+              r.month,
+              fmt(r.observed),
+              fmt(r.counterfactual),
+              `${fmt(r.lo)} – ${fmt(r.hi)}`,
+              `${fmt(r.effect)} (${formatChange(r.effectShare)})`,
+            ]),
+          ),
+        }),
+      );
+    };
+    draw(select.value);
+    out.push(
+      h(
+        "section",
+        { id: "event-study" },
+        h("h3", {}, "Event study"),
+        h("label", { for: "study-series", class: "inline" }, "Series: ", select),
+        slot,
+        s.notes?.length
+          ? h(
+              "ul",
+              { class: "notes" },
+              s.notes.map((n) => h("li", {}, n)),
+            )
+          : null,
+      ),
+    );
+  } else {
+    out.push(
+      h(
+        "section",
+        {},
+        h("h3", {}, "Event study"),
+        h("p", { class: "muted" }, `Not available: ${s.reason ?? s.status}.`),
+      ),
+    );
+  }
+
+  // Backtest: the model's change at each crossing and month against the observed change.
+  if (b.status === "ok" && b.rows?.length) {
+    const rows = b.rows;
+    const labels = rows.map((r) => `${r.portName} ${r.month.slice(2)}`);
+    const sm = b.summary;
+    out.push(
+      h(
+        "section",
+        {},
+        h("h3", {}, "Backtest: the model against what happened"),
+        sm
+          ? h(
+              "div",
+              { class: "cards" },
+              h(
+                "div",
+                { class: "card", "data-figure": "observedEffectShare" },
+                h("span", { class: "label" }, "Observed change"),
+                h("span", { class: "big", "data-part": "value" }, formatChange(sm.observedEffectShare)),
+                h(
+                  "span",
+                  { class: "sub" },
+                  "at the affected crossings over the study months, share of the counterfactual",
+                ),
+              ),
+              h(
+                "div",
+                { class: "card", "data-figure": "modelledEffectShare" },
+                h("span", { class: "label" }, "Modelled change"),
+                h("span", { class: "big", "data-part": "value" }, formatChange(sm.modelledEffectShare)),
+                h("span", { class: "sub" }, "what the scenario model predicts for the same months"),
+              ),
+              h(
+                "div",
+                { class: "card", "data-figure": "meanAbsErrorShare" },
+                h("span", { class: "label" }, "|Error| of the model"),
+                h("span", { class: "big", "data-part": "value" }, formatPct(sm.meanAbsErrorShare)),
+                h(
+                  "span",
+                  { class: "sub" },
+                  `Σ |modelled − observed| ÷ Σ counterfactual, over ${formatInt(sm.monthsCompared)} port-months`,
+                ),
+              ),
+            )
+          : null,
+        chartFigure({
+          id: "backtest",
+          title: "Observed vs modelled change per crossing and month",
+          measures: `change against the counterfactual, ${rows[0]?.unit ?? "units"} per month (negative: fewer crossed)`,
+          height: 300,
+          option: {
+            ...baseTimeOption((v) => formatCount(v)),
+            grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+            xAxis: { type: "category", data: labels, axisLabel: { rotate: 40, fontSize: 10 } },
+            series: [
+              {
+                name: "observed change",
+                type: "bar",
+                data: rows.map((r) => r.observedEffect),
+                itemStyle: { color: "#E69F00" },
+              },
+              {
+                name: "modelled change",
+                type: "bar",
+                data: rows.map((r) => r.modelledEffect),
+                itemStyle: { color: "#0072B2" },
+              },
+            ],
+          },
+          table: table(
+            [
+              { label: "crossing" },
+              { label: "role" },
+              { label: "month" },
+              { label: "observed", numeric: true },
+              { label: "counterfactual", numeric: true },
+              { label: "modelled", numeric: true },
+              { label: "error / cf", numeric: true },
+            ],
+            rows.map((r) => [
+              `${r.portName} (${r.port}) ${r.mode}`,
+              r.role,
+              r.month,
+              formatCount(r.observed, r.unit),
+              formatCount(r.counterfactual),
+              formatCount(r.modelled),
+              formatChange(r.errorShare),
+            ]),
+          ),
+        }),
+      ),
+    );
+  } else {
+    out.push(
+      h(
+        "section",
+        {},
+        h("h3", {}, "Backtest"),
+        h("p", { class: "muted" }, `Not compared: ${b.reason ?? b.status}.`),
+      ),
+    );
+  }
+
+  if (e.date_sources.length) {
+    out.push(
+      h(
+        "section",
+        { class: "notes" },
+        h("h3", {}, "Sources for the dates"),
+        h(
+          "ul",
+          {},
+          e.date_sources.map((x) =>
+            h(
+              "li",
+              {},
+              `${x.date}: ${x.supports} — `,
+              h("a", { href: x.url, rel: "noopener noreferrer", target: "_blank" }, hostOf(x.url)),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  return out;
+}

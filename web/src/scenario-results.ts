@@ -1,0 +1,429 @@
+// What a scenario run reports, for people: headline figures with their P10–P90 bands, blocked vs rerouted
+// vs queued per day, where the traffic went, value held up by commodity, the cost layers and assumptions.
+import type { ScenarioResult } from "./api.ts";
+import { baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
+import { h, replace, table, type Child } from "./dom.ts";
+import {
+  addDays,
+  formatCount,
+  formatDays,
+  formatInt,
+  formatPct,
+  formatUsd,
+  formatUsdShort,
+} from "./format.ts";
+
+type Figure = ScenarioResult["costs"]["valueHeldUpUsd"];
+
+/** How a run was made, for the line above the results. */
+export interface RunInfo {
+  where: "server" | "browser";
+  ms: number;
+  requestedDraws: number;
+}
+
+function card(
+  key: string,
+  label: string,
+  value: string,
+  band: [string, string] | null,
+  explain: Child,
+  extra: Child = null,
+): HTMLElement {
+  return h(
+    "div",
+    { class: "card", "data-figure": key },
+    h("span", { class: "label" }, label),
+    h("span", { class: "big", "data-part": "value" }, value),
+    band
+      ? h(
+          "span",
+          { class: "band" },
+          "P10–P90: ",
+          h("span", { "data-part": "p10" }, band[0]),
+          " – ",
+          h("span", { "data-part": "p90" }, band[1]),
+        )
+      : null,
+    h("span", { class: "sub" }, explain),
+    extra,
+  );
+}
+
+const usdBand = (f: Figure): [string, string] => [formatUsd(f.p10), formatUsd(f.p90)];
+
+/** The date a backlog clear-day index stands for, or a sentence when it did not clear in the run. */
+export function clearDateText(r: ScenarioResult, day: number): string {
+  const cleared = r.flows.every((f) => f.clearDate !== null) || day < r.grid.days;
+  return cleared ? addDays(r.grid.start, day) : `not within ${formatInt(r.grid.days)} days`;
+}
+
+/** Renders a scenario result into `el`. */
+export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo): void {
+  disposeCharts(el);
+  const c = r.costs;
+  const units = [...new Set(r.flows.map((f) => f.unit))];
+  const b = r.backlog;
+  const capped = info.where === "server" && info.requestedDraws > r.monteCarlo.draws;
+
+  const headline = h(
+    "div",
+    { class: "cards" },
+    card(
+      "valueHeldUpPerClosureDayUsd",
+      "(a) Trade value held up per closure day",
+      formatUsd(c.valueHeldUpPerClosureDayUsd.value),
+      usdBand(c.valueHeldUpPerClosureDayUsd),
+      "value of goods whose crossing was blocked, per full day of closure — goods delayed, not a loss. Comparable with press figures of shipments delayed per day (e.g. COPARMEX's “$100 million a day” in December 2023).",
+    ),
+    card(
+      "valueHeldUpUsd",
+      "(a) Trade value held up, whole run",
+      formatUsd(c.valueHeldUpUsd.value),
+      usdBand(c.valueHeldUpUsd),
+      "all goods whose crossing was blocked, including after reopening until the backlog cleared — a gross flow delayed, not a loss",
+    ),
+    card(
+      "directUsd",
+      "(b) Direct cost of the delay",
+      formatUsd(c.directUsd.value),
+      usdBand(c.directUsd),
+      "what the delay costs: carrying cost of held goods, railcar and truck time, spoilage of perishables, detour distance",
+    ),
+    c.widerUsd
+      ? card(
+          "widerUsd",
+          "(c) Wider-economy effect",
+          formatUsd(c.widerUsd.value),
+          usdBand(c.widerUsd),
+          "direct cost × (multiplier − 1): indirect and induced effects, an order of magnitude, not a forecast",
+        )
+      : card(
+          "widerUsd",
+          "(c) Wider-economy effect",
+          "off",
+          null,
+          "turn on “wider-economy multiplier” to estimate indirect and induced effects",
+        ),
+    ...b.byUnit.map((u) =>
+      card(
+        `peakBacklog-${u.unit}`,
+        `Peak backlog of ${u.unit}`,
+        formatCount(u.peak.value, u.unit),
+        [formatCount(u.peak.p10), formatCount(u.peak.p90)],
+        `${u.unit} waiting at the closed crossings at the worst point (both directions; other units are counted apart)`,
+      ),
+    ),
+    card(
+      "clearDate",
+      "Backlog cleared by",
+      clearDateText(r, b.clearDay.value),
+      [clearDateText(r, b.clearDay.p10), clearDateText(r, b.clearDay.p90)],
+      `the first day with no backlog at any affected crossing after the events end (day ${formatInt(b.clearDay.value)} after ${r.grid.start})`,
+    ),
+  );
+
+  // Blocked, rerouted and queued per day, one chart per unit (railcars and trucks are never added up).
+  const dates = Array.from({ length: r.grid.days }, (_, d) => addDays(r.grid.start, d));
+  const dailyCharts = units.map((unit) => {
+    const flows = r.flows.filter((f) => f.unit === unit);
+    const sum = (k: "blocked" | "diverted" | "shifted" | "queue") =>
+      dates.map((_, d) => flows.reduce((s, f) => s + (f.daily[d]?.[k] ?? 0), 0));
+    const blocked = sum("blocked");
+    const diverted = sum("diverted");
+    const shifted = sum("shifted");
+    const queue = sum("queue");
+    const hasShift = shifted.some((x) => x > 0);
+    return chartFigure({
+      id: `daily-${unit}`,
+      title: `Blocked, rerouted and queued per day (${unit})`,
+      measures: `${unit} per day: blocked at the closed crossings, rerouted to other crossings${hasShift ? ", shifted to trucks" : ""}, and the backlog queued at home at the end of each day`,
+      height: 280,
+      option: {
+        ...baseTimeOption((v) => formatCount(v)),
+        xAxis: { type: "category", data: dates.map((d) => d.slice(5)) },
+        series: [
+          { name: "blocked", type: "bar", data: blocked, itemStyle: { color: "#D55E00" } },
+          { name: "rerouted", type: "bar", data: diverted, itemStyle: { color: "#0072B2" } },
+          ...(hasShift
+            ? [{ name: "shifted to truck", type: "bar", data: shifted, itemStyle: { color: "#009E73" } }]
+            : []),
+          {
+            name: "queued (backlog)",
+            type: "line",
+            data: queue,
+            symbolSize: 5,
+            lineStyle: { width: 2.5 },
+            itemStyle: { color: "#000000" },
+          },
+        ],
+      },
+      table: table(
+        [
+          { label: "date" },
+          { label: "blocked", numeric: true },
+          { label: "rerouted", numeric: true },
+          ...(hasShift ? [{ label: "shifted to truck", numeric: true }] : []),
+          { label: "queued at end of day", numeric: true },
+        ],
+        dates.map((d, i) => [
+          d,
+          formatCount(blocked[i]),
+          formatCount(diverted[i]),
+          ...(hasShift ? [formatCount(shifted[i])] : []),
+          formatCount(queue[i]),
+        ]),
+      ),
+    });
+  });
+
+  const top = c.byCommodity.slice(0, 10).reverse();
+  const commodityChart = c.byCommodity.length
+    ? chartFigure({
+        id: "commodities",
+        title: "Trade value held up by commodity (top 10)",
+        measures: "USD of goods delayed (not lost), whole run, middle of every parameter range",
+        height: Math.max(180, top.length * 26 + 40),
+        option: {
+          grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+          tooltip: { trigger: "axis", valueFormatter: (v: unknown) => formatUsd(v as number) },
+          xAxis: { type: "value", axisLabel: { formatter: formatUsdShort } },
+          yAxis: {
+            type: "category",
+            data: top.map((x) => `${x.hs2} ${x.label}`),
+            axisLabel: { width: 170, overflow: "truncate" },
+          },
+          series: [
+            {
+              name: "value held up",
+              type: "bar",
+              data: top.map((x) => x.valueUsd),
+              itemStyle: { color: "#0072B2" },
+            },
+          ],
+        },
+      })
+    : h("p", { class: "muted" }, "No trade value: the affected flows carry travellers, not goods.");
+
+  const layer = (key: string, name: string, what: string, f: Figure | null) =>
+    h(
+      "tr",
+      { "data-row": key },
+      h("th", { scope: "row" }, name),
+      h("td", {}, what),
+      ...(f
+        ? [
+            h("td", { class: "num", "data-col": "value" }, formatUsd(f.value)),
+            h("td", { class: "num", "data-col": "p10" }, formatUsd(f.p10)),
+            h("td", { class: "num", "data-col": "p50" }, formatUsd(f.p50)),
+            h("td", { class: "num", "data-col": "p90" }, formatUsd(f.p90)),
+          ]
+        : [h("td", { class: "num", colspan: "4" }, "off")]),
+    );
+  const costTable = h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { "data-table": "cost-layers" },
+      h("caption", {}, "Cost layers, each stated separately (USD): never add (a) to (b) or (c)"),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["layer", "what it measures", "middle of ranges", "P10", "P50", "P90"].map((x, i) =>
+            h("th", { scope: "col", class: i > 1 ? "num" : null }, x),
+          ),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        layer(
+          "valueHeldUpUsd",
+          "(a) trade value held up",
+          "goods delayed, whole run (not a loss)",
+          c.valueHeldUpUsd,
+        ),
+        layer(
+          "valueHeldUpPerClosureDayUsd",
+          "(a) per closure day",
+          "goods delayed per full day of closure",
+          c.valueHeldUpPerClosureDayUsd,
+        ),
+        layer(
+          "carryingUsd",
+          "(b) carrying cost",
+          "capital, insurance and obsolescence of held goods",
+          c.carryingUsd,
+        ),
+        layer(
+          "equipmentUsd",
+          "(b) equipment and drivers",
+          "railcar-days and truck-hours of waiting",
+          c.equipmentUsd,
+        ),
+        layer("spoilageUsd", "(b) spoilage", "perishables (HS 02–04, 06–08) lost while held", c.spoilageUsd),
+        layer("detourUsd", "(b) detours", "extra km of rerouted railcars and trucks", c.detourUsd),
+        layer("directUsd", "(b) direct cost, total", "the four lines above added up", c.directUsd),
+        layer("widerUsd", "(c) wider economy", "indirect and induced effects (multiplier)", c.widerUsd),
+      ),
+    ),
+  );
+
+  const anyShift = r.flows.some((f) => f.shifted > 0);
+  const flowsTable = table(
+    [
+      { label: "crossing" },
+      { label: "baseline / day", numeric: true },
+      { label: "capacity / day", numeric: true },
+      { label: "blocked / closure day", numeric: true },
+      { label: "blocked, total", numeric: true },
+      { label: "rerouted", numeric: true },
+      ...(anyShift ? [{ label: "shifted to truck", numeric: true }] : []),
+      { label: "waited at home", numeric: true },
+      { label: "peak backlog", numeric: true },
+      { label: "clears" },
+    ],
+    r.flows.map((f) => [
+      h(
+        "span",
+        { class: "nowrap" },
+        `${f.portName} (${f.port})`,
+        h("br"),
+        h("small", {}, `${f.mode} ${f.direction}, ${f.unit}`),
+      ),
+      formatCount(f.baselinePerDay),
+      formatCount(f.capacityPerDay),
+      formatCount(f.blockedPerClosureDay),
+      formatCount(f.blocked),
+      formatCount(f.diverted),
+      ...(anyShift ? [formatCount(f.shifted)] : []),
+      formatCount(f.waitedAtHome),
+      h("span", {}, formatCount(f.peakBacklog), h("br"), h("small", {}, f.peakDate)),
+      f.clearDate ?? "not in the run",
+    ]),
+    {
+      caption:
+        "Affected flows, in their units (middle of every range). BTS counts inbound units only; outbound units are estimated from them.",
+      attrs: { "data-table": "flows" },
+      className: "small",
+    },
+  );
+
+  // Diversions under half a unit over the whole run are rounding, not traffic.
+  const diversions = r.flows.flatMap((f) =>
+    f.diversions
+      .filter((d) => d.units >= 0.5)
+      .map((d) => [
+        `${f.portName} ${f.mode} ${f.direction}`,
+        `${d.toName} (${d.to})`,
+        d.mode,
+        formatCount(d.units, f.mode === d.mode ? f.unit : "truckloads"),
+        `${formatInt(d.km)} km`,
+      ]),
+  );
+
+  const commodityTable = table(
+    [
+      { label: "HS2" },
+      { label: "commodity" },
+      { label: "value held up", numeric: true },
+      { label: "share", numeric: true },
+    ],
+    c.byCommodity.map((x) => [x.hs2, x.label, formatUsd(x.valueUsd), formatPct(x.share)]),
+    { attrs: { "data-table": "commodities" } },
+  );
+
+  replace(
+    el,
+    h(
+      "p",
+      { class: "run-summary", "data-summary": "" },
+      h("strong", {}, r.scenario.name),
+      `: ${formatDays(Math.round(r.grid.closureDays * 10) / 10)} of closure (full-day equivalents) from ${r.grid.start}; ${formatDays(r.grid.days)} simulated until the backlog cleared. Monte Carlo: ${formatInt(r.monteCarlo.draws)} draws, seed ${r.monteCarlo.seed}. Run ${info.where === "server" ? "on the server (POST /api/scenarios/run)" : "in this browser with the same model (src/model)"} in ${formatInt(info.ms)} ms. Baseline: daily rates of ${r.baseline.months}, seasonal factors of ${r.baseline.seasonalYears}.`,
+      capped
+        ? ` The API runs at most ${formatInt(r.monteCarlo.draws)} draws; run in the browser for ${formatInt(info.requestedDraws)}.`
+        : "",
+    ),
+    headline,
+    h("section", {}, h("h3", {}, "What happens day by day"), dailyCharts),
+    h(
+      "section",
+      {},
+      h("h3", {}, "Where the traffic went"),
+      diversions.length
+        ? table(
+            [
+              { label: "from" },
+              { label: "to" },
+              { label: "mode" },
+              { label: "units, whole run", numeric: true },
+              { label: "route", numeric: true },
+            ],
+            diversions,
+            { attrs: { "data-table": "diversions" } },
+          )
+        : h(
+            "p",
+            { class: "muted" },
+            "Nothing was rerouted (rerouting off, or no spare capacity within reach).",
+          ),
+      flowsTable,
+    ),
+    h(
+      "section",
+      {},
+      h("h3", {}, "Trade value held up by commodity"),
+      h(
+        "p",
+        { class: "muted" },
+        "Goods delayed, not lost: the value of what could not cross, by HS chapter.",
+      ),
+      commodityChart,
+      h("details", {}, h("summary", {}, `All ${c.byCommodity.length} commodities`), commodityTable),
+    ),
+    h("section", {}, h("h3", {}, "Cost layers with their P10–P90 bands"), costTable),
+    h(
+      "section",
+      {},
+      h("h3", {}, "Assumptions"),
+      h(
+        "p",
+        { class: "muted" },
+        "Every parameter of the model, its value or range (ranges are drawn uniformly in the Monte Carlo) and where it comes from.",
+      ),
+      table(
+        [
+          { label: "parameter" },
+          { label: "value" },
+          { label: "unit" },
+          { label: "basis" },
+          { label: "source" },
+          { label: "meaning" },
+        ],
+        r.assumptions.map((a) => [
+          h("code", {}, a.name),
+          h("span", { class: "nowrap" }, a.value),
+          a.unit,
+          a.basis,
+          a.source,
+          a.meaning,
+        ]),
+        { attrs: { "data-table": "assumptions" }, className: "small" },
+      ),
+    ),
+    h(
+      "section",
+      { class: "notes" },
+      h("h3", {}, "Notes"),
+      h(
+        "ul",
+        {},
+        r.notes.map((n) => h("li", {}, n)),
+      ),
+    ),
+  );
+}

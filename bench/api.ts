@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { machine, ms, ratio, report, ROOT, table, tempDir, TSX, verdict, type SummaryRow } from "./lib.ts";
+import { machine, ms, printAndReport, ROOT, table, tempDir, TSX, type SummaryRow } from "./lib.ts";
 
 const DURATION_S = 8;
 const dir = tempDir("api");
@@ -136,14 +136,7 @@ const summary: SummaryRow[] = reads.map((r, i) => ({
   ratio: r.p99 / 50,
   maxRatio: 1,
 }));
-console.log("\nresult:");
-console.log(
-  table(
-    ["metric", " value", " baseline", " ratio", ""],
-    summary.map((s) => [s.metric, s.value, s.baseline, ratio(s.ratio), verdict(s.ratio, s.maxRatio)]),
-  ),
-);
-report({
+printAndReport({
   bench: "api",
   measured: "HTTP API latency under load",
   seconds: DURATION_S * runs.length,

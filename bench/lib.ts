@@ -37,6 +37,24 @@ export interface BenchResult {
   details: unknown;
 }
 
+/** Prints the summary rows under "result:" and hands the result to run-all (see {@link report}). */
+export function printAndReport(result: BenchResult): void {
+  console.log("\nresult:");
+  console.log(
+    table(
+      ["metric", " value", " baseline", " ratio", ""],
+      result.summary.map((s) => [
+        s.metric,
+        s.value,
+        s.baseline,
+        ratio(s.ratio),
+        verdict(s.ratio, s.maxRatio),
+      ]),
+    ),
+  );
+  report(result);
+}
+
 /** Writes the result where run-all asked for it ($BENCH_JSON); a no-op when run on its own. */
 export function report(result: BenchResult): void {
   const file = process.env.BENCH_JSON;

@@ -19,7 +19,7 @@ import {
   type ModelInput,
   type ResolvedEvent,
 } from "../src/model/index.ts";
-import { machine, ms, ratio, report, sec, stats, table, verdict, type SummaryRow } from "./lib.ts";
+import { machine, ms, printAndReport, sec, stats, table, type SummaryRow } from "./lib.ts";
 
 const DAY = 86_400_000;
 const t00 = performance.now();
@@ -168,14 +168,7 @@ const summary: SummaryRow[] = [
     maxRatio: 1,
   },
 ];
-console.log("\nresult:");
-console.log(
-  table(
-    ["metric", " value", " baseline", " ratio", ""],
-    summary.map((s) => [s.metric, s.value, s.baseline, ratio(s.ratio), verdict(s.ratio, s.maxRatio)]),
-  ),
-);
-report({
+printAndReport({
   bench: "scenario",
   measured: "scenario model speed",
   seconds: (performance.now() - t00) / 1000,

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { readingDay } from "../src/domain/wait-times.ts";
 import { WaitWatcher } from "../src/services/watch.ts";
 import { parseWaitTimes, type Capture } from "../src/sources/cbp-wait-times.ts";
-import { heading, ratio, report, ROOT, table, tempDir, verdict, type SummaryRow } from "./lib.ts";
+import { heading, ratio, printAndReport, ROOT, table, tempDir, type SummaryRow } from "./lib.ts";
 
 /** A feed entry as JSON, edited freely by this file (the shape is the feed's; see SCHEMA.md). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -180,14 +180,7 @@ const summary: SummaryRow[] = [
     maxRatio: 1,
   },
 ];
-console.log("\nresult:");
-console.log(
-  table(
-    ["metric", " value", " baseline", " ratio", ""],
-    summary.map((s) => [s.metric, s.value, s.baseline, ratio(s.ratio), verdict(s.ratio, s.maxRatio)]),
-  ),
-);
-report({
+printAndReport({
   bench: "waits",
   measured: "wait-time ingest throughput",
   seconds: (performance.now() - t00) / 1000,

@@ -25,12 +25,20 @@ export const processIo: Io = {
 };
 
 /** Opens the store a command asks for (from --db, $BORDERFLOW_DB or the default path). */
-export function openStore(g: GlobalOptions, readOnly: boolean): Promise<Store> {
-  return Store.open({
+export async function openStore(g: GlobalOptions, readOnly: boolean, io: Io = processIo): Promise<Store> {
+  const store = await Store.open({
     ...(g.db ? { path: g.db } : {}),
     ...(g.snapshot ? { snapshotDir: g.snapshot } : {}),
     readOnly,
   });
+  const drift = await store.snapshotDrift();
+  if (drift) {
+    io.err(
+      `borderflow: note: ${store.path} was built from snapshot ${drift.database}; this version ships ${drift.vendored}. ` +
+        "Delete the file to rebuild it from the new snapshot (data you ingested into it would have to be ingested again).\n",
+    );
+  }
+  return store;
 }
 
 /** Prints a result: JSON of the data with --json, CSV of the view's tables with --csv, else text. */
@@ -48,7 +56,7 @@ export function queryAction<A extends unknown[]>(
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const g = cmd.optsWithGlobals<GlobalOptions>();
-    const store = await openStore(g, true);
+    const store = await openStore(g, true, io);
     try {
       const r = await run(store, g, ...(args.slice(0, -1) as A));
       emit(io, g, r.data, r.view);

@@ -155,6 +155,20 @@ export class Store {
     else rmSync(tmp, { force: true });
   }
 
+  /**
+   * When the database was built from another snapshot than the one vendored now (after an upgrade), the
+   * two versions; undefined when they match or cannot be told.
+   */
+  async snapshotDrift(): Promise<{ database: string; vendored: string } | undefined> {
+    if (!existsSync(join(this.snapshotDir, "manifest.json"))) return undefined;
+    const vendored = readManifest(this.snapshotDir).version;
+    const [row] = await this.all<{ value: string }>({
+      sql: "SELECT value FROM meta WHERE key = 'snapshot_version'",
+      params: [],
+    });
+    return row && row.value !== vendored ? { database: row.value, vendored } : undefined;
+  }
+
   /** Runs a query and returns plain row objects (cast aggregates in SQL: BIGINTs come back as bigint). */
   async all<T = Record<string, unknown>>(q: Query): Promise<T[]> {
     const i = this.next++ % this.readers.length;

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.ts";
+import { Store } from "../../src/store/db.ts";
 import { captureIo } from "../helpers/io.ts";
 
 const cli = async (...args: string[]) => {
@@ -126,4 +127,36 @@ test("npm start path: the bin runs the overview on a fresh database file", (t) =
   });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown port "Nowhere"/);
+});
+
+test("a database built from an older snapshot says so, and still answers", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "bf-drift-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const db = join(dir, "bf.duckdb");
+  const s = await Store.open({ path: db });
+  await s.run("UPDATE meta SET value = 'oldsnapshot1' WHERE key = 'snapshot_version'");
+  s.close();
+  const io = captureIo();
+  const code = await runCli(
+    [
+      "--db",
+      db,
+      "crossings",
+      "--port",
+      "2303",
+      "--measure",
+      "Trains",
+      "--from",
+      "2023-12",
+      "--to",
+      "2023-12",
+    ],
+    io,
+  );
+  assert.equal(code, 0);
+  assert.match(
+    io.stderr(),
+    /was built from snapshot oldsnapshot1; this version ships [0-9a-f]{12}\. Delete the file to rebuild it/,
+  );
+  assert.match(io.stdout(), /237/);
 });

@@ -163,7 +163,7 @@ export function registerScenario(program: Command, io: Io): void {
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const text = readScenarioFile(file);
-      const store = await openStore(g, true);
+      const store = await openStore(g, true, io);
       try {
         const v = await validateScenario(store, text.data, text);
         if (g.json) io.out(JSON.stringify(v.ok ? { ok: true } : v, null, 2) + "\n");
@@ -198,7 +198,7 @@ export function registerScenario(program: Command, io: Io): void {
       const draws = int(o.draws, "--draws", 20_000);
       const seed = int(o.seed, "--seed", 2 ** 31 - 1);
       const text = readScenarioFile(file);
-      const store = await openStore(g, true);
+      const store = await openStore(g, true, io);
       try {
         const v = await validateScenario(store, text.data, text);
         if (!v.ok) {

@@ -57,7 +57,7 @@ export function registerServe(program: Command, io: Io): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new InputError(`--port "${o.port}" is not a TCP port (0..65535)`);
         const web = o.web && (await ensureWebBuilt(io));
-        const store = await openStore(g, true);
+        const store = await openStore(g, true, io);
         const app = await buildApp({
           store,
           ...(web ? { webRoot: WEB_DIST } : {}),

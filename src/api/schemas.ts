@@ -33,7 +33,10 @@ export const CrossingsQuery = z.object({
   measure: csv.optional().describe("BTS measures, comma-separated (never summed across units)"),
   from: month.optional(),
   to: month.optional(),
-  by: z.enum(["month", "year"]).optional(),
+  by: z
+    .enum(["month", "year", "port"])
+    .optional()
+    .describe("month or year (summed over ports), or port (one total per port)"),
   total: z
     .enum(["true", "false"])
     .optional()

@@ -18,7 +18,8 @@ export interface CrossingsRequest {
   measures: string[];
   from?: string;
   to?: string;
-  by?: "month" | "year";
+  /** month or year: a series summed over the ports; port: one total per port over the window. */
+  by?: "month" | "year" | "port";
   /** Also sum the measures together (refused unless they share a unit). */
   total?: boolean;
 }
@@ -40,7 +41,7 @@ export interface CrossingsResult {
   measures: { measure: Measure; unit: MeasureUnit }[];
   from: Month;
   to: Month;
-  by: "month" | "year";
+  by: "month" | "year" | "port";
   points: CrossingsPoint[];
   totals?: { period: string; unit: MeasureUnit; value: number; perDay: number }[];
   notes: string[];
@@ -95,16 +96,24 @@ export async function crossingsSeries(store: Store, req: CrossingsRequest): Prom
   );
   const { months } = windowCoverage(cov, from, to);
   const periodDays = new Map<string, number>();
+  let windowDays = 0;
   for (const m of months) {
     const key = by === "month" ? m : m.slice(0, 4);
     periodDays.set(key, (periodDays.get(key) ?? 0) + daysInMonth(m));
+    windowDays += daysInMonth(m);
   }
-  const daysOf = (period: string) => periodDays.get(period) ?? 0;
+  // By port, a "period" is a port code and every port's days are the window's.
+  const daysOf = (period: string) => (by === "port" ? windowDays : (periodDays.get(period) ?? 0));
   // Since 2017 BTS leaves out zero counts: a month without a row is a zero, shown as one so a series
   // has no holes. Only measures with at least one row in the window are filled.
   const points: CrossingsPoint[] = [];
   let zeros = 0;
-  const periods = by === "month" ? months : [...new Set(months.map((m) => m.slice(0, 4)))];
+  const periods =
+    by === "port"
+      ? [...new Set(rows.map((r) => r.period))]
+      : by === "month"
+        ? months
+        : [...new Set(months.map((m) => m.slice(0, 4)))];
   for (const measure of measures) {
     const have = new Map<string, number>();
     for (const r of rows) if (r.measure === measure) have.set(r.period, r.value);

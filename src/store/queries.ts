@@ -31,15 +31,15 @@ export const allPortNamesQuery: Query = {
   params: [],
 };
 
-/** Monthly or yearly crossings per measure, summed over the given ports (never over measures). */
+/** Crossings per measure by month, year or port, summed over the given ports (never over measures). */
 export function crossingsQuery(f: {
   ports: readonly string[];
   measures: readonly string[];
   from: string;
   to: string;
-  by: "month" | "year";
+  by: "month" | "year" | "port";
 }): Query {
-  const period = f.by === "month" ? "month" : "substr(month, 1, 4)";
+  const period = f.by === "month" ? "month" : f.by === "year" ? "substr(month, 1, 4)" : "port_code";
   const where = and(
     inList("port_code", f.ports),
     inList("measure", f.measures),

@@ -211,3 +211,17 @@ test("waits: the archive that watch keeps, through the API", async (t) => {
   const badDate = await waitsApp.inject({ method: "GET", url: "/api/waits?port=2402&from=yesterday" });
   assert.equal(badDate.statusCode, 400);
 });
+
+test("crossings by port: one total per port in one request (what the map sizes circles by)", async () => {
+  const r = await get("/api/crossings?measure=Trucks&from=2023-01&to=2023-12&by=port");
+  assert.equal(r.status, 200);
+  const points = r.body.points as { period: string; value: number; days: number }[];
+  const laredo = points.find((p) => p.period === "2304")!;
+  const monthly = await get("/api/crossings?port=2304&measure=Trucks&from=2023-01&to=2023-12&by=month");
+  assert.equal(
+    laredo.value,
+    (monthly.body.points as { value: number }[]).reduce((s, p) => s + p.value, 0),
+  );
+  assert.equal(laredo.days, 365);
+  assert.ok(points.length > 50, "every port with trucks");
+});

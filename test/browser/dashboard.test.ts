@@ -208,6 +208,15 @@ test(
     await page.waitForSelector("#overview table");
     await page.waitForTimeout(500); // let the map finish its frame
     await page.screenshot({ path: join(ARTIFACTS, "dashboard-1280-overview.png") });
+    // Circles sized by a crossing measure: one request for every port, values equal to the API's.
+    const trucks = await api<{ from: string; to: string; points: { period: string; value: number }[] }>(
+      "/api/crossings?measure=Trucks&from=2024-07&to=2025-06&by=port",
+    );
+    await page.selectOption("#port-size", "Trucks");
+    const laredo = page.locator('.port-item[data-code="2304"] .port-value');
+    const want = `${int.format(trucks.points.find((p) => p.period === "2304")!.value)} trucks`;
+    for (let i = 0; i < 100 && (await laredo.textContent()) !== want; i++) await page.waitForTimeout(100);
+    assert.equal(await laredo.textContent(), want, "Laredo's trucks as the API gives them");
     await ctx.close();
   },
 );

@@ -24,15 +24,6 @@ const MEASURE_OPTIONS = [
   { measure: "Buses", unit: "buses", mode: "bus" },
 ] as const;
 
-/** Runs async jobs at most `n` at a time (browsers open about six connections per host). */
-async function pool<T>(items: T[], n: number, job: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await job(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-}
-
 /** How clicking a port behaves: open its profile, or add it to the scenario being built. */
 export type ListMode = "profile" | "scenario";
 
@@ -90,21 +81,11 @@ export class PortList {
         id: m.measure,
         label: `${m.measure}, inbound (${cw})`,
         load: async (): Promise<SizeMeasure> => {
-          const values = new Map<string, number>();
-          const serving = o.ports.filter((p) => p.crossingModes.includes(m.mode));
-          let done = 0;
-          // One request per port: the API sums the ports it is given, so per-port values need one each.
-          await pool(serving, 6, async (p) => {
-            const r = await getJson<CrossingsAnswer>(
-              `/api/crossings${query({ port: p.code, measure: m.measure, from: cFrom, to: o.crossingsLast, by: "year" })}`,
-            );
-            values.set(
-              p.code,
-              r.points.reduce((s, x) => s + x.value, 0),
-            );
-            done++;
-            if (done % 10 === 0) this.status(`loading ${m.measure} for ${done} of ${serving.length} ports…`);
-          });
+          // One request: by=port gives one total per port over the window.
+          const r = await getJson<CrossingsAnswer>(
+            `/api/crossings${query({ measure: m.measure, from: cFrom, to: o.crossingsLast, by: "port" })}`,
+          );
+          const values = new Map<string, number>(r.points.map((x) => [x.period, x.value]));
           return {
             label: `${m.unit} crossing into the U.S., ${cw} (BTS, inbound only)`,
             values,

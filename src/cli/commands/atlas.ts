@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { InputError } from "../../domain/errors.ts";
 import { MEASURE_INFO, type Measure } from "../../domain/measures.ts";
 import { crossingsSeries } from "../../services/crossings.ts";
 import { overview } from "../../services/overview.ts";
@@ -120,7 +121,7 @@ export function registerAtlas(program: Command, io: Io): void {
     .option("--measure <measure>", "BTS measure, e.g. Trucks, Trains; repeat or comma-separate", list, [])
     .option("--from <YYYY-MM>", "first month (default: 12 months to the latest)")
     .option("--to <YYYY-MM>", "last month")
-    .option("--by <period>", "month or year", "month")
+    .option("--by <period>", "month, year, or port (one total per port)", "month")
     .option("--total", "also add the measures together (only when they count the same unit)")
     .action(
       queryAction(
@@ -130,9 +131,8 @@ export function registerAtlas(program: Command, io: Io): void {
           _g,
           o: { port: string[]; measure: string[]; from?: string; to?: string; by: string; total?: boolean },
         ) => {
-          if (o.by !== "month" && o.by !== "year") {
-            const { InputError } = await import("../../domain/errors.ts");
-            throw new InputError(`--by "${o.by}" is not valid (expected month or year)`);
+          if (o.by !== "month" && o.by !== "year" && o.by !== "port") {
+            throw new InputError(`--by "${o.by}" is not valid (expected month, year or port)`);
           }
           const r = await crossingsSeries(store, {
             ports: o.port,

@@ -357,6 +357,18 @@ test(
         .evaluateAll((els) => els.map((e) => e.getAttribute("data-code"))),
       ["2303", "2402"],
     );
+
+    // A YAML scenario file (as the CLI reads) opens in the builder too.
+    await other.setInputFiles("#scenario-file", "examples/laredo-rail-3-days.yaml");
+    for (let i = 0; i < 50 && (await other.inputValue("#sc-name")) === PRESET.name; i++)
+      await other.waitForTimeout(100);
+    assert.equal(await other.inputValue("#sc-name"), "Laredo rail closed for 3 days");
+    assert.deepEqual(
+      await other
+        .locator('[data-ports="0"] .chip')
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-code"))),
+      ["2304"],
+    );
     await ctx.close();
   },
 );

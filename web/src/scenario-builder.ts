@@ -1,5 +1,6 @@
 // The scenario builder: a form over a draft scenario, runs through the API or in this browser with the
 // same pure model, downloads the scenario as a file and shares it as a link (the scenario in the URL hash).
+import { parse as parseYaml } from "yaml";
 import presetText from "../../examples/dec-2023-rail-suspension.json?raw";
 import { DIRECTION_WORDS, MAX_DRAWS, SCENARIO_MODES, ScenarioSpecSchema } from "../../src/domain/scenario.ts";
 import type { ScenarioSpec } from "../../src/domain/scenario.ts";
@@ -93,7 +94,7 @@ export class ScenarioBuilder {
     });
     const fileInput = h("input", {
       type: "file",
-      accept: ".json,application/json",
+      accept: ".json,.yaml,.yml,application/json",
       id: "scenario-file",
       class: "visually-hidden",
       onchange: (e: Event) => void this.openFile(e.target as HTMLInputElement),
@@ -816,11 +817,12 @@ export class ScenarioBuilder {
     const f = input.files?.[0];
     if (!f) return;
     try {
-      this.loadRaw(JSON.parse(await f.text()), f.name);
+      // JSON is YAML 1.2, so one parser reads both kinds of scenario file the CLI reads.
+      this.loadRaw(parseYaml(await f.text()), f.name);
     } catch (e) {
       replace(
         this.status,
-        message("error", `${f.name} is not a JSON scenario file: ${(e as Error).message}`),
+        message("error", `${f.name} is not a JSON or YAML scenario file: ${(e as Error).message}`),
       );
     }
     input.value = "";

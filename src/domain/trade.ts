@@ -27,3 +27,7 @@ export const COUNTRY_CODES: Record<string, Country> = { "1220": "CA", "2010": "M
 
 /** A two-digit HS chapter, e.g. `"87"` (vehicles and parts). */
 export type Hs2 = string & { readonly __brand: "Hs2" };
+
+/** How trade value can be grouped. */
+export const TRADE_GROUPINGS = ["month", "year", "commodity", "port", "mode", "direction"] as const;
+export type TradeGrouping = (typeof TRADE_GROUPINGS)[number];

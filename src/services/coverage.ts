@@ -2,18 +2,8 @@ import { addMonths, monthRange, type Month } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
 import { memoPerStore } from "./cache.ts";
 import { coverageQueries } from "../store/queries.ts";
-
-/** A monthly table's span and the months missing inside it. */
-export interface TableCoverage {
-  first: Month;
-  last: Month;
-  gaps: Month[];
-}
-
-export type CoveredTable = "crossings" | "trade" | "trade_hs2" | "trade_national";
-
-/** What each monthly table covers. */
-export type Coverage = Record<CoveredTable, TableCoverage>;
+import type { TableCoverage, CoveredTable, Coverage } from "../domain/answers.ts";
+export type { TableCoverage, CoveredTable, Coverage } from "../domain/answers.ts";
 
 /** Spans and gaps of the monthly tables (computed once per open store). */
 export function getCoverage(store: Store): Promise<Coverage> {

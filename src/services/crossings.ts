@@ -10,7 +10,9 @@ import { daysInMonth, MonthSchema, type Month } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
 import { crossingsQuery } from "../store/queries.ts";
 import { coverageNotes, getCoverage, last12, windowCoverage } from "./coverage.ts";
-import { resolvePorts, type PortName } from "./resolve.ts";
+import { resolvePorts } from "./resolve.ts";
+import type { CrossingsPoint, CrossingsResult } from "../domain/answers.ts";
+export type { CrossingsPoint, CrossingsResult } from "../domain/answers.ts";
 
 /** What a user asks of the crossings series. */
 export interface CrossingsRequest {
@@ -22,29 +24,6 @@ export interface CrossingsRequest {
   by?: "month" | "year" | "port";
   /** Also sum the measures together (refused unless they share a unit). */
   total?: boolean;
-}
-
-/** One period of one measure. */
-export interface CrossingsPoint {
-  period: string;
-  measure: Measure;
-  unit: MeasureUnit;
-  value: number;
-  /** Calendar days of the months with data in the period. */
-  days: number;
-  perDay: number;
-}
-
-/** The answer: points per period and measure, never summed across units. */
-export interface CrossingsResult {
-  ports: PortName[];
-  measures: { measure: Measure; unit: MeasureUnit }[];
-  from: Month;
-  to: Month;
-  by: "month" | "year" | "port";
-  points: CrossingsPoint[];
-  totals?: { period: string; unit: MeasureUnit; value: number; perDay: number }[];
-  notes: string[];
 }
 
 /** Parses a user's month, or throws an InputError naming the flag. */

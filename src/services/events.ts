@@ -12,6 +12,8 @@ import { getCoverage, windowCoverage } from "./coverage.ts";
 import { parseMonth } from "./crossings.ts";
 import { runScenario, validateScenario } from "./scenario.ts";
 import { matchPort, portNames } from "./resolve.ts";
+import type { StudyRow, EventStudy, BacktestRow, BacktestResult } from "../domain/answers.ts";
+export type { StudyRow, EventStudy, BacktestRow, BacktestResult } from "../domain/answers.ts";
 
 /** How a published figure compares with borderflow's numbers: trade value held up, or something else. */
 export function comparability(f: EventFigure): string | undefined {
@@ -83,36 +85,6 @@ export async function listEvents(
     .filter((e) => !from || e.start.date.slice(0, 7) >= from)
     .filter((e) => !to || e.start.date.slice(0, 7) <= to)
     .sort((a, b) => a.start.date.localeCompare(b.start.date));
-}
-
-/** One series of an event study in one month. */
-export interface StudyRow {
-  port: string;
-  portName: string;
-  role: "affected" | "alternative";
-  mode: ScenarioMode;
-  series: string;
-  month: Month;
-  observed: number | null;
-  counterfactual: number;
-  lo: number | null;
-  hi: number | null;
-  effect: number | null;
-  effectShare: number | null;
-  /** True when the observed month lies outside the prediction interval. */
-  outside: boolean | null;
-}
-
-/** An event study: observed months against a counterfactual built only from earlier data. */
-export interface EventStudy {
-  id: string;
-  title: string;
-  status: "ok" | "outside-coverage" | "not-modelled";
-  reason?: string;
-  origin?: Month;
-  months: Month[];
-  rows: StudyRow[];
-  notes: string[];
 }
 
 interface Target {
@@ -341,49 +313,6 @@ export async function eventStudy(store: Store, e: DisruptionEvent): Promise<Even
   const late = months.filter((m) => m > cov.crossings.last);
   if (late.length) notes.push(`no BTS data yet for ${late.join(", ")}`);
   return { ...head, status: "ok", origin, months, rows, notes };
-}
-
-/** One month of the backtest at one port: observed, counterfactual, modelled, error. */
-export interface BacktestRow {
-  port: string;
-  portName: string;
-  role: "affected" | "alternative";
-  mode: ScenarioMode;
-  unit: string;
-  month: Month;
-  observed: number | null;
-  counterfactual: number;
-  lo: number | null;
-  hi: number | null;
-  observedEffect: number | null;
-  modelledEffect: number;
-  /** Modelled month total (counterfactual + modelled effect). */
-  modelled: number;
-  /** modelled − observed. */
-  error: number | null;
-  /** error ÷ counterfactual. */
-  errorShare: number | null;
-}
-
-/** A backtest of one event. */
-export interface BacktestResult {
-  id: string;
-  title: string;
-  status: "ok" | "outside-coverage" | "not-modelled";
-  reason?: string;
-  rules: string[];
-  rows: BacktestRow[];
-  summary: {
-    /** Observed and modelled change at the affected ports over the study months, as shares of the counterfactual. */
-    observedEffectShare: number | null;
-    modelledEffectShare: number | null;
-    /** Σ |error| ÷ Σ counterfactual over affected port-months with data (robust to tiny months). */
-    meanAbsErrorShare: number | null;
-    /** Affected port-months with observed data. */
-    monthsCompared: number;
-  };
-  valueHeldUpPerClosureDayUsd: number | null;
-  publishedFigures: (EventFigure & { comparable: string })[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { InputError } from "../domain/errors.ts";
-import { BORDERS, type Border, type Port, type PortCode } from "../domain/ports.ts";
-import { CROSSING_MODES, MEASURE_INFO, type Measure, type MeasureUnit } from "../domain/measures.ts";
+import { BORDERS, type Border, type PortCode } from "../domain/ports.ts";
+import { CROSSING_MODES, MEASURE_INFO, type Measure } from "../domain/measures.ts";
 import { TRADE_MODES } from "../domain/trade.ts";
 import { addMonths, daysInMonth, monthRange, type Month } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
@@ -14,17 +14,8 @@ import {
 } from "../store/queries.ts";
 import { coverageNotes, getCoverage, last12, windowCoverage } from "./coverage.ts";
 import { resolvePort } from "./resolve.ts";
-
-/** A port in the list, with its trade value over the last 12 months of port-level trade data. */
-export interface PortListItem extends Port {
-  tradeUsd12m: number;
-}
-
-/** The ports list and the window its trade column covers. */
-export interface PortList {
-  ports: PortListItem[];
-  tradeWindow: { from: Month; to: Month };
-}
+import type { PortListItem, PortList, PortProfile } from "../domain/answers.ts";
+export type { PortListItem, PortList, MeasureSummary, ModeTrade, PortProfile } from "../domain/answers.ts";
 
 interface PortRow {
   port_code: PortCode;
@@ -68,55 +59,6 @@ export async function listPorts(store: Store, f: { border?: string; mode?: strin
     portsQuery({ ...f, tradeFrom: tradeWindow.from, tradeTo: tradeWindow.to }),
   );
   return { ports: rows.map(toPort), tradeWindow };
-}
-
-/** Totals of one measure over a window and the window a year before. */
-export interface MeasureSummary {
-  measure: Measure;
-  unit: MeasureUnit;
-  value: number;
-  perDay: number;
-  previous: number | null;
-  /** Change on the year before, as a fraction (0.05 = +5%); null when there is nothing to compare. */
-  change: number | null;
-}
-
-/** Trade of one mode and direction over a window, with the change on the year before. */
-export interface ModeTrade {
-  mode: string;
-  direction: string;
-  valueUsd: number;
-  perDayUsd: number;
-  previousUsd: number | null;
-  change: number | null;
-}
-
-/** Everything the atlas knows of one port. */
-export interface PortProfile {
-  port: Port;
-  crossings: {
-    from: Month;
-    to: Month;
-    byMeasure: MeasureSummary[];
-    monthly: { month: Month; measure: Measure; value: number }[];
-    notes: string[];
-  };
-  trade: {
-    from: Month;
-    to: Month;
-    byModeDirection: ModeTrade[];
-    totalUsd: number;
-    perDayUsd: number;
-    topCommodities: {
-      mode: string;
-      hs2: string;
-      label: string;
-      valueUsd: number;
-      share: number;
-      rank: number;
-    }[];
-    notes: string[];
-  };
 }
 
 const change = (now: number, before: number | null | undefined) =>

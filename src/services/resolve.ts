@@ -1,16 +1,9 @@
 import { InputError, NotFoundError } from "../domain/errors.ts";
-import type { PortCode } from "../domain/ports.ts";
 import type { Store } from "../store/db.ts";
 import { allPortNamesQuery } from "../store/queries.ts";
 import { memoPerStore } from "./cache.ts";
-
-/** A port's identity for look-ups. */
-export interface PortName {
-  port_code: PortCode;
-  port_name: string;
-  state: string;
-  border: string;
-}
+import type { PortName } from "../domain/answers.ts";
+export type { PortName } from "../domain/answers.ts";
 
 const norm = (s: string) =>
   s

@@ -1,21 +1,15 @@
 import { InputError } from "../domain/errors.ts";
-import {
-  COUNTRIES,
-  DIRECTIONS,
-  TRADE_MODES,
-  type Country,
-  type Direction,
-  type TradeMode,
-} from "../domain/trade.ts";
-import { daysInMonth, type Month } from "../domain/units.ts";
+import { COUNTRIES, DIRECTIONS, TRADE_GROUPINGS, TRADE_MODES, type TradeGrouping } from "../domain/trade.ts";
+import { daysInMonth } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
 import { tradeQuery } from "../store/queries.ts";
 import { coverageNotes, getCoverage, last12, windowCoverage, type CoveredTable } from "./coverage.ts";
 import { parseMonth } from "./crossings.ts";
-import { resolvePorts, type PortName } from "./resolve.ts";
+import { resolvePorts } from "./resolve.ts";
+import type { TradeResult } from "../domain/answers.ts";
+export type { TradeGroup, TradeResult } from "../domain/answers.ts";
 
-export const TRADE_GROUPINGS = ["month", "year", "commodity", "port", "mode", "direction"] as const;
-export type TradeGrouping = (typeof TRADE_GROUPINGS)[number];
+export { TRADE_GROUPINGS, type TradeGrouping } from "../domain/trade.ts";
 
 /** What a user asks of trade value. */
 export interface TradeRequest {
@@ -26,35 +20,6 @@ export interface TradeRequest {
   from?: string;
   to?: string;
   by?: TradeGrouping;
-}
-
-/** One group of the answer. */
-export interface TradeGroup {
-  key: string;
-  label: string;
-  group: string | null;
-  valueUsd: number;
-  /** valueUsd divided by the calendar days of the months with data in the group. */
-  perDayUsd: number;
-  share: number;
-}
-
-/** Trade value by the chosen grouping, with the total and per-day average. */
-export interface TradeResult {
-  ports: PortName[];
-  modes: TradeMode[];
-  direction: Direction | null;
-  country: Country | null;
-  from: Month;
-  to: Month;
-  by: TradeGrouping;
-  /** Which table answered: national totals or port-level data. */
-  table: CoveredTable;
-  groups: TradeGroup[];
-  totalUsd: number;
-  days: number;
-  perDayUsd: number;
-  notes: string[];
 }
 
 function oneOf<T extends string>(

@@ -3,6 +3,17 @@
 import type { PreparedScenario, ScenarioResult } from "../../src/model/report.ts";
 
 export type { PreparedScenario, ScenarioResult };
+import type {
+  BacktestResult,
+  Coverage,
+  CrossingsResult,
+  EventStudy,
+  PortList,
+  PortListItem,
+  PortProfile,
+  TradeResult,
+} from "../../src/domain/answers.ts";
+import type { DerivedScenario, DisruptionEvent, EventFigure } from "../../src/domain/events.ts";
 
 /** One problem the server found, with where it is (`events[0].ports[0]`). */
 export interface ApiIssue {
@@ -67,102 +78,19 @@ export type Border = "mexico" | "canada";
 export interface Health {
   ok: boolean;
   snapshotVersion: string | null;
-  coverage: Record<
-    "crossings" | "trade" | "trade_hs2" | "trade_national",
-    { first: string; last: string; gaps: string[] }
-  >;
+  coverage: Coverage;
 }
 
+// The answers' shapes are the services' own (src/domain/answers.ts), so a change there fails this build.
 /** One port of GET /api/ports. */
-export interface PortItem {
-  code: string;
-  name: string;
-  state: string;
-  border: Border;
-  latitude: number;
-  longitude: number;
-  crossingModes: string[];
-  tradeModes: string[];
-  firstMonth: string;
-  lastMonth: string;
-  /** Exports + imports, all modes, over `tradeWindow`. */
-  tradeUsd12m: number;
-}
-
+export type PortItem = PortListItem;
 /** GET /api/ports */
-export interface PortsAnswer {
-  ports: PortItem[];
-  tradeWindow: { from: string; to: string };
-}
-
-/** GET /api/ports/:code */
-export interface PortProfile {
-  port: PortItem;
-  crossings: {
-    from: string;
-    to: string;
-    byMeasure: {
-      measure: string;
-      unit: string;
-      value: number;
-      perDay: number;
-      previous: number | null;
-      change: number | null;
-    }[];
-    monthly: { month: string; measure: string; value: number }[];
-    notes: string[];
-  };
-  trade: {
-    from: string;
-    to: string;
-    byModeDirection: {
-      mode: string;
-      direction: "export" | "import";
-      valueUsd: number;
-      perDayUsd: number;
-      previousUsd: number | null;
-      change: number | null;
-    }[];
-    totalUsd: number;
-    perDayUsd: number;
-    topCommodities: {
-      mode: string;
-      hs2: string;
-      label: string;
-      valueUsd: number;
-      share: number;
-      rank: number;
-    }[];
-    notes: string[];
-  };
-}
-
+export type PortsAnswer = PortList;
 /** GET /api/crossings */
-export interface CrossingsAnswer {
-  from: string;
-  to: string;
-  by: "month" | "year";
-  points: { period: string; measure: string; unit: string; value: number; days: number; perDay: number }[];
-  notes: string[];
-}
-
+export type CrossingsAnswer = CrossingsResult;
 /** GET /api/trade */
-export interface TradeAnswer {
-  from: string;
-  to: string;
-  by: string;
-  groups: {
-    key: string;
-    label: string;
-    group: string | null;
-    valueUsd: number;
-    perDayUsd: number;
-    share: number;
-  }[];
-  totalUsd: number;
-  perDayUsd: number;
-  notes: string[];
-}
+export type TradeAnswer = TradeResult;
+export type { PortProfile };
 
 /** One disruption of GET /api/events. */
 export interface EventItem {
@@ -177,83 +105,12 @@ export interface EventItem {
 }
 
 /** A published figure about a disruption and what our model compares it with. */
-export interface PublishedFigure {
-  by: string;
-  value: unknown;
-  unit: string;
-  measures: string;
-  source_url?: string;
-  source_date?: string;
-  note?: string;
-  comparable?: string;
-}
+export type PublishedFigure = EventFigure & { comparable?: string };
 
 /** GET /api/events/:id */
 export interface EventDetail {
-  event: {
-    id: string;
-    title: string;
-    border: string;
-    start: { date: string; time_local?: string | null; tz?: string | null; note?: string };
-    end?: { date: string | null; time_local?: string | null; tz?: string | null; note?: string } | null;
-    ports: { name: string; cbp_port_code: string | null }[];
-    modes_affected?: string[] | null;
-    closure_type: string;
-    closure_detail?: string;
-    cause?: string;
-    headline_figures?: string;
-    figures: PublishedFigure[];
-    date_sources: { date: string; supports: string; url: string }[];
-    notes?: string;
-  };
-  scenario: { ok: true; events: Record<string, unknown>[]; rules: string[] } | { ok: false; reason: string };
-  study: {
-    status: string;
-    reason?: string;
-    origin?: string;
-    months?: string[];
-    rows?: {
-      port: string;
-      portName: string;
-      role: "affected" | "alternative";
-      mode: string;
-      series: string;
-      month: string;
-      observed: number;
-      counterfactual: number;
-      lo: number;
-      hi: number;
-      effect: number;
-      effectShare: number | null;
-      outside: boolean;
-    }[];
-    notes?: string[];
-  };
-  backtest: {
-    status: string;
-    reason?: string;
-    publishedFigures?: PublishedFigure[];
-    rows?: {
-      port: string;
-      portName: string;
-      role: "affected" | "alternative";
-      mode: string;
-      unit: string;
-      month: string;
-      observed: number;
-      counterfactual: number;
-      modelled: number;
-      observedEffect: number;
-      modelledEffect: number;
-      error: number;
-      errorShare: number | null;
-    }[];
-    summary?: {
-      observedEffectShare: number | null;
-      modelledEffectShare: number | null;
-      meanAbsErrorShare: number | null;
-      monthsCompared: number;
-    };
-    valueHeldUpPerClosureDayUsd?: number | null;
-  };
+  event: DisruptionEvent;
+  scenario: DerivedScenario;
+  study: EventStudy;
+  backtest: BacktestResult;
 }

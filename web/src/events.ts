@@ -281,7 +281,7 @@ function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
     const draw = (key: string) => {
       const rs = rows.filter((r) => `${r.port}|${r.series}` === key);
       const usd = rs[0]?.series.includes("USD");
-      const fmt = usd ? formatUsd : (v: number) => formatCount(v);
+      const fmt = (v: number | null) => (v === null ? "–" : usd ? formatUsd(v) : formatCount(v));
       disposeCharts(slot);
       replace(
         slot,
@@ -308,7 +308,7 @@ function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
                 type: "line",
                 stack: "band",
                 z: 1,
-                data: rs.map((r) => r.hi - r.lo),
+                data: rs.map((r) => (r.hi === null || r.lo === null ? null : r.hi - r.lo)),
                 lineStyle: { opacity: 0 },
                 symbol: "none",
                 itemStyle: { color: "#56B4E9" },

@@ -60,7 +60,7 @@ async function start(): Promise<void> {
   const cov = health.coverage;
   status.textContent = `snapshot ${health.snapshotVersion ?? "?"} · crossings ${cov.crossings.first}..${cov.crossings.last} · port trade ${cov.trade.first}..${cov.trade.last}`;
   const ports = portsAnswer.ports;
-  const byCode = new Map(ports.map((p) => [p.code, p]));
+  const byCode = new Map<string, (typeof ports)[number]>(ports.map((p) => [p.code, p]));
   replace(
     byId("port-options"),
     ports.map((p) => h("option", { value: `${p.name} (${p.code})` })),

@@ -151,7 +151,7 @@ function view(
   });
 
   // Crossings over time, one unit at a time.
-  const have = new Set(crossings.points.filter((x) => x.value > 0).map((x) => x.measure));
+  const have = new Set<string>(crossings.points.filter((x) => x.value > 0).map((x) => x.measure));
   const groups = UNIT_GROUPS.filter((g) => g.measures.some((m) => have.has(m)));
   const chartSlot = h("div", { class: "chart-slot" });
   const groupSelect = h(

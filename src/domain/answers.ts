@@ -1,0 +1,213 @@
+// What the services answer: the shapes of the CLI's --json, the API's bodies and the dashboard's data.
+// Types only, so every side (services, API, web) shares one definition.
+import type { EventFigure } from "./events.ts";
+import type { Measure, MeasureUnit } from "./measures.ts";
+import type { Port, PortCode } from "./ports.ts";
+import type { ScenarioMode } from "./scenario.ts";
+import type { Country, Direction, TradeGrouping, TradeMode } from "./trade.ts";
+import type { Month } from "./units.ts";
+
+/** A port's identity for look-ups. */
+export interface PortName {
+  port_code: PortCode;
+  port_name: string;
+  state: string;
+  border: string;
+}
+
+/** A monthly table's span and the months missing inside it. */
+export interface TableCoverage {
+  first: Month;
+  last: Month;
+  gaps: Month[];
+}
+
+export type CoveredTable = "crossings" | "trade" | "trade_hs2" | "trade_national";
+
+/** What each monthly table covers. */
+export type Coverage = Record<CoveredTable, TableCoverage>;
+
+/** A port in the list, with its trade value over the last 12 months of port-level trade data. */
+export interface PortListItem extends Port {
+  tradeUsd12m: number;
+}
+
+/** The ports list and the window its trade column covers. */
+export interface PortList {
+  ports: PortListItem[];
+  tradeWindow: { from: Month; to: Month };
+}
+
+/** Totals of one measure over a window and the window a year before. */
+export interface MeasureSummary {
+  measure: Measure;
+  unit: MeasureUnit;
+  value: number;
+  perDay: number;
+  previous: number | null;
+  /** Change on the year before, as a fraction (0.05 = +5%); null when there is nothing to compare. */
+  change: number | null;
+}
+
+/** Trade of one mode and direction over a window, with the change on the year before. */
+export interface ModeTrade {
+  mode: string;
+  direction: string;
+  valueUsd: number;
+  perDayUsd: number;
+  previousUsd: number | null;
+  change: number | null;
+}
+
+/** Everything the atlas knows of one port. */
+export interface PortProfile {
+  port: Port;
+  crossings: {
+    from: Month;
+    to: Month;
+    byMeasure: MeasureSummary[];
+    monthly: { month: Month; measure: Measure; value: number }[];
+    notes: string[];
+  };
+  trade: {
+    from: Month;
+    to: Month;
+    byModeDirection: ModeTrade[];
+    totalUsd: number;
+    perDayUsd: number;
+    topCommodities: {
+      mode: string;
+      hs2: string;
+      label: string;
+      valueUsd: number;
+      share: number;
+      rank: number;
+    }[];
+    notes: string[];
+  };
+}
+
+/** One period of one measure. */
+export interface CrossingsPoint {
+  period: string;
+  measure: Measure;
+  unit: MeasureUnit;
+  value: number;
+  /** Calendar days of the months with data in the period. */
+  days: number;
+  perDay: number;
+}
+
+/** The answer: points per period and measure, never summed across units. */
+export interface CrossingsResult {
+  ports: PortName[];
+  measures: { measure: Measure; unit: MeasureUnit }[];
+  from: Month;
+  to: Month;
+  by: "month" | "year" | "port";
+  points: CrossingsPoint[];
+  totals?: { period: string; unit: MeasureUnit; value: number; perDay: number }[];
+  notes: string[];
+}
+
+/** One group of the answer. */
+export interface TradeGroup {
+  key: string;
+  label: string;
+  group: string | null;
+  valueUsd: number;
+  /** valueUsd divided by the calendar days of the months with data in the group. */
+  perDayUsd: number;
+  share: number;
+}
+
+/** Trade value by the chosen grouping, with the total and per-day average. */
+export interface TradeResult {
+  ports: PortName[];
+  modes: TradeMode[];
+  direction: Direction | null;
+  country: Country | null;
+  from: Month;
+  to: Month;
+  by: TradeGrouping;
+  /** Which table answered: national totals or port-level data. */
+  table: CoveredTable;
+  groups: TradeGroup[];
+  totalUsd: number;
+  days: number;
+  perDayUsd: number;
+  notes: string[];
+}
+
+/** One series of an event study in one month. */
+export interface StudyRow {
+  port: string;
+  portName: string;
+  role: "affected" | "alternative";
+  mode: ScenarioMode;
+  series: string;
+  month: Month;
+  observed: number | null;
+  counterfactual: number;
+  lo: number | null;
+  hi: number | null;
+  effect: number | null;
+  effectShare: number | null;
+  /** True when the observed month lies outside the prediction interval. */
+  outside: boolean | null;
+}
+
+/** An event study: observed months against a counterfactual built only from earlier data. */
+export interface EventStudy {
+  id: string;
+  title: string;
+  status: "ok" | "outside-coverage" | "not-modelled";
+  reason?: string;
+  origin?: Month;
+  months: Month[];
+  rows: StudyRow[];
+  notes: string[];
+}
+
+/** One month of the backtest at one port: observed, counterfactual, modelled, error. */
+export interface BacktestRow {
+  port: string;
+  portName: string;
+  role: "affected" | "alternative";
+  mode: ScenarioMode;
+  unit: string;
+  month: Month;
+  observed: number | null;
+  counterfactual: number;
+  lo: number | null;
+  hi: number | null;
+  observedEffect: number | null;
+  modelledEffect: number;
+  /** Modelled month total (counterfactual + modelled effect). */
+  modelled: number;
+  /** modelled − observed. */
+  error: number | null;
+  /** error ÷ counterfactual. */
+  errorShare: number | null;
+}
+
+/** A backtest of one event. */
+export interface BacktestResult {
+  id: string;
+  title: string;
+  status: "ok" | "outside-coverage" | "not-modelled";
+  reason?: string;
+  rules: string[];
+  rows: BacktestRow[];
+  summary: {
+    /** Observed and modelled change at the affected ports over the study months, as shares of the counterfactual. */
+    observedEffectShare: number | null;
+    modelledEffectShare: number | null;
+    /** Σ |error| ÷ Σ counterfactual over affected port-months with data (robust to tiny months). */
+    meanAbsErrorShare: number | null;
+    /** Affected port-months with observed data. */
+    monthsCompared: number;
+  };
+  valueHeldUpPerClosureDayUsd: number | null;
+  publishedFigures: (EventFigure & { comparable: string })[];
+}

@@ -83,29 +83,32 @@ export const RegistrySchema = z.object({
   events: z.array(EventSchema),
 });
 
+/** The offset from UTC, in minutes, of an IANA time zone at an instant (DST-aware, through Intl). */
+export function ianaOffsetMinutes(timeZone: string, utcMs: number): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    })
+      .formatToParts(utcMs)
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!);
+  return Math.round((asUtc - Math.floor(utcMs / 60_000) * 60_000) / 60_000);
+}
+
 /** Epoch ms of a wall-clock time in an IANA time zone (DST-aware, through Intl). */
 export function zonedTimeToUtc(date: string, time: string, timeZone: string): number {
   const [y, mo, d] = date.split("-").map(Number) as [number, number, number];
   const [h, mi] = time.split(":").map(Number) as [number, number];
   const guess = Date.UTC(y, mo - 1, d, h, mi);
-  const offset = (at: number) => {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat("en-US", {
-        timeZone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-        hour: "2-digit",
-        minute: "2-digit",
-      })
-        .formatToParts(at)
-        .map((p) => [p.type, p.value]),
-    );
-    return Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!) - at;
-  };
-  const first = guess - offset(guess);
-  return guess - offset(first);
+  const first = guess - ianaOffsetMinutes(timeZone, guess) * 60_000;
+  return guess - ianaOffsetMinutes(timeZone, first) * 60_000;
 }
 
 const isZone = (tz: string | null | undefined): tz is string => {

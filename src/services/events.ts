@@ -255,53 +255,49 @@ export async function eventStudy(store: Store, e: DisruptionEvent): Promise<Even
   const histFrom = addMonths(origin, -(12 * 5 + 36 + 12));
   const rows: StudyRow[] = [];
   const affectedPorts = targets.map((t) => t.port);
-  for (const t of targets) {
-    const rate = await unitRates(store, t.port, t.mode, histFrom, months.at(-1)!);
+  const end = months.at(-1)!;
+  // One series of the study: its rows against the counterfactual from data to the origin.
+  const study = (
+    port: string,
+    portName: string,
+    role: StudyRow["role"],
+    mode: ScenarioMode,
+    series: string,
+    rate: (m: Month) => number | undefined,
+  ) =>
     rows.push(
-      ...studyRows(
-        {
-          port: t.port,
-          portName: names.get(t.port) ?? t.port,
-          role: "affected",
-          mode: t.mode,
-          series: MODE_UNITS[t.mode].unit,
-        },
-        counterfactual(rate, origin, months),
-        rate,
-      ),
+      ...studyRows({ port, portName, role, mode, series }, counterfactual(rate, origin, months), rate),
+    );
+  for (const t of targets) {
+    const name = names.get(t.port) ?? t.port;
+    study(
+      t.port,
+      name,
+      "affected",
+      t.mode,
+      MODE_UNITS[t.mode].unit,
+      await unitRates(store, t.port, t.mode, histFrom, end),
     );
     const tradeMode = MODE_UNITS[t.mode].tradeMode;
     if (tradeMode && months[0]! <= cov.trade.last && origin >= cov.trade.first) {
-      const vr = await valueRates(store, t.port, tradeMode, histFrom, months.at(-1)!);
-      rows.push(
-        ...studyRows(
-          {
-            port: t.port,
-            portName: names.get(t.port) ?? t.port,
-            role: "affected",
-            mode: t.mode,
-            series: "trade value USD",
-          },
-          counterfactual(vr, origin, months),
-          vr,
-        ),
+      study(
+        t.port,
+        name,
+        "affected",
+        t.mode,
+        "trade value USD",
+        await valueRates(store, t.port, tradeMode, histFrom, end),
       );
     }
     for (const alt of await nearest(store, t.port, t.mode, affectedPorts, 3)) {
       if (rows.some((r) => r.port === alt.port_code && r.mode === t.mode)) continue;
-      const ar = await unitRates(store, alt.port_code, t.mode, histFrom, months.at(-1)!);
-      rows.push(
-        ...studyRows(
-          {
-            port: alt.port_code,
-            portName: alt.port_name,
-            role: "alternative",
-            mode: t.mode,
-            series: MODE_UNITS[t.mode].unit,
-          },
-          counterfactual(ar, origin, months),
-          ar,
-        ),
+      study(
+        alt.port_code,
+        alt.port_name,
+        "alternative",
+        t.mode,
+        MODE_UNITS[t.mode].unit,
+        await unitRates(store, alt.port_code, t.mode, histFrom, end),
       );
     }
   }

@@ -1,6 +1,6 @@
 // The scenario being built, as form values (a draft), and its conversions: to and from the scenario file
 // a user writes (schemas/scenario.schema.json), and to and from the URL hash that shares it.
-import { zonedTimeToUtc } from "../../src/domain/events.ts";
+import { ianaOffsetMinutes, zonedTimeToUtc } from "../../src/domain/events.ts";
 import {
   ScenarioSpecSchema,
   type DirectionWord,
@@ -88,18 +88,7 @@ function parseOffset(s: string): number {
 export function zoneOffsetMinutes(zone: string, utcMs: number): number {
   if (zone.startsWith("fixed:")) return parseOffset(zone.slice(6));
   if (zone === "UTC") return 0;
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(utcMs);
-  const v = Object.fromEntries(parts.map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(+v.year!, +v.month! - 1, +v.day!, +v.hour!, +v.minute!);
-  return Math.round((asUtc - Math.floor(utcMs / 60_000) * 60_000) / 60_000);
+  return ianaOffsetMinutes(zone, utcMs);
 }
 
 /** A wall-clock time in a zone as the scenario file writes it: `2023-12-18T08:00:00-06:00`. */

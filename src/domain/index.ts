@@ -4,3 +4,4 @@ export * from "./measures.ts";
 export * from "./trade.ts";
 export * from "./rejects.ts";
 export * from "./errors.ts";
+export * from "./status.ts";

@@ -1,0 +1,250 @@
+// Values with their status, cell by cell: the one place that decides whether an absent row is a zero, a
+// hole or a month outside a port's series. Every answer (crossings, trade, profiles, the scenario baseline)
+// reads its months through here, so no surface can turn a hole into a 0.
+import { TRADE_MODES } from "../domain/trade.ts";
+import { MEASURES } from "../domain/measures.ts";
+import { TRADE_SERIES_START } from "../domain/port-identity.ts";
+import {
+  HOLE_MAX_RUN,
+  HOLE_NEIGHBOUR_MIN,
+  OMISSION_FROM,
+  type CrossingCell,
+  type CrossingHole,
+  type FigureStatus,
+  HOLE_RULES,
+  type HoleRule,
+  type TradeCell,
+} from "../domain/status.ts";
+import { quoteCsv } from "../sources/csv.ts";
+import { addMonths, monthRange, type Month } from "../domain/units.ts";
+import type { Store } from "../store/db.ts";
+import { and, inList } from "../store/sql.ts";
+import { crossingHolesQuery, crossingSpansQuery, crossingsLeftOutQuery } from "../store/status-queries.ts";
+import { memoPerStore } from "./cache.ts";
+import { getCoverage } from "./coverage.ts";
+
+export type { CrossingCell, CrossingHole, TradeCell } from "../domain/status.ts";
+
+/** What decides a crossings cell's status, read once per open store. */
+export interface CrossingStatusIndex {
+  /** Each port's first and last month in BTS crossings. */
+  spans: Map<string, { first: Month; last: Month }>;
+  /** Months inside a port's span in which BTS left the whole port out (before OMISSION_FROM). */
+  leftOut: Map<string, Set<Month>>;
+  /** Holes by `port|measure|month`. */
+  holes: Map<string, CrossingHole>;
+  /** Every hole, ordered by port, measure, month. */
+  holeList: CrossingHole[];
+}
+
+const key = (port: string, measure: string, month: string) => `${port}|${measure}|${month}`;
+
+/** The crossings status index of a store (computed once per open store: about 0.3 s on the snapshot). */
+export function crossingStatusIndex(store: Store): Promise<CrossingStatusIndex> {
+  return memoPerStore(store, "crossing-status", async () => {
+    const [spans, leftOut, holes] = await Promise.all([
+      store.all<{ port_code: string; first: Month; last: Month }>(crossingSpansQuery),
+      store.all<{ port_code: string; month: Month }>(crossingsLeftOutQuery(OMISSION_FROM)),
+      store.all<{
+        port_code: string;
+        measure: string;
+        month: Month;
+        rule: HoleRule;
+        before_month: Month | null;
+        before_value: number | null;
+        after_month: Month | null;
+        after_value: number | null;
+      }>(
+        crossingHolesQuery({
+          omissionFrom: OMISSION_FROM,
+          gridFrom: addMonths(OMISSION_FROM, -24),
+          neighbourMin: HOLE_NEIGHBOUR_MIN,
+          maxRun: HOLE_MAX_RUN,
+        }),
+      ),
+    ]);
+    const out: CrossingStatusIndex = {
+      spans: new Map(spans.map((s) => [s.port_code, { first: s.first, last: s.last }])),
+      leftOut: new Map(),
+      holes: new Map(),
+      holeList: [],
+    };
+    for (const r of leftOut) {
+      const set = out.leftOut.get(r.port_code) ?? new Set<Month>();
+      set.add(r.month);
+      out.leftOut.set(r.port_code, set);
+    }
+    for (const h of holes) {
+      const hole: CrossingHole = {
+        port: h.port_code,
+        measure: h.measure,
+        month: h.month,
+        rule: h.rule,
+        before: h.before_month === null ? null : { month: h.before_month, value: h.before_value ?? 0 },
+        after: h.after_month === null ? null : { month: h.after_month, value: h.after_value ?? 0 },
+      };
+      out.holes.set(key(h.port_code, h.measure, h.month), hole);
+      out.holeList.push(hole);
+    }
+    return out;
+  });
+}
+
+/** Every hole the rules find in the store's crossings (port, measure, month, rule, neighbours). */
+export async function crossingHoles(store: Store): Promise<CrossingHole[]> {
+  return (await crossingStatusIndex(store)).holeList;
+}
+
+/**
+ * The status of one port × measure × month given the row's value (undefined when BTS has no row):
+ * outside the port's span or left out → not-reported; a row → observed; a hole → missing; else zero.
+ */
+export function classifyCrossing(
+  index: CrossingStatusIndex,
+  port: string,
+  measure: string,
+  month: Month,
+  value: number | undefined,
+): CrossingCell {
+  const span = index.spans.get(port);
+  if (!span || month < span.first || month > span.last || index.leftOut.get(port)?.has(month))
+    return { port, measure, month, value: null, status: "not-reported" };
+  if (value !== undefined) return { port, measure, month, value, status: "observed" };
+  const hole = index.holes.get(key(port, measure, month));
+  if (hole) return { port, measure, month, value: null, status: "missing", rule: hole.rule };
+  return { port, measure, month, value: 0, status: "zero" };
+}
+
+/** Which cells to read. Empty `ports` means every port in BTS crossings; empty `measures` every measure. */
+export interface CellRequest {
+  ports: readonly string[];
+  measures: readonly string[];
+  from: Month;
+  to: Month;
+}
+
+/**
+ * BTS crossings for ports × measures × months, every cell with its status: holes and months outside a
+ * port's series are `value: null` (missing / not-reported), never 0. Ordered by port, measure, month.
+ */
+export async function crossingsCells(store: Store, req: CellRequest): Promise<CrossingCell[]> {
+  const index = await crossingStatusIndex(store);
+  const ports = req.ports.length ? [...req.ports] : [...index.spans.keys()];
+  const measures = req.measures.length ? [...req.measures] : [...MEASURES];
+  const w = and(inList("port_code", ports), inList("measure", measures));
+  const rows = await store.all<{ port_code: string; measure: string; month: Month; value: number }>({
+    sql: `SELECT port_code, measure, month, value::DOUBLE AS value FROM crossings
+      WHERE ${w.sql} AND month BETWEEN ? AND ?`,
+    params: [...w.params, req.from, req.to],
+  });
+  const have = new Map(rows.map((r) => [key(r.port_code, r.measure, r.month), r.value]));
+  const months = monthRange(req.from, req.to);
+  const out: CrossingCell[] = [];
+  for (const port of [...ports].sort())
+    for (const measure of measures)
+      for (const month of months)
+        out.push(classifyCrossing(index, port, measure, month, have.get(key(port, measure, month))));
+  return out;
+}
+
+/** Which trade cells to read. Empty `modes` means every TransBorder mode. */
+export interface TradeCellRequest {
+  ports: readonly string[];
+  modes: readonly string[];
+  /** Only exports or imports; both when absent. */
+  direction?: "export" | "import";
+  /** Only MX or CA; both (summed) when absent. */
+  country?: string;
+  from: Month;
+  to: Month;
+}
+
+/**
+ * TransBorder port-level trade value (USD, summed over countries unless one is given) for ports × modes ×
+ * directions × months, with statuses: months outside port-level coverage or before a port's series starts
+ * are not-reported, the coverage gaps (Oct–Dec 2020) missing, absent rows zero (TransBorder never publishes
+ * zero rows). Ordered by port, mode, direction, month.
+ */
+export async function tradeCells(store: Store, req: TradeCellRequest): Promise<TradeCell[]> {
+  const cov = (await getCoverage(store)).trade;
+  const modes = req.modes.length ? [...req.modes] : [...TRADE_MODES];
+  const directions = req.direction ? [req.direction] : (["export", "import"] as const);
+  const w = and(
+    inList("port_code", req.ports),
+    inList("mode", modes),
+    inList("direction", [...directions]),
+    req.country ? { sql: "country = ?", params: [req.country] } : undefined,
+  );
+  const rows = await store.all<{
+    port_code: string;
+    mode: string;
+    direction: string;
+    month: Month;
+    value_usd: number;
+  }>({
+    sql: `SELECT port_code, mode, direction, month, sum(value_usd)::DOUBLE AS value_usd FROM trade
+      WHERE ${w.sql} AND month BETWEEN ? AND ? GROUP BY ALL`,
+    params: [...w.params, req.from, req.to],
+  });
+  const have = new Map(rows.map((r) => [`${r.port_code}|${r.mode}|${r.direction}|${r.month}`, r.value_usd]));
+  const gaps = new Set(cov.gaps);
+  const months = monthRange(req.from, req.to);
+  const out: TradeCell[] = [];
+  for (const port of [...req.ports].sort())
+    for (const mode of modes)
+      for (const direction of directions)
+        for (const month of months) {
+          const start = TRADE_SERIES_START[port];
+          let status: FigureStatus;
+          let value: number | null = null;
+          if (month < cov.first || month > cov.last || (start && month < start)) status = "not-reported";
+          else if (gaps.has(month)) status = "missing";
+          else {
+            const v = have.get(`${port}|${mode}|${direction}|${month}`);
+            status = v === undefined ? "zero" : "observed";
+            value = v ?? 0;
+          }
+          out.push({ port, mode, direction, month, value, status });
+        }
+  return out;
+}
+
+/**
+ * The holes as a CSV with `#` note lines (the golden file `test/golden/crossing-holes.csv`, written by
+ * `npm run holes` and checked by the tests): one row per hole, with its rule and neighbours.
+ */
+export async function crossingHolesCsv(store: Store): Promise<string> {
+  const holes = await crossingHoles(store);
+  const names = new Map(
+    (
+      await store.all<{ port_code: string; port_name: string }>({
+        sql: "SELECT port_code, port_name FROM ports",
+        params: [],
+      })
+    ).map((p) => [p.port_code, p.port_name]),
+  );
+  const counts = HOLE_RULES.map((r) => `${r} ${holes.filter((h) => h.rule === r).length}`).join(", ");
+  const lines = [
+    `# Every hole in BTS crossings by borderflow's rules (docs/data.md, "Missing is not zero"): ${holes.length} (${counts}).`,
+    `# Built by \`npm run holes\` from data/snapshot; a new snapshot that changes this file fails the tests until it is read and accepted.`,
+    `# Rules: all-ports = the measure has no row at any port that month; isolated = a run of 1..${HOLE_MAX_RUN} absent months between reported months >= ${HOLE_NEIGHBOUR_MIN}, not a seasonal closure.`,
+    `# before/after = the nearest reported month and its value on each side (same port and measure).`,
+    "port,port_name,measure,month,rule,before_month,before_value,after_month,after_value",
+    ...holes.map((h) =>
+      [
+        h.port,
+        names.get(h.port) ?? "",
+        h.measure,
+        h.month,
+        h.rule,
+        h.before?.month ?? "",
+        h.before?.value ?? "",
+        h.after?.month ?? "",
+        h.after?.value ?? "",
+      ]
+        .map((v) => quoteCsv(String(v)))
+        .join(","),
+    ),
+  ];
+  return lines.join("\n") + "\n";
+}

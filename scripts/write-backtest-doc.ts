@@ -4,7 +4,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { Store } from "../src/store/db.ts";
-import { backtestAll, loadEvents } from "../src/services/events.ts";
+import { loadEvents } from "../src/services/events.ts";
+import { backtestAll } from "../src/services/backtest.ts";
 import { formatUsd, formatValue } from "../src/cli/format.ts";
 
 const store = await Store.open({ path: ":memory:" });

@@ -15,7 +15,8 @@ import { DataError, InputError, NotFoundError, StoreError } from "../domain/erro
 import type { Store } from "../store/db.ts";
 import { getCoverage } from "../services/coverage.ts";
 import { crossingsSeries } from "../services/crossings.ts";
-import { backtestEvent, eventStudy, findEvent, listEvents, loadEvents } from "../services/events.ts";
+import { eventStudy, findEvent, listEvents, loadEvents } from "../services/events.ts";
+import { backtestEvent } from "../services/backtest.ts";
 import { deriveScenario } from "../domain/events.ts";
 import { listPorts, portProfile } from "../services/ports.ts";
 import { runScenario, scenarioModelInput, validateScenario } from "../services/scenario.ts";

@@ -169,7 +169,7 @@ export interface EventStudy {
   notes: string[];
 }
 
-/** One month of the backtest at one port: observed, counterfactual, modelled, error. */
+/** One month of the backtest at one port: observed, counterfactual, modelled, errors, the model's band. */
 export interface BacktestRow {
   port: string;
   portName: string;
@@ -177,18 +177,72 @@ export interface BacktestRow {
   mode: ScenarioMode;
   unit: string;
   month: Month;
+  /** "event": a month the event touches; "after": the months after it. Scored apart. */
+  phase: "event" | "after";
   observed: number | null;
   counterfactual: number;
+  /** 90% prediction interval of the counterfactual. */
   lo: number | null;
   hi: number | null;
   observedEffect: number | null;
   modelledEffect: number;
   /** Modelled month total (counterfactual + modelled effect). */
   modelled: number;
+  /** The model's 80% band for the observation (model draws × the counterfactual's own past errors). */
+  bandLo: number | null;
+  bandHi: number | null;
   /** modelled − observed. */
   error: number | null;
   /** error ÷ counterfactual. */
   errorShare: number | null;
+  /** counterfactual − observed: the error of "no effect". */
+  nullError: number | null;
+  inBand: boolean | null;
+  /** False for rows shown but not scored (alternatives, or series without a clean counterfactual). */
+  scored: boolean;
+}
+
+/** Model and null losses over one phase of one event (or of all events). */
+export interface BacktestPhase {
+  series: number;
+  months: number;
+  /** Mean over scored series of Σ|model error| ÷ Σ counterfactual: unit-free, so units are never added. */
+  modelLoss: number | null;
+  /** The same for "no effect" (the counterfactual alone). */
+  nullLoss: number | null;
+  /** 1 − modelLoss ÷ nullLoss: above 0 the model beats "no effect". */
+  skill: number | null;
+}
+
+/** A series of a backtest, scored or not, and why not. */
+export interface BacktestSeriesInfo {
+  port: string;
+  portName: string;
+  mode: ScenarioMode;
+  unit: string;
+  role: "affected" | "alternative";
+  scored: boolean;
+  reason?: string;
+  /** The counterfactual's median |error| on quiet months (how much error is the baseline's own). */
+  quietError: number | null;
+}
+
+/** An alternative the model sent diverted flow to, and whether observed traffic rose there. */
+export interface BacktestDestination {
+  port: string;
+  portName: string;
+  mode: ScenarioMode;
+  unit: string;
+  units: number;
+  /** Share of all the event's diverted units of that unit. */
+  share: number;
+  month: Month;
+  observed: number | null;
+  counterfactual: number | null;
+  hi: number | null;
+  rose: boolean | null;
+  aboveInterval: boolean | null;
+  note?: string;
 }
 
 /** A backtest of one event. */
@@ -199,15 +253,30 @@ export interface BacktestResult {
   reason?: string;
   rules: string[];
   rows: BacktestRow[];
+  series: BacktestSeriesInfo[];
   summary: {
-    /** Observed and modelled change at the affected ports over the study months, as shares of the counterfactual. */
+    /**
+     * Observed and modelled change at the scored affected series over the event months, as shares of the
+     * counterfactual (the mean over series, so units are never added).
+     */
     observedEffectShare: number | null;
     modelledEffectShare: number | null;
-    /** Σ |error| ÷ Σ counterfactual over affected port-months with data (robust to tiny months). */
+    /** The event months' model loss (mean over series of Σ|error| ÷ Σ counterfactual). */
     meanAbsErrorShare: number | null;
-    /** Affected port-months with observed data. */
+    /** Scored affected port-months with observed data (event and after). */
     monthsCompared: number;
+    event: BacktestPhase;
+    after: BacktestPhase;
+    /** True when the model's event-month loss is below the null's. */
+    beatsNull: boolean | null;
+    /** Scored port-months whose observation the model's 80% band held. */
+    band: { covered: number; scored: number };
+    /** Median quiet-month error of the scored series' counterfactuals. */
+    baselineError: number | null;
   };
+  destinations: BacktestDestination[];
+  /** The parameter values of the run (the held-out fold's fit, when calibrated). */
+  parameters: Record<string, number>;
   valueHeldUpPerClosureDayUsd: number | null;
   publishedFigures: (EventFigure & { comparable: string })[];
 }

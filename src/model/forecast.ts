@@ -48,6 +48,24 @@ export const DEFAULT_FORECAST: ForecastOptions = {
   coverage: 0.9,
 };
 
+/** A fitted forecaster: the de-seasonalised level at an origin and the seasonal factors. */
+interface Fit {
+  level: number;
+  season: number[];
+}
+
+/** Fits the level (mean de-seasonalised rate of the `levelMonths` to `origin`) and seasonal factors. */
+function fit(rate: (m: Month) => number | undefined, origin: Month, o: ForecastOptions): Fit | undefined {
+  const window = monthRange(addMonths(origin, -(o.levelMonths - 1)), origin).filter(
+    (m) => rate(m) !== undefined,
+  );
+  if (window.length < Math.ceil(o.levelMonths / 2)) return undefined;
+  const histEnd = addMonths(origin, -o.levelMonths);
+  const season = seasonalFactors(monthRange(addMonths(histEnd, -(12 * o.seasonYears - 1)), histEnd), rate);
+  const level = window.reduce((s, m) => s + rate(m)! / season[monthIndex(m)]!, 0) / window.length;
+  return { level, season };
+}
+
 /**
  * Forecast of the daily rate in `target` using only months up to `origin`: the mean de-seasonalised rate
  * of the `levelMonths` to `origin`, times the target month's seasonal factor. Undefined with fewer than
@@ -59,14 +77,8 @@ export function forecastRate(
   target: Month,
   o: ForecastOptions = DEFAULT_FORECAST,
 ): number | undefined {
-  const window = monthRange(addMonths(origin, -(o.levelMonths - 1)), origin).filter(
-    (m) => rate(m) !== undefined,
-  );
-  if (window.length < Math.ceil(o.levelMonths / 2)) return undefined;
-  const histEnd = addMonths(origin, -o.levelMonths);
-  const season = seasonalFactors(monthRange(addMonths(histEnd, -(12 * o.seasonYears - 1)), histEnd), rate);
-  const level = window.reduce((s, m) => s + rate(m)! / season[monthIndex(m)]!, 0) / window.length;
-  return level * season[monthIndex(target)]!;
+  const f = fit(rate, origin, o);
+  return f ? f.level * f.season[monthIndex(target)]! : undefined;
 }
 
 /** A counterfactual month: point forecast and prediction interval, as monthly totals. */
@@ -77,6 +89,8 @@ export interface Counterfactual {
   hi: number | null;
   /** Past forecasts of the same horizon behind the interval. */
   residuals: number;
+  /** Their relative errors (observed ÷ forecast − 1), for bands of other coverages. */
+  errors: number[];
 }
 
 /** z of the normal distribution for central coverages we use. */
@@ -111,15 +125,22 @@ export function counterfactual(
   o: ForecastOptions = DEFAULT_FORECAST,
 ): Counterfactual[] {
   const out: Counterfactual[] = [];
+  // Past origins repeat across targets: fit each once.
+  const fits = new Map<Month, Fit | undefined>();
+  const forecast = (at: Month, target: Month) => {
+    if (!fits.has(at)) fits.set(at, fit(rate, at, o));
+    const f = fits.get(at);
+    return f ? f.level * f.season[monthIndex(target)]! : undefined;
+  };
   for (const target of targets) {
-    const point = forecastRate(rate, origin, target, o);
+    const point = forecast(origin, target);
     if (point === undefined) continue;
     const h = monthRange(origin, target).length - 1;
     const errors: number[] = [];
     for (let k = 0; k < o.residualOrigins; k++) {
       const past = addMonths(origin, -(h + k));
       const t = addMonths(past, h);
-      const f = forecastRate(rate, past, t, o);
+      const f = forecast(past, t);
       const obs = rate(t);
       if (f !== undefined && f > 0 && obs !== undefined) errors.push(obs / f - 1);
     }
@@ -131,6 +152,7 @@ export function counterfactual(
       lo: band ? Math.max(0, point * (1 + band[0])) * days : null,
       hi: band ? point * (1 + band[1]) * days : null,
       residuals: errors.length,
+      errors,
     });
   }
   return out;

@@ -7,3 +7,4 @@ export * from "./geo.ts";
 export * from "./rng.ts";
 export * from "./forecast.ts";
 export * from "./report.ts";
+export * from "./backtest.ts";

@@ -139,6 +139,7 @@ export function runModel(input: ModelInput, p: Params): RunResult {
       unitMix: s.flow.unitMix,
       capacityPerDay: s.capacityPerDay,
       baselinePerDay: 0,
+      expected: series(),
       arrivals: series(),
       blocked: series(),
       servedHome: series(),
@@ -170,6 +171,7 @@ export function runModel(input: ModelInput, p: Params): RunResult {
       s.spare = rest > 0 ? 0 : cap - served;
       if (s.out) {
         const o = s.out;
+        o.expected[d] = (s.flow.arrivalsPerDay[d] ?? 0) * s.ratio;
         o.arrivals[d] = arrivals;
         o.blocked[d] = Math.max(0, arrivals - Math.max(0, cap - s.queue));
         o.servedHome[d] = served;
@@ -223,7 +225,15 @@ export function runModel(input: ModelInput, p: Params): RunResult {
 
   const flowsOut: FlowResult[] = affected.map((s) => {
     const o = s.out!;
-    for (const k of ["arrivals", "blocked", "servedHome", "diverted", "shifted", "queue"] as const)
+    for (const k of [
+      "expected",
+      "arrivals",
+      "blocked",
+      "servedHome",
+      "diverted",
+      "shifted",
+      "queue",
+    ] as const)
       o[k] = o[k].slice(0, days);
     const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
     o.totals = {

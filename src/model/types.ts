@@ -82,7 +82,9 @@ export interface FlowResult {
   unitMix: Record<string, number>;
   capacityPerDay: number;
   baselinePerDay: number;
-  /** Per day of the run. */
+  /** Per day of the run. Expected arrivals with no event (baseline × outbound ratio, no demand shock). */
+  expected: number[];
+  /** Arrivals (expected × any demand shock). */
   arrivals: number[];
   blocked: number[];
   servedHome: number[];

@@ -10,10 +10,9 @@ import type { Store } from "../store/db.ts";
 import { portMonthlyQuery, portsWithModeQuery, portTradeMonthlyQuery } from "../store/event-queries.ts";
 import { getCoverage, windowCoverage } from "./coverage.ts";
 import { parseMonth } from "./crossings.ts";
-import { runScenario, validateScenario } from "./scenario.ts";
 import { matchPort, portNames } from "./resolve.ts";
-import type { StudyRow, EventStudy, BacktestRow, BacktestResult } from "../domain/answers.ts";
-export type { StudyRow, EventStudy, BacktestRow, BacktestResult } from "../domain/answers.ts";
+import type { StudyRow, EventStudy } from "../domain/answers.ts";
+export type { StudyRow, EventStudy } from "../domain/answers.ts";
 
 /** How a published figure compares with borderflow's numbers: trade value held up, or something else. */
 export function comparability(f: EventFigure): string | undefined {
@@ -95,7 +94,7 @@ interface Target {
 const monthOf = (iso: string) => iso.slice(0, 7) as Month;
 
 /** The port × mode pairs an event's scenario acts on, limited to modes each port has. */
-async function targetsOf(
+export async function targetsOf(
   store: Store,
   events: ScenarioEventSpec[],
 ): Promise<{ targets: Target[]; dropped: string[] }> {
@@ -186,7 +185,7 @@ function studyRows(
 }
 
 /** The nearest ports of the same border and mode (alternatives to look at). */
-async function nearest(store: Store, port: string, mode: ScenarioMode, exclude: string[], n: number) {
+export async function nearest(store: Store, port: string, mode: ScenarioMode, exclude: string[], n: number) {
   const border = (
     await store.all<{ border: string; latitude: number; longitude: number }>({
       sql: "SELECT border, latitude, longitude FROM ports WHERE port_code = ?",
@@ -205,7 +204,7 @@ async function nearest(store: Store, port: string, mode: ScenarioMode, exclude: 
 }
 
 /** Months an event study looks at: from the start month to two months after the end month (at most 12). */
-function studyMonths(events: ScenarioEventSpec[]): { origin: Month; months: Month[] } {
+export function studyMonths(events: ScenarioEventSpec[]): { origin: Month; months: Month[] } {
   const start = monthOf(events.map((e) => new Date(e.start).toISOString()).sort()[0]!);
   const end = monthOf(
     events
@@ -215,6 +214,18 @@ function studyMonths(events: ScenarioEventSpec[]): { origin: Month; months: Mont
   );
   const last = addMonths(end, 2) < addMonths(start, 11) ? addMonths(end, 2) : addMonths(start, 11);
   return { origin: addMonths(start, -1), months: monthRange(start, last) };
+}
+
+/** Why an event's months cannot be studied with the BTS coverage, or undefined when they can. */
+export function outsideCoverage(
+  cov: { first: Month; last: Month },
+  origin: Month,
+  months: Month[],
+): string | undefined {
+  if (months[0]! > cov.last) return `starts ${months[0]}, after BTS crossings end (${cov.last})`;
+  if (addMonths(origin, -5) < cov.first)
+    return `too early: a counterfactual needs months of BTS data before ${months[0]}, which starts ${cov.first}`;
+  return undefined;
 }
 
 /**
@@ -228,28 +239,9 @@ export async function eventStudy(store: Store, e: DisruptionEvent): Promise<Even
   if (!d.ok) return { ...head, status: "not-modelled", reason: d.reason, months: [], rows: [], notes: [] };
   const cov = await getCoverage(store);
   const { origin, months } = studyMonths(d.events);
-  if (months[0]! > cov.crossings.last) {
-    return {
-      ...head,
-      status: "outside-coverage",
-      reason: `starts ${months[0]}, after BTS crossings end (${cov.crossings.last})`,
-      origin,
-      months,
-      rows: [],
-      notes: [],
-    };
-  }
-  if (addMonths(origin, -5) < cov.crossings.first) {
-    return {
-      ...head,
-      status: "outside-coverage",
-      reason: `too early: a counterfactual needs months of BTS data before ${months[0]}, which starts ${cov.crossings.first}`,
-      origin,
-      months,
-      rows: [],
-      notes: [],
-    };
-  }
+  const outside = outsideCoverage(cov.crossings, origin, months);
+  if (outside)
+    return { ...head, status: "outside-coverage", reason: outside, origin, months, rows: [], notes: [] };
   const { targets, dropped } = await targetsOf(store, d.events);
   const names = new Map((await portNames(store)).map((p) => [p.port_code as string, p.port_name]));
   const histFrom = addMonths(origin, -(12 * 5 + 36 + 12));
@@ -309,167 +301,4 @@ export async function eventStudy(store: Store, e: DisruptionEvent): Promise<Even
   const late = months.filter((m) => m > cov.crossings.last);
   if (late.length) notes.push(`no BTS data yet for ${late.join(", ")}`);
   return { ...head, status: "ok", origin, months, rows, notes };
-}
-
-/**
- * Backtests one event: turns it into a scenario by the stated rules, runs the model (deterministic run),
- * sums its daily result for inbound flows into BTS months, and compares the change it predicts at the
- * affected ports and at the alternatives it sent flow to with the change observed against the counterfactual.
- */
-export async function backtestEvent(store: Store, e: DisruptionEvent): Promise<BacktestResult> {
-  const empty = {
-    rows: [],
-    summary: {
-      observedEffectShare: null,
-      modelledEffectShare: null,
-      meanAbsErrorShare: null,
-      monthsCompared: 0,
-    },
-    valueHeldUpPerClosureDayUsd: null,
-  };
-  const figures = e.figures.flatMap((f) => {
-    const comparable = comparability(f);
-    return comparable ? [{ ...f, comparable }] : [];
-  });
-  const d = deriveScenario(e);
-  const head = { id: e.id, title: e.title, publishedFigures: figures };
-  if (!d.ok) return { ...head, status: "not-modelled", reason: d.reason, rules: [], ...empty };
-  const study = await eventStudy(store, e);
-  if (study.status !== "ok")
-    return {
-      ...head,
-      status: study.status,
-      ...(study.reason ? { reason: study.reason } : {}),
-      rules: d.rules,
-      ...empty,
-    };
-  const { targets } = await targetsOf(store, d.events);
-  const events = d.events
-    .map((ev) => ({
-      ...ev,
-      ports: ev.ports.filter((p) => ev.modes.some((m) => targets.some((t) => t.port === p && t.mode === m))),
-    }))
-    .filter((ev) => ev.ports.length > 0);
-  const v = await validateScenario(store, { name: e.title, events, options: { draws: 0 } });
-  if (!v.ok)
-    return {
-      ...head,
-      status: "not-modelled",
-      reason: v.issues.map((i) => `${i.path}: ${i.message}`).join("; "),
-      rules: d.rules,
-      ...empty,
-    };
-  const r = await runScenario(store, v, { draws: 0 });
-  const inbound = r.flows.filter((f) => f.direction === "inbound");
-  const byMonth = (dates: string[], values: number[]) => {
-    const m = new Map<Month, number>();
-    dates.forEach((date, i) => m.set(monthOf(date), (m.get(monthOf(date)) ?? 0) + values[i]!));
-    return m;
-  };
-  const rows: BacktestRow[] = [];
-  const add = (sr: StudyRow, effects: Map<Month, number>, unit: string) => {
-    const modelledEffect = effects.get(sr.month) ?? 0;
-    const modelled = sr.counterfactual + modelledEffect;
-    const error = sr.observed === null ? null : modelled - sr.observed;
-    rows.push({
-      port: sr.port,
-      portName: sr.portName,
-      role: sr.role,
-      mode: sr.mode,
-      unit,
-      month: sr.month,
-      observed: sr.observed,
-      counterfactual: sr.counterfactual,
-      lo: sr.lo,
-      hi: sr.hi,
-      observedEffect: sr.effect,
-      modelledEffect,
-      modelled,
-      error,
-      errorShare: error === null || sr.counterfactual === 0 ? null : error / sr.counterfactual,
-    });
-  };
-  const unitRows = study.rows.filter((x) => x.series === MODE_UNITS[x.mode].unit);
-  for (const f of inbound) {
-    const dates = f.daily.map((x) => x.date);
-    const home = byMonth(
-      dates,
-      f.daily.map((x) => x.servedHome - x.arrivals),
-    );
-    for (const sr of unitRows.filter((x) => x.port === f.port && x.mode === f.mode && x.role === "affected"))
-      add(sr, home, f.unit);
-  }
-  // Alternatives: the ports the inbound flows sent units to, compared where the study has them.
-  const alt = new Map<string, Map<Month, number>>();
-  for (const f of inbound) {
-    for (const dv of f.diversions.filter((x) => x.mode === f.mode)) {
-      const m = alt.get(`${dv.to}/${dv.mode}`) ?? new Map<Month, number>();
-      for (const [k, val] of byMonth(
-        f.daily.map((x) => x.date),
-        dv.daily,
-      ))
-        m.set(k, (m.get(k) ?? 0) + val);
-      alt.set(`${dv.to}/${dv.mode}`, m);
-    }
-  }
-  for (const sr of unitRows.filter((x) => x.role === "alternative"))
-    add(sr, alt.get(`${sr.port}/${sr.mode}`) ?? new Map(), MODE_UNITS[sr.mode].unit);
-
-  const affected = rows.filter((x) => x.role === "affected" && x.observed !== null);
-  const cf = affected.reduce((s, x) => s + x.counterfactual, 0);
-  const share = (n: number) => (cf > 0 ? n / cf : null);
-  return {
-    ...head,
-    status: "ok",
-    rules: d.rules,
-    rows,
-    summary: {
-      observedEffectShare: share(affected.reduce((s, x) => s + x.observedEffect!, 0)),
-      modelledEffectShare: share(affected.reduce((s, x) => s + x.modelledEffect, 0)),
-      meanAbsErrorShare:
-        affected.length && cf > 0 ? affected.reduce((s, x) => s + Math.abs(x.error ?? 0), 0) / cf : null,
-      monthsCompared: affected.length,
-    },
-    valueHeldUpPerClosureDayUsd: r.costs.valueHeldUpPerClosureDayUsd.value || null,
-  };
-}
-
-/** Backtests every event (or one), with a summary over those the data covers. */
-export async function backtestAll(
-  store: Store,
-  events: DisruptionEvent[],
-  onProgress?: (done: number, total: number, id: string) => void,
-): Promise<{
-  events: BacktestResult[];
-  summary: {
-    backtested: number;
-    skipped: number;
-    medianAbsErrorShare: number | null;
-    directionAgrees: number;
-  };
-}> {
-  const out: BacktestResult[] = [];
-  for (const [i, e] of events.entries()) {
-    out.push(await backtestEvent(store, e));
-    onProgress?.(i + 1, events.length, e.id);
-  }
-  const ok = out.filter((r) => r.status === "ok" && r.summary.monthsCompared > 0);
-  const errs = ok.map((r) => r.summary.meanAbsErrorShare!).sort((a, b) => a - b);
-  const median = errs.length
-    ? errs.length % 2
-      ? errs[(errs.length - 1) / 2]!
-      : (errs[errs.length / 2 - 1]! + errs[errs.length / 2]!) / 2
-    : null;
-  const agrees = ok.filter(
-    (r) => Math.sign(r.summary.observedEffectShare ?? 0) === Math.sign(r.summary.modelledEffectShare ?? 0),
-  ).length;
-  return {
-    events: out,
-    summary: {
-      backtested: ok.length,
-      skipped: out.length - ok.length,
-      medianAbsErrorShare: median,
-      directionAgrees: agrees,
-    },
-  };
 }

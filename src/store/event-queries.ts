@@ -27,3 +27,19 @@ export function portsWithModeQuery(border: string, mode: string): Query {
     params: [border, mode],
   };
 }
+
+/** Monthly sums of some measures at several ports in a window (one row per port and month). */
+export function portsMonthlyQuery(
+  ports: readonly string[],
+  measures: readonly string[],
+  from: string,
+  to: string,
+): Query {
+  const p = inList("port_code", ports);
+  const m = inList("measure", measures);
+  return {
+    sql: `SELECT port_code, month, sum(value)::DOUBLE AS value FROM crossings WHERE ${p.sql} AND ${m.sql}
+      AND month BETWEEN ? AND ? GROUP BY port_code, month ORDER BY port_code, month`,
+    params: [...p.params, ...m.params, from, to],
+  };
+}

@@ -2,16 +2,14 @@ import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { deriveScenario, type DisruptionEvent } from "../../domain/events.ts";
 import {
-  backtestAll,
-  backtestEvent,
   comparability,
   eventStudy,
   findEvent,
   listEvents,
   loadEvents,
-  type BacktestResult,
   type StudyRow,
 } from "../../services/events.ts";
+import { backtestAll, backtestEvent, type BacktestResult } from "../../services/backtest.ts";
 import { queryAction, type Io } from "../context.ts";
 import { formatUsd, formatValue, type TableView, type View } from "../format.ts";
 
@@ -44,14 +42,29 @@ function studyTable(rows: StudyRow[], title: string): TableView<StudyRow> {
 
 function backtestTable(results: BacktestResult[]): TableView<BacktestResult> {
   return {
-    title: "Backtest: change at the affected ports over the study months, as a share of the counterfactual",
+    title:
+      'Backtest: the model against "no effect" (the counterfactual) at the affected crossings, each series in its own unit',
     columns: [
       { label: "event", value: (r) => r.id },
       { label: "status", value: (r) => (r.status === "ok" ? "ok" : `${r.status}: ${r.reason ?? ""}`) },
-      { label: "port-months", value: (r) => r.summary.monthsCompared, format: "int" },
+      { label: "series", value: (r) => r.summary.event.series, format: "int" },
       { label: "observed", value: (r) => r.summary.observedEffectShare, format: "change" },
       { label: "modelled", value: (r) => r.summary.modelledEffectShare, format: "change" },
-      { label: "|error|/cf", value: (r) => r.summary.meanAbsErrorShare, format: "pct" },
+      { label: "model |err|", value: (r) => r.summary.event.modelLoss, format: "pct" },
+      { label: "null |err|", value: (r) => r.summary.event.nullLoss, format: "pct" },
+      { label: "skill", value: (r) => r.summary.event.skill, format: "change" },
+      { label: "skill after", value: (r) => r.summary.after.skill, format: "change" },
+      {
+        label: "80% band",
+        value: (r) => (r.summary.band.scored ? `${r.summary.band.covered}/${r.summary.band.scored}` : "–"),
+      },
+      {
+        label: "destinations rose",
+        value: (r) => {
+          const j = r.destinations.filter((d) => d.rose !== null);
+          return j.length ? `${j.filter((d) => d.rose).length}/${j.length}` : "–";
+        },
+      },
       { label: "(a) per closure day", value: (r) => r.valueHeldUpPerClosureDayUsd, format: "usd" },
     ],
     rows: results,
@@ -210,7 +223,15 @@ export function registerEvents(program: Command, io: Io): void {
               ...(study.status !== "ok" ? [`event study: ${study.status} (${study.reason})`] : study.notes),
               ...(bt.status === "ok"
                 ? [
-                    `backtest: observed change ${pct(bt.summary.observedEffectShare)}, modelled ${pct(bt.summary.modelledEffectShare)}, |error| ${formatValue(bt.summary.meanAbsErrorShare, "pct")} of the counterfactual`,
+                    `backtest, event months: observed change ${pct(bt.summary.observedEffectShare)}, modelled ${pct(bt.summary.modelledEffectShare)}; |error| of the model ${formatValue(bt.summary.event.modelLoss, "pct")}, of "no effect" ${formatValue(bt.summary.event.nullLoss, "pct")} of the counterfactual: skill ${pct(bt.summary.event.skill)} (after months ${pct(bt.summary.after.skill)})`,
+                    `80% band held ${bt.summary.band.covered} of ${bt.summary.band.scored} port-months; the counterfactual's own median error on quiet months ${formatValue(bt.summary.baselineError, "pct")}`,
+                    ...bt.series
+                      .filter((x) => x.role === "affected" && !x.scored)
+                      .map((x) => `not scored: ${x.portName} ${x.port} ${x.mode}: ${x.reason}`),
+                    ...bt.destinations.map(
+                      (x) =>
+                        `destination ${x.portName} ${x.port} ${x.mode}: ${formatValue(x.units, "int")} ${x.unit} (${formatValue(x.share, "pct")} of diverted); ${x.month} observed ${formatValue(x.observed, "int")} vs counterfactual ${formatValue(x.counterfactual, "int")}: ${x.rose === null ? (x.note ?? "not judged") : x.rose ? "rose" : "did not rise"}`,
+                    ),
                   ]
                 : []),
             ],
@@ -244,12 +265,15 @@ export function registerEvents(program: Command, io: Io): void {
           view: (): View => ({
             title: `Backtest of ${chosen.length} event(s): ${s.backtested} compared with BTS, ${s.skipped} not (reasons in the table)`,
             lines: [
-              `median |error| ${formatValue(s.medianAbsErrorShare, "pct")} of the counterfactual; the model's change has the observed sign in ${s.directionAgrees} of ${s.backtested}`,
+              `event months: the model beats "no effect" in ${s.beatNull} of ${s.backtested} events; overall skill ${formatValue(s.skill.event, "change")} (after months ${formatValue(s.skill.after, "change")})`,
+              `skill by unit (event months): ${s.skillByUnit.map((u) => `${u.unit} ${formatValue(u.event, "change")} (${u.series} series)`).join(", ")}`,
+              `destinations: ${s.destinations.rose} of ${s.destinations.judged} alternatives the model sends at least 10% of the diverted units to rose above their counterfactual (${s.destinations.aboveInterval} above its 90% interval)`,
+              `80% band: held ${s.band.covered} of ${s.band.scored} scored port-months (${formatValue(s.band.coverage, "pct")})`,
             ],
             tables: [backtestTable(r.events)],
             notes: [
-              "observed = BTS inbound crossings at the affected ports minus a counterfactual from earlier data only; modelled = the model's daily result for inbound flows, summed into the same months",
-              "parameters are the documented defaults; nothing is tuned to these events",
+              "observed = BTS inbound crossings minus a counterfactual from earlier data only; modelled = the counterfactual plus the model's daily result for inbound flows, summed into the same months",
+              'skill = 1 − model |error| ÷ null |error|, where each |error| is Σ|error| ÷ Σ counterfactual per port × mode series, averaged over the event\'s series (units are never added); above 0 the model beats "no effect"',
             ],
           }),
         };

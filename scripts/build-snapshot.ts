@@ -25,7 +25,7 @@ try {
   console.log(`snapshot ${m.version} written to ${opts.out} in ${report.seconds.toFixed(1)} s`);
   for (const [t, c] of Object.entries(m.tables)) {
     console.log(
-      `  ${t.padEnd(17)} ${String(c.rows).padStart(9)} rows ${c.from ? `${c.from} .. ${c.to}` : ""}`,
+      `  ${t.padEnd(22)} ${String(c.rows).padStart(9)} rows ${c.from ? `${c.from} .. ${c.to}` : ""}`,
     );
   }
   console.log(`  rejected rows: ${m.rejects}; exact duplicates dropped: ${m.duplicatesDropped}`);

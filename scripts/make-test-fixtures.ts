@@ -67,6 +67,19 @@ for (const f of ["codes_commodity_hs2.csv", "codes_modes.csv", "codes_ports.csv"
   copyFileSync(join(RAW, "transborder", f), join(OUT, "transborder", f));
 }
 
+// CBP encounters: the files are small (0.6 MB together), so they are copied whole; the acceptance tests
+// check the snapshot's answers against DuckDB queries over these raw files.
+mkdirSync(join(OUT, "cbp-encounters"), { recursive: true });
+for (const f of [
+  "cbp-nationwide-encounters-aor-fy2020-fy2024.csv.gz",
+  "cbp-sw-land-border-encounters-fy2022-fy2025aug.csv.gz",
+  "ohss-khsm-usbp-encounters-by-sector-monthly-fy2000-fy2025nov.csv.gz",
+  "cbp-usbp-apprehensions-by-sector-monthly-fy2000-fy2020.csv.gz",
+  "PROVENANCE.md",
+]) {
+  copyFileSync(join(RAW, "cbp-encounters", f), join(OUT, "cbp-encounters", f));
+}
+
 // Bad inputs, each a real excerpt with one defect.
 mkdirSync(BAD, { recursive: true });
 const good = excerpt(

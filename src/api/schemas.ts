@@ -110,3 +110,35 @@ export const WaitsQuery = z.object({
     .optional(),
   by: z.enum(["crossing", "hour", "weekday"]).optional(),
 });
+
+const when = z
+  .string()
+  .max(12)
+  .regex(
+    /^(\d{4}-(0[1-9]|1[0-2])|[Ff][Yy]\d{2}(\d{2})?)$/,
+    "expected a month YYYY-MM or a fiscal year FY2024",
+  );
+
+export const EncountersQuery = z.object({
+  sector: csv.optional().describe("USBP sectors, comma-separated (Del Rio, Tucson ...)"),
+  fieldOffice: csv.optional().describe("OFO field offices, comma-separated (Laredo, San Diego ...)"),
+  region: z.enum(["southwest", "northern", "coastal", "other", "all"]).optional(),
+  component: z.enum(["usbp", "ofo", "all"]).optional(),
+  citizenship: csv.optional().describe("citizenships as the file writes them (MEXICO, VENEZUELA ...)"),
+  demographic: csv.optional(),
+  title: z.enum(["title-8", "title-42"]).optional(),
+  from: when.optional(),
+  to: when.optional(),
+  by: csv
+    .optional()
+    .describe(
+      "a period (month, fiscal-year, total) and/or one split (sector, field-office, component, citizenship, demographic, title, region)",
+    ),
+  file: z.enum(["aor", "swb", "sector-ohss", "sector-cbp"]).optional().describe("force one source file"),
+});
+
+export const AreasQuery = z.object({
+  border: z.enum(BORDERS).optional(),
+  fieldOffice: z.string().max(80).optional(),
+  sector: z.string().max(80).optional(),
+});

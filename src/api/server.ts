@@ -24,7 +24,11 @@ import { tradeSummary } from "../services/trade.ts";
 import { waitSummary } from "../services/waits.ts";
 import { defaultArchiveDir } from "../store/wait-archive.ts";
 import { overview } from "../services/overview.ts";
+import { encountersSeries } from "../services/encounters.ts";
+import { portAreas } from "../services/port-areas.ts";
 import {
+  AreasQuery,
+  EncountersQuery,
   CrossingsQuery,
   ErrorBody,
   EventParams,
@@ -224,6 +228,55 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     async (req, reply) =>
       cached(reply, `profile/${req.params.code.toLowerCase()}`, () => portProfile(store, req.params.code)),
+  );
+
+  api.get(
+    "/api/encounters",
+    {
+      schema: {
+        summary:
+          "CBP encounters by month or fiscal year, from one source file (named in the answer, with why)",
+        querystring: EncountersQuery,
+        response: { 200: ResultObject("as `borderflow encounters --json`"), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      return cached(reply, req.url, () =>
+        encountersSeries(store, {
+          sectors: q.sector ?? [],
+          fieldOffices: q.fieldOffice ?? [],
+          citizenship: q.citizenship ?? [],
+          demographic: q.demographic ?? [],
+          by: q.by ?? [],
+          ...(q.region ? { region: q.region } : {}),
+          ...(q.component ? { component: q.component } : {}),
+          ...(q.title ? { title: q.title } : {}),
+          ...(q.from ? { from: q.from } : {}),
+          ...(q.to ? { to: q.to } : {}),
+          ...(q.file ? { file: q.file } : {}),
+        }),
+      );
+    },
+  );
+
+  api.get(
+    "/api/areas",
+    {
+      schema: {
+        summary: "Each land port's OFO field office and USBP sector, each with its source",
+        querystring: AreasQuery,
+        response: { 200: ResultObject("as `borderflow areas --json`"), ...errors },
+      },
+    },
+    async (req, reply) =>
+      cached(reply, req.url, () =>
+        portAreas(store, {
+          ...(req.query.border ? { border: req.query.border } : {}),
+          ...(req.query.fieldOffice ? { fieldOffice: req.query.fieldOffice } : {}),
+          ...(req.query.sector ? { sector: req.query.sector } : {}),
+        }),
+      ),
   );
 
   api.get(

@@ -6,6 +6,7 @@ import { registerEvents } from "./commands/events.ts";
 import { registerServe } from "./commands/serve.ts";
 import { registerIngest } from "./commands/ingest.ts";
 import { registerWaits } from "./commands/waits.ts";
+import { registerEncounters } from "./commands/encounters.ts";
 import { processIo, type Io } from "./context.ts";
 
 /** Exit codes: 0 ok; 2 bad input (unknown port, bad month, bad flag); 3 bad data; 4 store problem; 70 a bug. */
@@ -32,6 +33,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerServe(program, io);
   registerIngest(program, io);
   registerWaits(program, io);
+  registerEncounters(program, io);
   return program;
 }
 

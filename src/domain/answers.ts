@@ -1,6 +1,7 @@
 // What the services answer: the shapes of the CLI's --json, the API's bodies and the dashboard's data.
 // Types only, so every side (services, API, web) shares one definition.
 import type { EventFigure } from "./events.ts";
+import type { EncounterFileKey, FigureStatus } from "./encounters.ts";
 import type { Measure, MeasureUnit } from "./measures.ts";
 import type { Port, PortCode } from "./ports.ts";
 import type { ScenarioMode } from "./scenario.ts";
@@ -85,6 +86,8 @@ export interface PortProfile {
     }[];
     notes: string[];
   };
+  /** The port's sector and field office encounters beside its crossings (null when the port has no mapping). */
+  encounters: PortEncounters | null;
 }
 
 /** One period of one measure. */
@@ -279,4 +282,111 @@ export interface BacktestResult {
   parameters: Record<string, number>;
   valueHeldUpPerClosureDayUsd: number | null;
   publishedFigures: (EventFigure & { comparable: string })[];
+}
+
+/** The encounter file an answer was taken from, and what it covers. */
+export interface EncounterFileChoice {
+  key: EncounterFileKey;
+  table: string;
+  /** The raw file's name (../shared/data/raw/cbp-encounters/). */
+  file: string;
+  title: string;
+  precision: "exact" | "rounded to 10";
+  coverage: { from: Month; to: Month };
+  note: string;
+}
+
+/** One period (and group) of an encounter series. */
+export interface EncounterPoint {
+  /** `2023-12`, `FY2024`, or `from..to` for a total. */
+  period: string;
+  /** The split's value (a sector, a citizenship ...), null when not split. */
+  group: string | null;
+  /** Encounters; null when no month of the period lies inside the file's coverage. */
+  value: number | null;
+  /** observed (exact counts), estimate (OHSS, rounded to 10), zero (no rows in the file), missing (outside it). */
+  status: FigureStatus;
+  monthsCovered: number;
+  monthsInPeriod: number;
+  /** value ÷ the calendar days of the covered months. */
+  perDay: number | null;
+}
+
+/** Encounters answered from one file, with the choice explained. */
+export interface EncountersResult {
+  file: EncounterFileChoice;
+  /** Why this file was chosen. */
+  choice: string;
+  /** The other files: what they cover and why they were not used. */
+  alternatives: {
+    key: EncounterFileKey;
+    file: string;
+    coverage: { from: Month; to: Month };
+    monthsCovered: number;
+    why: string;
+  }[];
+  question: {
+    sectors: string[];
+    fieldOffices: string[];
+    region: string;
+    components: ("USBP" | "OFO")[];
+    citizenship: string[];
+    demographic: string[];
+    title: string | null;
+  };
+  from: Month;
+  to: Month;
+  period: "month" | "fiscal-year" | "total";
+  split: string | null;
+  points: EncounterPoint[];
+  notes: string[];
+}
+
+/** Where one mapping comes from. */
+export interface AreaMapping {
+  name: string;
+  /** verified (read in the issuing body's text), reported (read in a secondary copy), inferred (reasoned; see quote). */
+  verification: string;
+  source: string;
+  url: string | null;
+  quote: string;
+}
+
+/** A port's OFO field office and USBP sector, each with its source. */
+export interface PortArea {
+  portCode: string;
+  portName: string;
+  state: string;
+  border: "mexico" | "canada";
+  fieldOffice: AreaMapping;
+  sector: AreaMapping;
+  note: string;
+}
+
+/** The port → field office and sector table. */
+export interface PortAreas {
+  ports: PortArea[];
+  fieldOffices: { name: string; ports: string[] }[];
+  sectors: { name: string; ports: string[] }[];
+  notes: string[];
+}
+
+/** One month of a series, with what the figure is. */
+export interface SeriesValue {
+  month: Month;
+  value: number | null;
+  status: FigureStatus;
+}
+
+/** A port's sector and field office encounters beside its crossings, on one monthly axis. */
+export interface PortEncounters {
+  /** The shared time axis. */
+  months: Month[];
+  sector: AreaMapping & { component: "USBP"; values: SeriesValue[] };
+  fieldOffice: AreaMapping & { component: "OFO"; region: string; values: SeriesValue[] };
+  /** The port's own inbound crossings by BTS measure on the same axis (never added across measures). */
+  crossings: { measure: Measure; values: SeriesValue[] }[];
+  file: { key: EncounterFileKey; file: string; title: string; precision: string };
+  choice: string;
+  notes: string[];
 }

@@ -8,7 +8,8 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { DataError } from "../domain/errors.ts";
 import { formatReject, type Reject } from "../domain/rejects.ts";
@@ -22,6 +23,9 @@ import {
   type TradeTable,
 } from "../sources/transborder.ts";
 import { readEventRegistry } from "../sources/events.ts";
+import { parseEncountersCsv } from "../sources/cbp-encounters.ts";
+import { parsePortAreasCsv } from "../sources/port-areas.ts";
+import { ENCOUNTER_FILES, type EncounterRow } from "../domain/encounters.ts";
 import type { ParseResult } from "../sources/validate.ts";
 import { Store, type SnapshotManifest } from "../store/db.ts";
 import { TABLE_NAMES, TABLES } from "../store/schema.ts";
@@ -40,14 +44,25 @@ export const RAW_FILES = {
   hs2Codes: "transborder/codes_commodity_hs2.csv",
   modeCodes: "transborder/codes_modes.csv",
   tradePorts: "transborder/codes_ports.csv",
-  provenance: ["bts-border-crossing/PROVENANCE.md", "transborder/PROVENANCE.md"],
+  provenance: [
+    "bts-border-crossing/PROVENANCE.md",
+    "transborder/PROVENANCE.md",
+    "cbp-encounters/PROVENANCE.md",
+  ],
   /** The disruption registry, one folder up from raw/ (../shared/data/events/events.json). */
   events: "../events/events.json",
 } as const;
 
+/** The repository's own sourced reference tables (authored by hand, each row with its source). */
+export const DEFAULT_REFERENCE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../data/reference");
+/** Files of the reference folder, relative to it. */
+export const REFERENCE_FILES = { portAreas: "port-areas.csv" } as const;
+
 /** Options of a snapshot build. */
 export interface BuildOptions {
   rawDir: string;
+  /** The sourced reference tables (data/reference); defaults to the repository's. */
+  referenceDir?: string;
   /** Folder the snapshot goes to (replaced whole at the end, only on success). */
   outDir: string;
   /** Where data/PROVENANCE.md goes; defaults to the parent of outDir. */
@@ -185,6 +200,66 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
       await store.append(tradeRow[table].table, collect(rel, r).map(tradeRow[table].row));
     }
 
+    for (const info of Object.values(ENCOUNTER_FILES)) {
+      step(`encounters ${basename(info.rel)}`);
+      const r = await parseEncountersCsv(need(rawDir, info.rel), info.key, {
+        source: "cbp-encounters",
+        file: info.rel,
+      });
+      await store.append(
+        info.table,
+        collect(info.rel, r).map((x: EncounterRow) => [
+          x.fiscalYear,
+          x.month,
+          x.region,
+          x.area,
+          x.areaType,
+          x.component,
+          x.demographic,
+          x.citizenship,
+          x.title,
+          x.count,
+        ]),
+      );
+    }
+    step("port areas");
+    const refDir = opts.referenceDir ?? DEFAULT_REFERENCE_DIR;
+    const areasFile = join(refDir, REFERENCE_FILES.portAreas);
+    if (!existsSync(areasFile))
+      throw new DataError(`${areasFile}: missing (the port → field office and sector table)`);
+    const areas = await parsePortAreasCsv(areasFile, {
+      source: "reference",
+      file: `reference/${REFERENCE_FILES.portAreas}`,
+    });
+    sources.push({
+      file: `reference/${REFERENCE_FILES.portAreas}`,
+      sha256: sha256(areasFile),
+      rows: areas.linesRead,
+    });
+    rejects.push(...areas.rejects);
+    // Rows for ports outside this build's port list are left out (a fixture build has a few ports); a
+    // port of the list with no row is caught by the test that every port maps to a field office and sector.
+    const areaRows = areas.rows.filter((a) => knownPorts.has(a.portCode));
+    await store.append(
+      "port_areas",
+      areaRows.map((a) => [
+        a.portCode,
+        a.portName,
+        a.border,
+        a.fieldOffice,
+        a.fieldOfficeVerification,
+        a.fieldOfficeSource,
+        a.fieldOfficeUrl || null,
+        a.fieldOfficeQuote,
+        a.sector,
+        a.sectorVerification,
+        a.sectorSource,
+        a.sectorUrl || null,
+        a.sectorQuote,
+        a.note,
+      ]),
+    );
+
     if (rejects.length > 0 && !opts.allowRejects) {
       throw new DataError(
         `${rejects.length} row(s) failed validation; the snapshot was not changed (use --allow-rejects to build without them)`,
@@ -285,6 +360,11 @@ const ORDER: Record<(typeof TABLE_NAMES)[number], string> = {
   trade_mode_codes: "code",
   trade_ports: "port_code",
   port_identity: "port_code",
+  encounters_aor: "month, region, area, component, demographic, citizenship, title",
+  encounters_swb: "month, component, demographic, citizenship, title",
+  encounters_sector_ohss: "month, region, area",
+  encounters_sector_cbp: "month, region, area",
+  port_areas: "port_code",
 };
 
 function renderProvenance(

@@ -14,6 +14,7 @@ import {
 } from "../store/queries.ts";
 import { coverageNotes, getCoverage, last12, windowCoverage } from "./coverage.ts";
 import { resolvePort } from "./resolve.ts";
+import { portEncounters } from "./port-encounters.ts";
 import type { PortListItem, PortList, PortProfile } from "../domain/answers.ts";
 export type { PortListItem, PortList, MeasureSummary, ModeTrade, PortProfile } from "../domain/answers.ts";
 
@@ -139,8 +140,10 @@ export async function portProfile(store: Store, input: string): Promise<PortProf
   const hs2Notes = coverageNotes("trade_hs2", cov.trade_hs2, tw.from, tw.to).filter(
     (n) => !tradeNotes.includes(n),
   );
+  const encounters = await portEncounters(store, port);
   return {
     port,
+    encounters,
     crossings: {
       from: cw.from,
       to: cw.to,

@@ -41,7 +41,8 @@ FROM j LEFT JOIN trade_ports n ON n.port_code = j.port_code`;
 
 /** Row count and month range of a table (month range only where it has months). */
 export function coverageQuery(table: TableName): Query {
-  const hasMonth = ["crossings", "trade", "trade_hs2", "trade_national"].includes(table);
+  const hasMonth =
+    ["crossings", "trade", "trade_hs2", "trade_national"].includes(table) || table.startsWith("encounters_");
   const range = hasMonth ? "min(month) AS from, max(month) AS to" : "NULL AS from, NULL AS to";
   return { sql: `SELECT count(*)::INTEGER AS rows, ${range} FROM ${table}`, params: [] };
 }

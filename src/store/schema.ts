@@ -1,3 +1,14 @@
+/**
+ * One encounter file's table (the files overlap and are never added to each other, so each has its own).
+ * `component` is USBP or OFO; `area`/`area_type` are null where the file names no sector or field office.
+ */
+function encountersTable(name: string): string {
+  return `CREATE TABLE ${name} (
+    fiscal_year INTEGER NOT NULL, month VARCHAR NOT NULL, region VARCHAR NOT NULL, area VARCHAR, area_type VARCHAR,
+    component VARCHAR NOT NULL, demographic VARCHAR NOT NULL, citizenship VARCHAR NOT NULL, title VARCHAR NOT NULL,
+    count BIGINT NOT NULL)`;
+}
+
 /** The tables of a borderflow store, in load order. Parquet files in the snapshot carry the same names. */
 export const TABLES = {
   ports: `CREATE TABLE ports (
@@ -22,6 +33,16 @@ export const TABLES = {
     in_bts_code_list BOOLEAN, schedule_d_name VARCHAR, schedule_d_state VARCHAR)`,
   port_identity: `CREATE TABLE port_identity (
     port_code VARCHAR NOT NULL, name VARCHAR, in_crossings BOOLEAN, in_trade BOOLEAN, note VARCHAR)`,
+  encounters_aor: encountersTable("encounters_aor"),
+  encounters_swb: encountersTable("encounters_swb"),
+  encounters_sector_ohss: encountersTable("encounters_sector_ohss"),
+  encounters_sector_cbp: encountersTable("encounters_sector_cbp"),
+  port_areas: `CREATE TABLE port_areas (
+    port_code VARCHAR NOT NULL, port_name VARCHAR NOT NULL, border VARCHAR NOT NULL,
+    field_office VARCHAR NOT NULL, field_office_verification VARCHAR NOT NULL, field_office_source VARCHAR NOT NULL,
+    field_office_url VARCHAR, field_office_quote VARCHAR NOT NULL,
+    sector VARCHAR NOT NULL, sector_verification VARCHAR NOT NULL, sector_source VARCHAR NOT NULL,
+    sector_url VARCHAR, sector_quote VARCHAR NOT NULL, note VARCHAR)`,
 } as const;
 
 export type TableName = keyof typeof TABLES;

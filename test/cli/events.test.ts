@@ -20,7 +20,8 @@ test("events lists the registry, filtered; event shows one with its sources and 
   assert.equal(one.code, 0, one.err);
   assert.match(
     one.out,
-    /as a scenario: start 2023-12-18T14:00:00.000Z \(utc_approx\); end 2023-12-22T19:00:00.000Z \(utc_approx\); rail both: closure/,
+    // The registry states the end as 14:00 America/New_York (= 19:00 UTC).
+    /as a scenario: start 2023-12-18T14:00:00.000Z \(utc_approx\); end 2023-12-22 14:00 America\/New_York; rail both: closure/,
   );
   assert.match(one.out, /Sources/);
   assert.match(one.out, /COPARMEX.*comparable to \(a\) trade value held up per closure day/);

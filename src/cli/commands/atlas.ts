@@ -4,6 +4,7 @@ import { MEASURE_INFO, type Measure } from "../../domain/measures.ts";
 import { crossingsSeries } from "../../services/crossings.ts";
 import { overview } from "../../services/overview.ts";
 import { listPorts, portProfile } from "../../services/ports.ts";
+import type { PortEncounters } from "../../services/port-encounters.ts";
 import { TRADE_GROUPINGS, tradeSummary, type TradeGroup } from "../../services/trade.ts";
 import { list, queryAction, type Io } from "../context.ts";
 import { formatUsd, type View } from "../format.ts";
@@ -107,8 +108,9 @@ export function registerAtlas(program: Command, io: Io): void {
                 ],
                 rows: t.topCommodities,
               },
+              ...(p.encounters ? [encountersMatrix(p.encounters)] : []),
             ],
-            notes: [...c.notes, ...t.notes],
+            notes: [...c.notes, ...t.notes, ...(p.encounters?.notes ?? [])],
           }),
         };
       }),
@@ -348,6 +350,38 @@ export function registerAtlas(program: Command, io: Io): void {
         };
       }),
     );
+}
+
+/** The last 12 months with encounter data: sector and field office encounters beside the main crossings. */
+function encountersMatrix(e: PortEncounters) {
+  const idx = e.months
+    .map((_, i) => i)
+    .filter((i) => e.sector.values[i]!.value !== null)
+    .slice(-12);
+  const main = ["Trucks", "Trains", "Personal Vehicles", "Pedestrians"];
+  const shown = e.crossings.filter((c) => main.includes(c.measure));
+  return {
+    title: `Encounters around the port (${e.file.file}) beside its crossings`,
+    columns: [
+      { label: "month", value: (i: number) => e.months[i] },
+      {
+        label: `${e.sector.name} (USBP)`,
+        value: (i: number) => e.sector.values[i]!.value,
+        format: "int" as const,
+      },
+      {
+        label: `${e.fieldOffice.name} (OFO, ${e.fieldOffice.region})`,
+        value: (i: number) => e.fieldOffice.values[i]!.value,
+        format: "int" as const,
+      },
+      ...shown.map((c) => ({
+        label: c.measure,
+        value: (i: number) => c.values[i]!.value,
+        format: "int" as const,
+      })),
+    ],
+    rows: idx,
+  };
 }
 
 function monthlyMatrix(monthly: { month: string; measure: Measure; value: number }[], measures: Measure[]) {

@@ -1,0 +1,61 @@
+// `borderflow encounters` and `borderflow areas` on the real snapshot: text, JSON, CSV and refusals.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { runCli } from "../../src/cli/main.ts";
+import { captureIo } from "../helpers/io.ts";
+
+const cli = async (...args: string[]) => {
+  const io = captureIo();
+  const code = await runCli(["--db", ":memory:", ...args], io);
+  return { code, out: io.stdout(), err: io.stderr() };
+};
+
+test("encounters: the file and why, a table, JSON and CSV", async () => {
+  const text = await cli("encounters", "--sector", "Del Rio", "--from", "2023-11", "--to", "2024-01");
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /file: cbp-nationwide-encounters-aor-fy2020-fy2024\.csv\.gz/);
+  assert.match(text.out, /why this file: /);
+  assert.match(text.out, /2023-12\s+71,048\s+2,291\.9\s+observed/);
+  const json = await cli("--json", "encounters", "--region", "southwest", "--from", "FY2023", "--by", "fy");
+  const r = JSON.parse(json.out);
+  assert.equal(r.points[0].value, 2475669);
+  assert.equal(r.file.key, "aor");
+  const csv = await cli(
+    "--csv",
+    "encounters",
+    "--region",
+    "southwest",
+    "--from",
+    "2023-12",
+    "--to",
+    "2023-12",
+    "--by",
+    "month,component",
+  );
+  assert.equal(csv.code, 0, csv.err);
+  assert.match(csv.out, /^month,component,encounters,per day,status,months\n/);
+  assert.match(csv.out, /2023-12,USBP,249740,/);
+});
+
+test("encounters refusals exit 2 with the problem and a hint", async () => {
+  const bad = await cli("encounters", "--sector", "Del Ryo");
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown Border Patrol sector "Del Ryo" \(did you mean Del Rio Sector/);
+  assert.match(bad.err, /hint: known sectors:/);
+  const fy = await cli("encounters", "--from", "FY2005", "--to", "FY2005");
+  assert.equal(fy.code, 2);
+  assert.match(fy.err, /only USBP/);
+});
+
+test("areas: every port's field office and sector, filtered", async () => {
+  const r = await cli("--json", "areas", "--field-office", "el paso");
+  assert.equal(r.code, 0, r.err);
+  const body = JSON.parse(r.out);
+  assert.deepEqual(
+    body.ports.map((p: { portCode: string }) => p.portCode),
+    ["2401", "2402", "2403", "2404", "2406", "2408", "2410"],
+  );
+  const bad = await cli("areas", "--sector", "Del Ryo");
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /did you mean Del Rio Sector/);
+});

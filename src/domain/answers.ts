@@ -1,7 +1,8 @@
 // What the services answer: the shapes of the CLI's --json, the API's bodies and the dashboard's data.
 // Types only, so every side (services, API, web) shares one definition.
 import type { EventFigure } from "./events.ts";
-import type { EncounterFileKey, FigureStatus } from "./encounters.ts";
+import type { EncounterFileKey } from "./encounters.ts";
+import type { FigureStatus } from "./status.ts";
 import type { Measure, MeasureUnit } from "./measures.ts";
 import type { Port, PortCode } from "./ports.ts";
 import type { ScenarioMode } from "./scenario.ts";
@@ -304,10 +305,12 @@ export interface EncounterPoint {
   group: string | null;
   /** Encounters; null when no month of the period lies inside the file's coverage. */
   value: number | null;
-  /** observed (exact counts), estimate (OHSS, rounded to 10), zero (no rows in the file), missing (outside it). */
+  /** observed (published; OHSS's are rounded to 10), zero (no row in the file), not-reported (outside the file: null). */
   status: FigureStatus;
   monthsCovered: number;
   monthsInPeriod: number;
+  /** True when some months of the period lie outside the file (a partial sum). */
+  partial: boolean;
   /** value ÷ the calendar days of the covered months. */
   perDay: number | null;
 }

@@ -99,12 +99,6 @@ export const ENCOUNTER_FILES: Record<EncounterFileKey, EncounterFileInfo> = {
 /** Preference order when several files can answer a question fully. */
 export const ENCOUNTER_FILE_ORDER: readonly EncounterFileKey[] = ["aor", "sector-cbp", "swb", "sector-ohss"];
 
-/**
- * What a figure is (issue 9's vocabulary): observed, zero, missing (outside what the source covers),
- * not-reported, estimate, derived (computed from other figures).
- */
-export type FigureStatus = "observed" | "zero" | "missing" | "not-reported" | "estimate" | "derived";
-
 /** The fiscal year a month belongs to (FY2024 = Oct 2023 – Sep 2024). */
 export function fiscalYearOf(month: Month): number {
   const y = Number(month.slice(0, 4));

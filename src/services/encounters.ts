@@ -4,8 +4,8 @@ import {
   fiscalYearOf,
   type EncounterFileInfo,
   type EncounterFileKey,
-  type FigureStatus,
 } from "../domain/encounters.ts";
+import { totalOverMonths, type FigureStatus, type StatusValue } from "../domain/status.ts";
 import { InputError, NotFoundError } from "../domain/errors.ts";
 import { addMonths, daysInMonth, isMonth, monthRange, toMonth, type Month } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
@@ -203,11 +203,15 @@ function resolveLabels(inputs: readonly string[], all: string[], what: string, f
   });
 }
 
-/** Status of one month of a file: outside its coverage is missing, no rows is zero, else by precision. */
-function monthStatus(info: EncounterFileInfo, labels: Labels, m: Month, cells: number): FigureStatus {
-  if (m < labels.first || m > labels.last) return "missing";
-  if (cells === 0) return "zero";
-  return info.precision === "exact" ? "observed" : "estimate";
+/**
+ * One month of the chosen file with its status: outside the file's months it is not-reported (null, not 0);
+ * inside, no row is zero (CBP lists only non-zero cells; OHSS shows no count under 5); else observed (OHSS's
+ * rounded counts are what it published; the answer's file says "rounded to 10").
+ */
+function monthCell(labels: Labels, m: Month, value: number | undefined): StatusValue {
+  if (m < labels.first || m > labels.last) return { value: null, status: "not-reported" };
+  if (value === undefined) return { value: 0, status: "zero" };
+  return { value, status: value === 0 ? "zero" : "observed" };
 }
 
 /**
@@ -397,40 +401,23 @@ export async function encountersSeries(store: Store, req: EncountersRequest): Pr
     period === "month" ? m : period === "fiscal-year" ? `FY${fiscalYearOf(m)}` : `${from}..${to}`;
   const points: EncounterPoint[] = [];
   for (const g of groups) {
-    const byPeriod = new Map<
-      string,
-      { value: number; covered: number; total: number; statuses: FigureStatus[]; days: number }
-    >();
+    const byPeriod = new Map<string, { month: Month; cell: StatusValue }[]>();
     for (const m of months) {
-      const r = cell.get(`${m}|${g}`);
-      const st = monthStatus(info, lab, m, r?.cells ?? 0);
-      const p = byPeriod.get(periodOf(m)) ?? { value: 0, covered: 0, total: 0, statuses: [], days: 0 };
-      p.total++;
-      p.statuses.push(st);
-      if (st !== "missing") {
-        p.covered++;
-        p.value += r?.value ?? 0;
-        p.days += daysInMonth(m);
-      }
-      byPeriod.set(periodOf(m), p);
+      const list = byPeriod.get(periodOf(m)) ?? [];
+      list.push({ month: m, cell: monthCell(lab, m, cell.get(`${m}|${g}`)?.value) });
+      byPeriod.set(periodOf(m), list);
     }
-    for (const [period, p] of byPeriod) {
-      const status: FigureStatus =
-        p.covered === 0
-          ? "missing"
-          : p.statuses.includes("estimate")
-            ? "estimate"
-            : p.value === 0
-              ? "zero"
-              : "observed";
+    for (const [p, list] of byPeriod) {
+      const t = totalOverMonths(list);
       points.push({
-        period,
+        period: p,
         group: g,
-        value: p.covered ? p.value : null,
-        status,
-        monthsCovered: p.covered,
-        monthsInPeriod: p.total,
-        perDay: p.covered ? p.value / p.days : null,
+        value: t.value,
+        status: t.status,
+        monthsCovered: t.coverage.months,
+        monthsInPeriod: t.coverage.of,
+        partial: t.partial,
+        perDay: t.perDay,
       });
     }
   }
@@ -471,18 +458,20 @@ export async function encountersSeries(store: Store, req: EncountersRequest): Pr
       (a) => a.monthsCovered > 0 && missing.some((m) => m >= a.coverage.from && m <= a.coverage.to),
     );
     notes.push(
-      `${missing.length} month(s) asked lie outside ${file.file} (${lab.first}..${lab.last}) and are missing, not zero` +
+      `${missing.length} month(s) asked lie outside ${file.file} (${lab.first}..${lab.last}): not reported (null), not zero` +
         (others.length
           ? `; ${others.map((o) => `${o.file} covers ${o.coverage.from}..${o.coverage.to}`).join("; ")}`
           : ""),
     );
   }
   if (info.precision !== "exact")
-    notes.push("OHSS counts are rounded to 10 (status estimate); a month with no count had fewer than 5");
+    notes.push(
+      "OHSS publishes counts rounded to 10 (±5 each); a month with no count had fewer than 5 (zero)",
+    );
   if (points.some((p) => p.status === "zero"))
     notes.push("zero: the file has no row for that month (CBP lists only non-zero counts)");
-  if (period === "fiscal-year" && points.some((p) => p.value !== null && p.monthsCovered < p.monthsInPeriod))
-    notes.push("a fiscal year with fewer months than 12 is a partial sum (monthsCovered says how many)");
+  if (period !== "month" && points.some((p) => p.value !== null && p.partial))
+    notes.push("a period with months outside the file is a partial sum (monthsCovered of monthsInPeriod)");
   if (q.areaType === "field_office" && !regions.length)
     notes.push(
       "field-office counts include air and sea ports (region Other); use --region southwest or northern for land ports",

@@ -1,9 +1,9 @@
-import { ENCOUNTER_FILES, type FigureStatus } from "../domain/encounters.ts";
+import { ENCOUNTER_FILES } from "../domain/encounters.ts";
+import type { FigureStatus } from "../domain/status.ts";
+import { crossingsCells } from "./status.ts";
 import type { Measure } from "../domain/measures.ts";
 import { monthRange, type Month } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
-import { crossingsQuery } from "../store/queries.ts";
-import { getCoverage } from "./coverage.ts";
 import { encounterLabels, encountersSeries } from "./encounters.ts";
 import { portArea } from "./port-areas.ts";
 import type { PortEncounters, SeriesValue } from "../domain/answers.ts";
@@ -25,7 +25,6 @@ export async function portEncounters(
   const labels = await encounterLabels(store);
   const file = ENCOUNTER_FILES.aor;
   const from = labels.aor.first;
-  const cov = (await getCoverage(store)).crossings;
   const to = port.lastMonth > labels.aor.last ? port.lastMonth : labels.aor.last;
   const months = monthRange(from, to);
   const region = port.border === "mexico" ? "southwest" : "northern";
@@ -35,21 +34,16 @@ export async function portEncounters(
   ]);
   const values = (points: { period: string; value: number | null; status: FigureStatus }[]): SeriesValue[] =>
     points.map((p) => ({ month: p.period as Month, value: p.value, status: p.status }));
-  const rows = await store.all<{ period: Month; measure: Measure; value: number }>(
-    crossingsQuery({ ports: [port.code], measures: [], from, to, by: "month" }),
-  );
-  const measures = [...new Set(rows.map((r) => r.measure))].sort();
-  const gaps = new Set(cov.gaps);
+  // The port's crossings with their statuses (issue 9's rule: holes and months outside its series are null).
+  const cells = await crossingsCells(store, { ports: [port.code], measures: [], from, to });
+  const measures = [
+    ...new Set(cells.filter((c) => c.value !== null && c.value > 0).map((c) => c.measure)),
+  ].sort();
   const crossings = measures.map((measure) => ({
-    measure,
-    values: months.map((month): SeriesValue => {
-      const r = rows.find((x) => x.period === month && x.measure === measure);
-      const inside =
-        month >= port.firstMonth && month <= port.lastMonth && month <= cov.last && !gaps.has(month);
-      return inside
-        ? { month, value: r?.value ?? 0, status: r && r.value > 0 ? "observed" : "zero" }
-        : { month, value: null, status: "missing" };
-    }),
+    measure: measure as Measure,
+    values: cells
+      .filter((c) => c.measure === measure)
+      .map((c): SeriesValue => ({ month: c.month, value: c.value, status: c.status })),
   }));
   return {
     months,
@@ -65,7 +59,7 @@ export async function portEncounters(
     choice:
       "both encounter series from CBP's by-area file (exact counts): the only file with field offices, so sector and field office compare on the same basis",
     notes: [
-      `encounters after ${labels.aor.last} are missing: the by-area file ends there (OHSS has Border Patrol sectors, rounded to 10, to ${labels["sector-ohss"].last}: borderflow encounters --sector "${area.sector.name}")`,
+      `encounters after ${labels.aor.last} are not reported (null): the by-area file ends there (OHSS has Border Patrol sectors, rounded to 10, to ${labels["sector-ohss"].last}: borderflow encounters --sector "${area.sector.name}")`,
       `the ${area.fieldOffice.name} series counts its ${office.question.region} encounters (at land ports), not its airports and seaports`,
       "encounters are people; crossings are the port's inbound vehicles, people or containers: different units, never added",
     ],

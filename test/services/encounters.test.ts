@@ -131,7 +131,7 @@ test("more checks against the raw files: Tucson sector, Laredo field office, nat
   );
 });
 
-test("the Southwest series to Aug 2025 comes from the Southwest file; September 2025 is missing, not zero", async () => {
+test("the Southwest series to Aug 2025 comes from the Southwest file; September 2025 is not reported, not zero", async () => {
   const r = await encountersSeries(store, { region: "southwest", from: "FY2025", by: ["fiscal-year"] });
   assert.equal(r.file.key, "swb");
   const p = r.points[0]!;
@@ -144,14 +144,14 @@ test("the Southwest series to Aug 2025 comes from the Southwest file; September 
     [
       ["2025-07", "observed"],
       ["2025-08", "observed"],
-      ["2025-09", "missing"],
+      ["2025-09", "not-reported"],
     ],
   );
   assert.equal(m.points[2]!.value, null);
-  assert.ok(m.notes.some((n) => /missing, not zero/.test(n)));
+  assert.ok(m.notes.some((n) => /not reported \(null\), not zero/.test(n)));
 });
 
-test("the sector series from FY2000: exact CBP table where it covers, OHSS (rounded, estimate) for the long run", async () => {
+test("the sector series from FY2000: exact CBP table where it covers, OHSS (rounded to 10) for the long run", async () => {
   const pdf = await one({ sectors: ["El Paso"], from: "FY2005", by: ["fy"] });
   assert.equal(pdf.r.file.key, "sector-cbp");
   assert.equal(
@@ -169,7 +169,8 @@ test("the sector series from FY2000: exact CBP table where it covers, OHSS (roun
   });
   assert.equal(long.file.key, "sector-ohss");
   assert.equal(long.points.length, 25);
-  assert.ok(long.points.every((p) => p.status === "estimate"));
+  assert.ok(long.points.every((p) => p.status === "observed"));
+  assert.equal(long.file.precision, "rounded to 10");
   assert.equal(
     long.points.find((p) => p.period === "FY2010")!.value,
     await rawSum(
@@ -272,7 +273,7 @@ test("Eagle Pass's profile shows Del Rio sector and Laredo field office encounte
   // One axis: every series has a value (or a status) for every month.
   for (const s of [e.sector, e.fieldOffice, ...e.crossings]) assert.equal(s.values.length, e.months.length);
   const after = e.months.indexOf("2024-10" as never);
-  assert.equal(e.sector.values[after]!.status, "missing");
+  assert.equal(e.sector.values[after]!.status, "not-reported");
   assert.equal(e.sector.values[after]!.value, null);
   assert.equal(trucks.values[after]!.status, "observed");
 });

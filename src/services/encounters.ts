@@ -5,9 +5,9 @@ import {
   type EncounterFileInfo,
   type EncounterFileKey,
 } from "../domain/encounters.ts";
-import { totalOverMonths, type FigureStatus, type StatusValue } from "../domain/status.ts";
+import { totalOverMonths, type StatusValue } from "../domain/status.ts";
 import { InputError, NotFoundError } from "../domain/errors.ts";
-import { addMonths, daysInMonth, isMonth, monthRange, toMonth, type Month } from "../domain/units.ts";
+import { addMonths, isMonth, monthRange, toMonth, type Month } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
 import {
   encounterCoverageQuery,

@@ -1,3 +1,5 @@
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { DataError, InputError, StoreError } from "../domain/errors.ts";
 import { registerAtlas } from "./commands/atlas.ts";
@@ -74,6 +76,17 @@ function reportError(e: unknown, io: Io): number {
   return EXIT.internal;
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("bin/borderflow.js")) {
-  process.exitCode = await runCli(process.argv.slice(2));
+/** True when this module is the script node was started with (`node src/cli/main.ts`), symlinks resolved. */
+function isEntry(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 }
+
+// bin/borderflow.js calls runCli itself, so a bin reached through any symlink (npm link, npm install -g,
+// npx) runs the same way.
+if (isEntry()) process.exitCode = await runCli(process.argv.slice(2));

@@ -1,21 +1,22 @@
-// The dashboard in a real browser: Debian's headless Chromium through playwright-core, against the real
-// server (the API and the built dashboard, in-process on 127.0.0.1) over the real snapshot. Every number
-// checked on the page is compared with the API's answer, formatted as the CLI formats it.
+// The dashboard in a real browser: headless Chromium (test/helpers/browser.ts: the npm one unless
+// $BORDERFLOW_CHROMIUM says otherwise) through playwright-core, against the real server (the API and the built
+// dashboard, in-process on 127.0.0.1) over the real snapshot. Every number checked on the page is compared
+// with the API's answer, formatted as the CLI formats it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildApp } from "../../src/api/server.ts";
 import { ensureWebBuilt, WEB_DIST } from "../../src/cli/commands/serve.ts";
 import { formatUsd } from "../../src/cli/format.ts";
 import { ScenarioSpecSchema } from "../../src/domain/scenario.ts";
 import type { ScenarioResult } from "../../src/model/report.ts";
 import { Store } from "../../src/store/db.ts";
+import { launchChromium } from "../helpers/browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = "test-artifacts";
 const PRESET_FILE = "examples/dec-2023-rail-suspension.json";
 const PRESET = JSON.parse(readFileSync(PRESET_FILE, "utf8")) as Record<string, unknown>;
@@ -39,11 +40,6 @@ const requests: string[] = [];
 const pageErrors: string[] = [];
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Debian's chromium is missing (${CHROMIUM}): install it with \`apt-get install -y --no-install-recommends chromium\` (CI's .ci/run does) to run the browser test`,
-    );
-  }
   mkdirSync(ARTIFACTS, { recursive: true });
   const log: string[] = [];
   const built = await ensureWebBuilt({ out: (s) => log.push(s), err: (s) => log.push(s), isTty: false });
@@ -52,19 +48,7 @@ before(async () => {
   app = await buildApp({ store, webRoot: WEB_DIST });
   await app.listen({ host: "127.0.0.1", port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  ({ browser } = await launchChromium());
 });
 
 after(async () => {

@@ -52,7 +52,16 @@ export const EventSchema = z
       .union([z.number(), z.record(z.string(), z.number())])
       .nullable()
       .optional(),
-    ports: z.array(z.object({ name: z.string(), cbp_port_code: z.string().nullable() }).passthrough()),
+    ports: z.array(
+      z
+        .object({
+          name: z.string(),
+          cbp_port_code: z.string().nullable(),
+          /** affected: the event acts on it; diversion-route: listed because traffic went there (not closed). */
+          role: z.enum(["affected", "diversion-route"]).optional(),
+        })
+        .passthrough(),
+    ),
     modes_affected: z.array(z.string()).nullable().optional(),
     closure_type: z.string().default(""),
     closure_detail: z.string().optional(),
@@ -170,12 +179,16 @@ const BORDER_ZONE: Record<string, string> = {
  * slowdown", "intermittent" and "full at times" leave 50%, "slowdown" 75%; "full for rail" closes rail and
  * leaves roads 50%; "full for Canada-bound" closes outbound and leaves inbound 50%. Times from the local
  * time and zone, else `utc_approx`, else midnight; the end from `end`, else the duration, else the end date's
- * midnight. Events with no port code, no end, a threat, or an unverified closure are not modelled.
+ * midnight. Only ports whose role is "affected" are acted on (a "diversion-route" port is where traffic
+ * went). Events with no port code, no end, a threat, or an unverified closure are not modelled.
  */
 export function deriveScenario(e: DisruptionEvent): DerivedScenario {
   if (e.scenario?.length)
     return { ok: true, events: e.scenario as ScenarioEventSpec[], rules: ["the event's own scenario"] };
-  const ports = e.ports.map((p) => p.cbp_port_code).filter((c): c is string => !!c);
+  const ports = e.ports
+    .filter((p) => p.role !== "diversion-route")
+    .map((p) => p.cbp_port_code)
+    .filter((c): c is string => !!c);
   if (ports.length === 0) return { ok: false, reason: "no port codes (a border-wide or carrier-wide event)" };
   const ct = e.closure_type.toLowerCase();
   if (ct.startsWith("none") || ct.startsWith("unverified"))

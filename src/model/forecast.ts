@@ -1,40 +1,75 @@
 import { addMonths, daysInMonth, monthRange, type Month } from "../domain/units.ts";
 import { percentile } from "./rng.ts";
 
+const monthIndex = (m: Month) => Number(m.slice(5)) - 1;
+const median = (xs: readonly number[]) => percentile(xs, 0.5);
+
 /**
- * Seasonal factor of each calendar month from earlier years: the month's daily rate over its year's mean
- * daily rate, averaged over the complete years in `history`, clamped to 0.5..2 and normalised to mean 1.
- * Months without a rate make their year incomplete.
+ * A robust mean of a few values: with five or more, the median of three and more of them is steadier
+ * against one odd year than the mean, but for four or fewer the median of two is a plain mean of the
+ * middle two, which throws away half the data; the trimmed mean keeps both virtues.
  */
-export function seasonalFactors(history: readonly Month[], rate: (m: Month) => number | undefined): number[] {
-  const sums = new Array<number>(12).fill(0);
-  const counts = new Array<number>(12).fill(0);
-  const years = [...new Set(history.map((m) => m.slice(0, 4)))];
-  for (const y of years) {
-    const ms = history.filter((m) => m.startsWith(y));
-    const rates = ms.map(rate);
-    if (ms.length < 12 || rates.some((r) => r === undefined)) continue;
-    const mean = (rates as number[]).reduce((s, r) => s + r, 0) / 12;
-    if (mean <= 0) continue;
-    ms.forEach((m, i) => {
-      const k = Number(m.slice(5)) - 1;
-      sums[k]! += rates[i]! / mean;
-      counts[k]!++;
-    });
-  }
-  const raw = sums.map((s, k) => (counts[k] ? Math.min(2, Math.max(0.5, s / counts[k]!)) : 1));
-  const avg = raw.reduce((s, x) => s + x, 0) / 12;
-  return raw.map((x) => x / avg);
+const robustMean = (xs: readonly number[]) => (xs.length >= 5 ? median(xs) : trimmedMean(xs));
+
+/** The mean without the lowest and highest tenth (one each of 10–19 values): robust, and efficient on clean data. */
+export function trimmedMean(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const k = Math.floor(s.length / 10);
+  const kept = s.slice(k, s.length - k);
+  return kept.reduce((a, b) => a + b, 0) / kept.length;
 }
 
-const monthIndex = (m: Month) => Number(m.slice(5)) - 1;
+/**
+ * Seasonal factor of each calendar month from earlier years, robust to months left out (undefined: holes,
+ * events, anomalous periods): a year counts when it has at least `minYearMonths` usable months; its level
+ * is the mean of its months divided by their factors (so a missing month does not bias it), each month's
+ * ratio to that level is taken, and a month's factor is a robust mean of its ratios over the years (the
+ * median from five years, else the mean; three passes). Clamped to 0.5..2 and normalised to mean 1. A calendar month with no ratio gets 1.
+ */
+export function seasonalFactors(
+  history: readonly Month[],
+  rate: (m: Month) => number | undefined,
+  minYearMonths = 12,
+): number[] {
+  const years = new Map<string, { k: number; r: number }[]>();
+  for (const m of history) {
+    const r = rate(m);
+    if (r === undefined) continue;
+    const y = m.slice(0, 4);
+    const list = years.get(y) ?? [];
+    list.push({ k: monthIndex(m), r });
+    years.set(y, list);
+  }
+  const usable = [...years.values()].filter((ms) => ms.length >= minYearMonths);
+  let factors = new Array<number>(12).fill(1);
+  for (let pass = 0; pass < 3; pass++) {
+    const ratios: number[][] = Array.from({ length: 12 }, () => []);
+    for (const ms of usable) {
+      const level = ms.reduce((s, x) => s + x.r / factors[x.k]!, 0) / ms.length;
+      if (level <= 0) continue;
+      for (const x of ms) ratios[x.k]!.push(x.r / level);
+    }
+    const raw = ratios.map((rs) => (rs.length ? Math.min(2, Math.max(0.5, robustMean(rs))) : 1));
+    const avg = raw.reduce((s, x) => s + x, 0) / 12;
+    factors = raw.map((x) => x / avg);
+  }
+  return factors;
+}
 
 /** How the counterfactual is built. */
 export interface ForecastOptions {
-  /** Months before the origin whose mean (de-seasonalised) daily rate is the level. */
+  /** Usable months before the origin whose trimmed mean de-seasonalised daily rate is the level. */
   levelMonths: number;
-  /** Years before the level window the seasonal factors come from. */
+  /** How far back (months) the level window may reach to find them when some are left out. */
+  maxLevelSpan: number;
+  /** Fewer usable months than this: no forecast. */
+  minLevelMonths: number;
+  /** Usable years the seasonal factors come from (before the level window). */
   seasonYears: number;
+  /** How many years back the seasonal factors may reach to find them. */
+  maxSeasonSpanYears: number;
+  /** A year with fewer usable months than this does not count for the seasonal factors. */
+  minYearMonths: number;
   /** How many past forecasts of the same horizon give the residuals of the interval. */
   residualOrigins: number;
   /** Central share of residuals the interval covers (0.9: from the 5th to the 95th percentile). */
@@ -43,33 +78,67 @@ export interface ForecastOptions {
 
 export const DEFAULT_FORECAST: ForecastOptions = {
   levelMonths: 12,
+  maxLevelSpan: 24,
+  minLevelMonths: 6,
   seasonYears: 4,
+  maxSeasonSpanYears: 6,
+  minYearMonths: 9,
   residualOrigins: 36,
   coverage: 0.9,
 };
 
 /** A fitted forecaster: the de-seasonalised level at an origin and the seasonal factors. */
-interface Fit {
+export interface Fit {
   level: number;
   season: number[];
-}
-
-/** Fits the level (mean de-seasonalised rate of the `levelMonths` to `origin`) and seasonal factors. */
-function fit(rate: (m: Month) => number | undefined, origin: Month, o: ForecastOptions): Fit | undefined {
-  const window = monthRange(addMonths(origin, -(o.levelMonths - 1)), origin).filter(
-    (m) => rate(m) !== undefined,
-  );
-  if (window.length < Math.ceil(o.levelMonths / 2)) return undefined;
-  const histEnd = addMonths(origin, -o.levelMonths);
-  const season = seasonalFactors(monthRange(addMonths(histEnd, -(12 * o.seasonYears - 1)), histEnd), rate);
-  const level = window.reduce((s, m) => s + rate(m)! / season[monthIndex(m)]!, 0) / window.length;
-  return { level, season };
+  /** The usable months the level comes from, newest first. */
+  levelMonths: Month[];
+  /** The calendar years the seasonal factors come from. */
+  seasonYears: string[];
 }
 
 /**
- * Forecast of the daily rate in `target` using only months up to `origin`: the mean de-seasonalised rate
- * of the `levelMonths` to `origin`, times the target month's seasonal factor. Undefined with fewer than
- * half the level months.
+ * Fits the forecaster at `origin` from usable months only (the rate is undefined for months left out):
+ * the level is the trimmed mean de-seasonalised rate of the `levelMonths` newest usable months within
+ * `maxLevelSpan` months of the origin; the seasonal factors come from the `seasonYears` newest usable
+ * calendar years before the level window (complete years first, then the newest), within
+ * `maxSeasonSpanYears`. Undefined with too few months.
+ */
+export function fitForecast(
+  rate: (m: Month) => number | undefined,
+  origin: Month,
+  o: ForecastOptions = DEFAULT_FORECAST,
+): Fit | undefined {
+  const window: Month[] = [];
+  for (let k = 0; k < o.maxLevelSpan && window.length < o.levelMonths; k++) {
+    const m = addMonths(origin, -k);
+    if (rate(m) !== undefined) window.push(m);
+  }
+  if (window.length < o.minLevelMonths) return undefined;
+  const histEnd = addMonths(window.at(-1)!, -1);
+  const span = monthRange(addMonths(histEnd, -(12 * o.maxSeasonSpanYears - 1)), histEnd);
+  const counts = new Map<string, number>();
+  for (const m of span)
+    if (rate(m) !== undefined) counts.set(m.slice(0, 4), (counts.get(m.slice(0, 4)) ?? 0) + 1);
+  // Complete years first, then the newest.
+  const years = [...counts]
+    .filter(([, n]) => n >= o.minYearMonths)
+    .sort((a, b) => b[1] - a[1] || b[0].localeCompare(a[0]))
+    .slice(0, o.seasonYears)
+    .map(([y]) => y)
+    .sort();
+  const season = seasonalFactors(
+    span.filter((m) => years.includes(m.slice(0, 4))),
+    rate,
+    o.minYearMonths,
+  );
+  const level = trimmedMean(window.map((m) => rate(m)! / season[monthIndex(m)]!));
+  return { level, season, levelMonths: window, seasonYears: years };
+}
+
+/**
+ * Forecast of the daily rate in `target` using only months up to `origin` (see fitForecast).
+ * Undefined with too few usable months.
  */
 export function forecastRate(
   rate: (m: Month) => number | undefined,
@@ -77,7 +146,7 @@ export function forecastRate(
   target: Month,
   o: ForecastOptions = DEFAULT_FORECAST,
 ): number | undefined {
-  const f = fit(rate, origin, o);
+  const f = fitForecast(rate, origin, o);
   return f ? f.level * f.season[monthIndex(target)]! : undefined;
 }
 
@@ -128,7 +197,7 @@ export function counterfactual(
   // Past origins repeat across targets: fit each once.
   const fits = new Map<Month, Fit | undefined>();
   const forecast = (at: Month, target: Month) => {
-    if (!fits.has(at)) fits.set(at, fit(rate, at, o));
+    if (!fits.has(at)) fits.set(at, fitForecast(rate, at, o));
     const f = fits.get(at);
     return f ? f.level * f.season[monthIndex(target)]! : undefined;
   };

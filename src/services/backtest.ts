@@ -7,6 +7,7 @@ import { addMonths, type Month } from "../domain/units.ts";
 import {
   counterfactual,
   distanceKm,
+  fitForecast,
   midParams,
   percentile,
   scoreBacktest,
@@ -20,7 +21,7 @@ import type { BacktestResult, BacktestPhase } from "../domain/answers.ts";
 import { getCoverage } from "./coverage.ts";
 import { comparability, outsideCoverage, studyMonths, targetsOf } from "./events.ts";
 import { prepareScenario, validateScenario } from "./scenario.ts";
-import { portModeRates } from "./series.ts";
+import { portModeSeries } from "./series.ts";
 export type { BacktestResult, BacktestRow, BacktestPhase } from "../domain/answers.ts";
 
 /** An event made ready to backtest: the model input and the observed series, read from the store once. */
@@ -100,26 +101,35 @@ export async function prepareBacktest(store: Store, e: DisruptionEvent): Promise
         .slice(0, SHOWN_ALTERNATIVES)
         .forEach((x) => shown.add(x.port));
     }
-    const rates = await portModeRates(
-      store,
-      flows.map((f) => f.port),
-      mode,
-      histFrom,
-      end,
-    );
+    const bySeries = new Map<string, Awaited<ReturnType<typeof portModeSeries>>>();
+    for (const border of [...new Set(flows.map((f) => f.border))])
+      bySeries.set(
+        border,
+        await portModeSeries(
+          store,
+          flows.filter((f) => f.border === border).map((f) => f.port),
+          mode,
+          border,
+          histFrom,
+          end,
+        ),
+      );
     for (const f of flows) {
       const role = affected.has(`${f.port}/${mode}`) ? "affected" : "alternative";
-      const rate = rates.get(f.port)!;
-      const cf = counterfactual(rate, origin, months);
+      const ser = bySeries.get(f.border)!.get(f.port)!;
+      const cf = counterfactual(ser.baseline, origin, months);
+      const fit = fitForecast(ser.baseline, origin);
       const first = cf[0];
       const quiet = first && first.errors.length ? percentile(first.errors.map(Math.abs), 0.5) : null;
-      const level = Array.from({ length: 12 }, (_, k) => rate(addMonths(origin, -k)));
       let unscored: string | undefined;
-      if (level.filter((x) => x !== undefined && x > 0).length < 6)
-        unscored = `no counterfactual: the crossing had this traffic in fewer than 6 of the 12 months to ${origin}`;
-      else if (cf.length < months.length)
-        unscored = `no counterfactual: fewer than 6 of the 12 months to ${origin} have data`;
+      if (!fit || cf.length < months.length) {
+        const left = [...ser.excluded.entries()].filter(([m]) => m <= origin && m > addMonths(origin, -24));
+        const why = [...new Set(left.map(([, w]) => w))].join("; ");
+        unscored = `no clean counterfactual: fewer than 6 usable months in the 24 to ${origin}${why ? ` (left out: ${why})` : ""}`;
+      } else if (fit.levelMonths.filter((m) => (ser.baseline(m) ?? 0) > 0).length < 6)
+        unscored = `no counterfactual: the crossing had this traffic in fewer than 6 of its baseline months`;
       else if (cf.reduce((s, c) => s + c.point, 0) <= 0) unscored = "no traffic in the baseline months";
+      const rate = ser.observed;
       series.push({
         port: f.port,
         portName: f.portName,

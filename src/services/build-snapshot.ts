@@ -26,6 +26,7 @@ import { readEventRegistry } from "../sources/events.ts";
 import { parseEncountersCsv } from "../sources/cbp-encounters.ts";
 import { parsePortAreasCsv } from "../sources/port-areas.ts";
 import { ENCOUNTER_FILES, type EncounterRow } from "../domain/encounters.ts";
+import { MODEL_TABLES, readModelTable, type ModelTableName } from "../sources/model-tables.ts";
 import type { ParseResult } from "../sources/validate.ts";
 import { Store, type SnapshotManifest } from "../store/db.ts";
 import { TABLE_NAMES, TABLES } from "../store/schema.ts";
@@ -63,6 +64,8 @@ export interface BuildOptions {
   rawDir: string;
   /** The sourced reference tables (data/reference); defaults to the repository's. */
   referenceDir?: string;
+  /** The scenario model's sourced reference tables (defaults to the repository's data/model). */
+  modelDir?: string;
   /** Folder the snapshot goes to (replaced whole at the end, only on success). */
   outDir: string;
   /** Where data/PROVENANCE.md goes; defaults to the parent of outDir. */
@@ -79,6 +82,9 @@ export interface BuildReport {
   portIdentity: { port_code: string; name: string; in_crossings: boolean; in_trade: boolean; note: string }[];
   seconds: number;
 }
+
+/** The repository's data/model folder (the model's sourced reference tables). */
+export const DEFAULT_MODEL_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../data/model");
 
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
@@ -293,6 +299,18 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
     await store.run(PORTS_FROM_STAGING);
     await store.run(PORT_IDENTITY_FROM_STAGING);
 
+    step("model reference tables");
+    const modelDir = opts.modelDir ?? DEFAULT_MODEL_DIR;
+    for (const name of Object.keys(MODEL_TABLES) as ModelTableName[]) {
+      const t = MODEL_TABLES[name];
+      const rows = readModelTable(modelDir, name);
+      await store.append(
+        name,
+        rows.map((r) => (t.toRow as (x: typeof r) => (string | number | boolean | null)[])(r)),
+      );
+      sources.push({ file: `model/${t.file}`, sha256: sha256(join(modelDir, t.file)), rows: rows.length });
+    }
+
     step("writing Parquet");
     const tmp = join(dirname(opts.outDir), `.snapshot-tmp-${process.pid}`);
     rmSync(tmp, { recursive: true, force: true });
@@ -365,6 +383,7 @@ const ORDER: Record<(typeof TABLE_NAMES)[number], string> = {
   encounters_sector_ohss: "month, region, area",
   encounters_sector_cbp: "month, region, area",
   port_areas: "port_code",
+  anomalous_periods: "id",
 };
 
 function renderProvenance(

@@ -1,7 +1,7 @@
 import { MODE_UNITS, PERISHABLE_HS2, type FlowDirection, type ScenarioMode } from "../domain/scenario.ts";
 import { addMonths, daysInMonth, monthRange, toMonth, type Month } from "../domain/units.ts";
 import type { FlowInput } from "../model/types.ts";
-import { seasonalFactors } from "../model/forecast.ts";
+import { fitForecast } from "../model/forecast.ts";
 import type { Store } from "../store/db.ts";
 import {
   hs2ValueQuery,
@@ -11,6 +11,7 @@ import {
   networkPortsQuery,
 } from "../store/scenario-queries.ts";
 import { getCoverage, windowCoverage } from "./coverage.ts";
+import { portModeSeries, type PortModeSeries } from "./series.ts";
 
 /** What a network is built for. */
 export interface NetworkRequest {
@@ -33,7 +34,8 @@ export interface Network {
 }
 
 const DAY_MS = 86_400_000;
-const SEASON_YEARS = 4;
+/** How far back the seasonal factors may reach (DEFAULT_FORECAST.maxSeasonSpanYears) plus the level window. */
+const SEASON_YEARS = 8;
 const CAPACITY_MONTHS = 36;
 
 const monthOfDay = (startMs: number, d: number): Month => {
@@ -148,26 +150,31 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
         )
       : [];
 
-  const daysOf = (ms: readonly Month[]) => ms.reduce((n, m) => n + daysInMonth(m), 0);
+  // Clean baselines (services/series.ts): holes, registry event windows, anomalous periods and series
+  // breaks are left out; the level and seasonal factors are the backtest counterfactual's (fitForecast).
+  const clean = new Map<string, PortModeSeries>();
+  for (const mode of req.modes)
+    for (const border of req.borders) {
+      const codes = ports
+        .filter((p) => p.border === border && p.crossing_modes.includes(mode))
+        .map((p) => p.port_code);
+      for (const [port, ser] of await portModeSeries(store, codes, mode, border, historyStart, windowEnd))
+        clean.set(`${port}/${mode}`, ser);
+    }
   const gridMonths = Array.from({ length: req.days }, (_, d) => monthOfDay(req.startMs, d));
+  const seasonYears = new Set<string>();
   const flows: FlowInput[] = [];
   for (const p of ports) {
     for (const mode of req.modes) {
       if (!p.crossing_modes.includes(mode)) continue;
       const cfg = MODE_UNITS[mode];
-      const rate = (m: Month) => sumOf(p.port_code, cfg.measures, m) / daysInMonth(m);
-      const windowRate = baselineMonths.length
-        ? baselineMonths.reduce((s, m) => s + sumOf(p.port_code, cfg.measures, m), 0) / daysOf(baselineMonths)
-        : 0;
-      const season = seasonalFactors(monthRange(historyStart, addMonths(windowStart, -1)), rate);
-      const windowSeason = baselineMonths.length
-        ? baselineMonths.reduce((s, m) => s + season[Number(m.slice(5)) - 1]!, 0) / baselineMonths.length
-        : 1;
-      const level = windowRate / windowSeason;
-      const arrivals = gridMonths.map((m) => level * season[Number(m.slice(5)) - 1]!);
+      const ser = clean.get(`${p.port_code}/${mode}`);
+      const fit = ser ? fitForecast(ser.baseline, windowEnd) : undefined;
+      fit?.seasonYears.forEach((y) => seasonYears.add(y));
+      const arrivals = gridMonths.map((m) => (fit ? fit.level * fit.season[Number(m.slice(5)) - 1]! : 0));
       const recent = monthRange(addMonths(req.eventMonth, -CAPACITY_MONTHS), windowEnd)
-        .filter((m) => m >= historyStart)
-        .map(rate);
+        .map((m) => ser?.baseline(m))
+        .filter((x): x is number => x !== undefined);
       const total = baselineMonths.reduce((s, m) => s + sumOf(p.port_code, cfg.measures, m), 0);
       const unitMix: Record<string, number> = {};
       for (const [name, measure] of Object.entries(cfg.mix)) {
@@ -226,9 +233,13 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
       }
     }
   }
-  const firstSeason = historyStart.slice(0, 4);
-  const lastSeason = addMonths(windowStart, -1).slice(0, 4);
-  return { flows, baselineMonths, seasonalYears: `${firstSeason}..${lastSeason}`, valueNotes };
+  const years = [...seasonYears].sort();
+  return {
+    flows,
+    baselineMonths,
+    seasonalYears: years.length ? `${years[0]}..${years.at(-1)}` : "none",
+    valueNotes,
+  };
 }
 
 async function nationalTrend(

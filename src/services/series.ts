@@ -1,83 +1,159 @@
-// Monthly series of BTS inbound units per port and mode, as rate functions (units per day) the model's
-// forecasts read. A month that is not a usable observation (before the port had the mode, a hole in the
-// data, after coverage) is undefined, never zero.
+// Monthly series of BTS inbound units per port and mode, as rate functions (units per day) that the
+// model's baselines and the backtest's counterfactuals read. Two views of the same series:
+// - observed: every month with a value (observed or zero); holes and months outside a port's series are
+//   undefined, never zero (statuses from services/status.ts);
+// - baseline: the observed months minus those that are not a clean baseline: the registry's event windows at
+//   the port and mode, documented anomalous periods (COVID restrictions; data/model/anomalous-periods.csv),
+//   and the months before a series break (El Paso 2402 before Ysleta was split out in 2020-03).
+import { deriveScenario } from "../domain/events.ts";
+import { SERIES_BREAKS } from "../domain/port-identity.ts";
 import { MODE_UNITS, type ScenarioMode } from "../domain/scenario.ts";
-import { daysInMonth, type Month } from "../domain/units.ts";
+import { sumMonth } from "../domain/status.ts";
+import { daysInMonth, monthRange, type Month } from "../domain/units.ts";
+import { StoreError } from "../domain/errors.ts";
 import type { Store } from "../store/db.ts";
-import { portsMonthlyQuery } from "../store/event-queries.ts";
-import { getCoverage } from "./coverage.ts";
+import { memoPerStore } from "./cache.ts";
+import { loadEvents } from "./events.ts";
+import { crossingsCells } from "./status.ts";
 
-/** Units per day in a month, or undefined when the month is not a usable observation. */
+/** Units per day in a month, or undefined when the month is not usable. */
 export type RateFn = (m: Month) => number | undefined;
 
-/**
- * A month with no BTS row is a hole (undefined), not a zero, when the series is large around it:
- * BTS stopped publishing zero rows after 2016, so an absent month of a small series is a zero, but a
- * crossing of thousands a month does not fall to nothing for one month and back.
- */
-const HOLE_MIN_NEIGHBOUR = 100;
-
-/** Monthly totals of one mode's measures at several ports, one query. */
-export async function portModeMonthly(
-  store: Store,
-  ports: readonly string[],
-  mode: ScenarioMode,
-  from: Month,
-  to: Month,
-): Promise<Map<string, Map<Month, number>>> {
-  const out = new Map<string, Map<Month, number>>();
-  if (ports.length === 0) return out;
-  const rows = await store.all<{ port_code: string; month: Month; value: number }>(
-    portsMonthlyQuery(ports, MODE_UNITS[mode].measures, from, to),
-  );
-  for (const r of rows) {
-    const m = out.get(r.port_code) ?? new Map<Month, number>();
-    m.set(r.month, r.value);
-    out.set(r.port_code, m);
-  }
-  return out;
+/** One port × mode series: observed months, the clean baseline, and why months are left out of it. */
+export interface PortModeSeries {
+  observed: RateFn;
+  baseline: RateFn;
+  /** Months kept out of the baseline although observed, with the reason. */
+  excluded: Map<Month, string>;
 }
 
-/**
- * Rate functions for one mode at several ports: undefined before the port's first month with traffic
- * of the mode, after BTS coverage, and in a hole (no row while the neighbouring months are large).
- */
-export async function portModeRates(
+/** A documented anomalous period (data/model/anomalous-periods.csv, vendored in the snapshot). */
+export interface AnomalousPeriod {
+  id: string;
+  from: Month;
+  to: Month;
+  border: "mexico" | "canada" | "both";
+  modes: ScenarioMode[];
+  reason: string;
+  sources: string;
+  verification: string;
+}
+
+/** The anomalous periods of the store's snapshot. */
+export function anomalousPeriods(store: Store): Promise<AnomalousPeriod[]> {
+  return memoPerStore(store, "anomalous-periods", async () => {
+    const rows = await modelTable<{
+      id: string;
+      from_month: Month;
+      to_month: Month;
+      border: AnomalousPeriod["border"];
+      modes: string;
+      reason: string;
+      source_urls: string;
+      verification: string;
+    }>(store, "anomalous_periods");
+    return rows.map((r) => ({
+      id: r.id,
+      from: r.from_month,
+      to: r.to_month,
+      border: r.border,
+      modes: r.modes.split(";") as ScenarioMode[],
+      reason: r.reason,
+      sources: r.source_urls,
+      verification: r.verification,
+    }));
+  });
+}
+
+/** Reads a model reference table, with a clear error when the database predates it. */
+export async function modelTable<T>(store: Store, table: string): Promise<T[]> {
+  try {
+    return await store.all<T>({ sql: `SELECT * FROM ${table}`, params: [] });
+  } catch (e) {
+    if (/does not exist|not found/i.test((e as Error).message))
+      throw new StoreError(
+        `the database ${store.path} was built from an older snapshot without the model's ${table} table: remove the file (it is rebuilt from the vendored snapshot on the next run)`,
+        { cause: e },
+      );
+    throw e;
+  }
+}
+
+/** Months of the registry's events at each port × mode (`port/mode` → months), from the derived scenarios. */
+export function registryEventMonths(store: Store): Promise<Map<string, Map<Month, string>>> {
+  return memoPerStore(store, "registry-event-months", async () => {
+    const out = new Map<string, Map<Month, string>>();
+    for (const e of loadEvents(store)) {
+      const d = deriveScenario(e);
+      if (!d.ok) continue;
+      for (const ev of d.events) {
+        const months = monthRange(
+          new Date(ev.start).toISOString().slice(0, 7) as Month,
+          new Date(ev.end).toISOString().slice(0, 7) as Month,
+        );
+        for (const port of ev.ports)
+          for (const mode of ev.modes) {
+            const m = out.get(`${port}/${mode}`) ?? new Map<Month, string>();
+            for (const x of months) if (!m.has(x)) m.set(x, `registry event ${e.id}`);
+            out.set(`${port}/${mode}`, m);
+          }
+      }
+    }
+    return out;
+  });
+}
+
+/** The observed and baseline series of one mode at several ports of one border, from `from` to `to`. */
+export async function portModeSeries(
   store: Store,
   ports: readonly string[],
   mode: ScenarioMode,
+  border: "mexico" | "canada",
   from: Month,
   to: Month,
-): Promise<Map<string, RateFn>> {
-  const cov = (await getCoverage(store)).crossings;
-  const monthly = await portModeMonthly(store, ports, mode, from, to);
-  const out = new Map<string, RateFn>();
+): Promise<Map<string, PortModeSeries>> {
+  const out = new Map<string, PortModeSeries>();
+  if (ports.length === 0) return out;
+  const cells = await crossingsCells(store, { ports, measures: MODE_UNITS[mode].measures, from, to });
+  const byPortMonth = new Map<string, Map<Month, (typeof cells)[number][]>>();
+  for (const c of cells) {
+    const m = byPortMonth.get(c.port) ?? new Map<Month, (typeof cells)[number][]>();
+    const list = m.get(c.month) ?? [];
+    list.push(c);
+    m.set(c.month, list);
+    byPortMonth.set(c.port, m);
+  }
+  const anomalies = (await anomalousPeriods(store)).filter(
+    (a) => (a.border === "both" || a.border === border) && a.modes.includes(mode),
+  );
+  const events = await registryEventMonths(store);
   for (const port of ports) {
-    const byMonth = monthly.get(port) ?? new Map<Month, number>();
-    const positive = [...byMonth]
-      .filter(([, v]) => v > 0)
-      .map(([m]) => m)
-      .sort();
-    const first = positive[0];
-    out.set(port, (m) => {
-      if (first === undefined || m < first || m < cov.first || m > cov.last) return undefined;
-      const v = byMonth.get(m);
-      if (v !== undefined) return v / daysInMonth(m);
-      return isHole(byMonth, m) ? undefined : 0;
+    const months = byPortMonth.get(port) ?? new Map();
+    const values = new Map<Month, number>();
+    for (const [month, list] of months) {
+      const total = sumMonth(list);
+      if (total.value !== null && (total.status === "observed" || total.status === "zero"))
+        values.set(month, total.value);
+    }
+    const excluded = new Map<Month, string>();
+    for (const a of anomalies)
+      for (const m of monthRange(a.from, a.to))
+        if (values.has(m)) excluded.set(m, `anomalous period ${a.id}`);
+    for (const [m, why] of events.get(`${port}/${mode}`) ?? [])
+      if (values.has(m) && !excluded.has(m)) excluded.set(m, why);
+    for (const b of SERIES_BREAKS)
+      if (b.port === port && b.role === "parent")
+        for (const m of values.keys())
+          if (m < b.month) excluded.set(m, `before the series break at ${b.month}`);
+    const observed: RateFn = (m) => {
+      const v = values.get(m);
+      return v === undefined ? undefined : v / daysInMonth(m);
+    };
+    out.set(port, {
+      observed,
+      baseline: (m) => (excluded.has(m) ? undefined : observed(m)),
+      excluded,
     });
   }
   return out;
-}
-
-function isHole(byMonth: Map<Month, number>, m: Month): boolean {
-  const y = Number(m.slice(0, 4));
-  const k = Number(m.slice(5, 7));
-  const near = (dm: number) => {
-    const t = y * 12 + (k - 1) + dm;
-    const mm = `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, "0")}` as Month;
-    return byMonth.get(mm);
-  };
-  const before = near(-1) ?? near(-2);
-  const after = near(1) ?? near(2);
-  return (before ?? 0) >= HOLE_MIN_NEIGHBOUR || (after ?? 0) >= HOLE_MIN_NEIGHBOUR;
 }

@@ -43,6 +43,12 @@ export const TABLES = {
     field_office_url VARCHAR, field_office_quote VARCHAR NOT NULL,
     sector VARCHAR NOT NULL, sector_verification VARCHAR NOT NULL, sector_source VARCHAR NOT NULL,
     sector_url VARCHAR, sector_quote VARCHAR NOT NULL, note VARCHAR)`,
+  // The scenario model's reference tables (data/model/*.csv, src/sources/model-tables.ts). Lists are kept
+  // as `;`-separated text, as in the CSV files.
+  anomalous_periods: `CREATE TABLE anomalous_periods (
+    id VARCHAR NOT NULL, from_month VARCHAR NOT NULL, to_month VARCHAR NOT NULL, border VARCHAR NOT NULL,
+    modes VARCHAR NOT NULL, reason VARCHAR NOT NULL, source_urls VARCHAR NOT NULL, source_dates VARCHAR,
+    verification VARCHAR NOT NULL)`,
 } as const;
 
 export type TableName = keyof typeof TABLES;

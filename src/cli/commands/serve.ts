@@ -3,7 +3,6 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../domain/errors.ts";
-import { buildApp } from "../../api/server.ts";
 import { openStore, type GlobalOptions, type Io } from "../context.ts";
 
 /** The dashboard's source folder and its build output. */
@@ -57,6 +56,8 @@ export function registerServe(program: Command, io: Io): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new InputError(`--port "${o.port}" is not a TCP port (0..65535)`);
         const web = o.web && (await ensureWebBuilt(io));
+        // The server's modules (fastify, swagger) load only for `serve`: other commands start faster.
+        const { buildApp } = await import("../../api/server.ts");
         const store = await openStore(g, true, io);
         const app = await buildApp({
           store,

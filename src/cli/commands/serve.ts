@@ -20,19 +20,33 @@ function newest(dir: string): number {
   return t;
 }
 
-/** Builds the dashboard with Vite when web/dist is missing or older than its sources (or src/model, src/domain). */
+/**
+ * Makes sure there is a built dashboard to serve. An installed package ships web/dist only (built at pack time),
+ * and serves it as it is. In a checkout, Vite (a devDependency) rebuilds it when web/dist is missing or older
+ * than its sources (web/, src/model, src/domain). False when there is nothing to serve.
+ */
 export async function ensureWebBuilt(io: Io): Promise<boolean> {
-  if (!existsSync(join(WEB_DIR, "index.html"))) return false;
-  const built = existsSync(join(WEB_DIST, "index.html")) ? statSync(join(WEB_DIST, "index.html")).mtimeMs : 0;
+  const hasDist = existsSync(join(WEB_DIST, "index.html"));
+  if (!existsSync(join(WEB_DIR, "index.html"))) return hasDist;
+  const built = hasDist ? statSync(join(WEB_DIST, "index.html")).mtimeMs : 0;
   const src = Math.max(
     newest(WEB_DIR),
     newest(join(WEB_DIR, "../src/model")),
     newest(join(WEB_DIR, "../src/domain")),
   );
   if (built >= src) return true;
+  let vite: typeof import("vite");
+  try {
+    vite = await import("vite");
+  } catch {
+    if (hasDist)
+      io.err(
+        "borderflow: note: the dashboard's sources are newer than web/dist, but Vite is not installed to rebuild it\n",
+      );
+    return hasDist;
+  }
   io.err("building the dashboard (vite)...\n");
-  const { build } = await import("vite");
-  await build({ configFile: join(WEB_DIR, "vite.config.ts"), logLevel: "warn" });
+  await vite.build({ configFile: join(WEB_DIR, "vite.config.ts"), logLevel: "warn" });
   return true;
 }
 

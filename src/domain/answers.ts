@@ -2,12 +2,13 @@
 // Types only, so every side (services, API, web) shares one definition.
 import type { EventFigure } from "./events.ts";
 import type { EncounterFileKey } from "./encounters.ts";
-import type { FigureStatus } from "./status.ts";
 import type { Measure, MeasureUnit } from "./measures.ts";
 import type { Port, PortCode } from "./ports.ts";
 import type { ScenarioMode } from "./scenario.ts";
 import type { Country, Direction, TradeGrouping, TradeMode } from "./trade.ts";
 import type { Month } from "./units.ts";
+import type { CrossingHole, FigureStatus, PeriodCoverage, PeriodFigure } from "./status.ts";
+export type { PeriodFigure } from "./status.ts";
 
 /** A port's identity for look-ups. */
 export interface PortName {
@@ -40,14 +41,25 @@ export interface PortList {
   tradeWindow: { from: Month; to: Month };
 }
 
-/** Totals of one measure over a window and the window a year before. */
+/**
+ * Totals of one measure over a window and the window a year before, with statuses: months without data
+ * are left out of the value and the days (then `partial` with its `coverage`).
+ */
 export interface MeasureSummary {
   measure: Measure;
   unit: MeasureUnit;
-  value: number;
-  perDay: number;
+  value: number | null;
+  perDay: number | null;
+  status: FigureStatus;
+  partial: boolean;
+  coverage: PeriodCoverage;
   previous: number | null;
-  /** Change on the year before, as a fraction (0.05 = +5%); null when there is nothing to compare. */
+  previousStatus: FigureStatus;
+  previousCoverage: PeriodCoverage;
+  /**
+   * Change on the year before, as a fraction (0.05 = +5%): of the totals when both windows are complete,
+   * else of the per-day rates; null when there is nothing to compare.
+   */
   change: number | null;
 }
 
@@ -61,6 +73,14 @@ export interface ModeTrade {
   change: number | null;
 }
 
+/** One month of one measure at a port, with its status. */
+export interface MonthFigure {
+  month: Month;
+  measure: Measure;
+  value: number | null;
+  status: FigureStatus;
+}
+
 /** Everything the atlas knows of one port. */
 export interface PortProfile {
   port: Port;
@@ -68,15 +88,20 @@ export interface PortProfile {
     from: Month;
     to: Month;
     byMeasure: MeasureSummary[];
-    monthly: { month: Month; measure: Measure; value: number }[];
+    monthly: MonthFigure[];
+    /** The holes in the window, with the rule that found each. */
+    holes: CrossingHole[];
     notes: string[];
   };
   trade: {
     from: Month;
     to: Month;
     byModeDirection: ModeTrade[];
-    totalUsd: number;
-    perDayUsd: number;
+    totalUsd: number | null;
+    perDayUsd: number | null;
+    status: FigureStatus;
+    partial: boolean;
+    coverage: PeriodCoverage;
     topCommodities: {
       mode: string;
       hs2: string;
@@ -92,14 +117,9 @@ export interface PortProfile {
 }
 
 /** One period of one measure. */
-export interface CrossingsPoint {
-  period: string;
+export interface CrossingsPoint extends PeriodFigure {
   measure: Measure;
   unit: MeasureUnit;
-  value: number;
-  /** Calendar days of the months with data in the period. */
-  days: number;
-  perDay: number;
 }
 
 /** The answer: points per period and measure, never summed across units. */
@@ -110,19 +130,27 @@ export interface CrossingsResult {
   to: Month;
   by: "month" | "year" | "port";
   points: CrossingsPoint[];
-  totals?: { period: string; unit: MeasureUnit; value: number; perDay: number }[];
+  totals?: (PeriodFigure & { unit: MeasureUnit })[];
+  /** The holes (missing months) inside the answer, with the rule that found each and its neighbours. */
+  holes: CrossingHole[];
   notes: string[];
 }
 
-/** One group of the answer. */
+/** One group of the answer: a period, commodity, port, mode or direction, with its status and coverage. */
 export interface TradeGroup {
   key: string;
+  /** What the group is: a commodity's or port's name; for periods the period with its coverage when partial. */
   label: string;
   group: string | null;
-  valueUsd: number;
+  /** Null when no month of the group has data (a gap, or outside coverage). */
+  valueUsd: number | null;
   /** valueUsd divided by the calendar days of the months with data in the group. */
-  perDayUsd: number;
-  share: number;
+  perDayUsd: number | null;
+  share: number | null;
+  status: FigureStatus;
+  partial: boolean;
+  coverage: PeriodCoverage;
+  days: number;
 }
 
 /** Trade value by the chosen grouping, with the total and per-day average. */
@@ -137,9 +165,13 @@ export interface TradeResult {
   /** Which table answered: national totals or port-level data. */
   table: CoveredTable;
   groups: TradeGroup[];
-  totalUsd: number;
+  /** Null when no month of the window has data ("no data", not $0). */
+  totalUsd: number | null;
+  status: FigureStatus;
+  partial: boolean;
+  coverage: PeriodCoverage;
   days: number;
-  perDayUsd: number;
+  perDayUsd: number | null;
   notes: string[];
 }
 

@@ -34,6 +34,8 @@ export interface Port {
   border: Border;
   latitude: number;
   longitude: number;
+  /** True when the coordinates were filled by hand (approximate), not taken from BTS. */
+  approximateLocation: boolean;
   /** Crossing modes with at least one non-zero BTS count (truck, rail, bus, personal-vehicle, pedestrian). */
   crossingModes: string[];
   /** TransBorder modes with trade value at this port (truck, rail, pipeline, air, vessel, ...). */

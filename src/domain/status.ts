@@ -90,6 +90,13 @@ export interface TradeCell extends StatusValue {
   month: Month;
 }
 
+/**
+ * Months of TransBorder's national totals that are derived, not published: BTS did not publish October 2020;
+ * the source of the national series (unt-clscm/BTS-TransBorder-Dashboard) computed it as the 2020 annual
+ * total less the other eleven months (data/PROVENANCE.md).
+ */
+export const TRADE_NATIONAL_DERIVED: readonly Month[] = ["2020-10" as Month];
+
 // ---- The hole rule (BTS crossings) ----
 
 /**
@@ -226,3 +233,51 @@ export function totalOverMonths(months: readonly { month: Month; cell: StatusVal
     perDay: days ? value / days : null,
   };
 }
+
+/**
+ * A figure over a period with its status: `value` null when no month of the period has data; `perDay` over
+ * the days of months with data only; `partial` with the coverage when some months have none; `label` the
+ * period as shown ("2020 (9 of 12 months)", "2025-01..2025-06 (5 of 6 months)").
+ */
+export interface PeriodFigure {
+  period: string;
+  label: string;
+  value: number | null;
+  status: FigureStatus;
+  partial: boolean;
+  coverage: PeriodCoverage;
+  /** Calendar days of the months with data in the period. */
+  days: number;
+  perDay: number | null;
+}
+
+/**
+ * The figure of one period from its months: value and per-day over the months with data, coverage and a
+ * label that says when the period is cut by the window ("2025-01..2025-06") or partial ("(5 of 6 months)").
+ */
+export function periodFigure(
+  period: string,
+  months: readonly { month: Month; cell: StatusValue }[],
+  kind: "month" | "year" | "port",
+): PeriodFigure {
+  const t = totalOverMonths(months);
+  const first = months[0]?.month;
+  const last = months.at(-1)?.month;
+  const base =
+    kind === "year" && months.length < 12 && first && last
+      ? first === last
+        ? first
+        : `${first}..${last}`
+      : period;
+  return {
+    period,
+    label: kind === "month" ? period : periodLabel(base, t.coverage),
+    value: t.value,
+    status: t.status,
+    partial: t.partial,
+    coverage: t.coverage,
+    days: t.days,
+    perDay: t.perDay,
+  };
+}
+

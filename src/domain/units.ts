@@ -50,3 +50,16 @@ export function monthRange(from: Month, to: Month): Month[] {
 export function daysBetween(from: Month, to: Month): number {
   return monthRange(from, to).reduce((n, m) => n + daysInMonth(m), 0);
 }
+
+/** Months written as runs: `2007-01..2009-12, 2011-05`. */
+export function formatMonthRuns(months: readonly Month[]): string {
+  const sorted = [...new Set(months)].sort();
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && addMonths(sorted[j]!, 1) === sorted[j + 1]) j++;
+    runs.push(i === j ? sorted[i]! : `${sorted[i]}..${sorted[j]}`);
+    i = j + 1;
+  }
+  return runs.join(", ");
+}

@@ -65,12 +65,19 @@ export function coverageNotes(table: CoveredTable, cov: TableCoverage, from: Mon
   const label = TABLE_LABEL[table];
   if (to < cov.first) return [`${from}..${to} is before ${label} coverage, which starts ${cov.first}`];
   if (from > cov.last) {
-    const lag = table.startsWith("trade") ? " (TransBorder lags about two months behind the calendar)" : "";
+    // Port-level trade ends where the raw monthly files found for the snapshot end (2024-09), long before
+    // TransBorder's own publication lag of a few months: say so rather than blame the lag.
+    const lag =
+      table === "trade" || table === "trade_hs2"
+        ? " (the raw port-level monthly files in the snapshot end there, a limit of what was available, not TransBorder's publication lag; national totals run later: `trade` without --port)"
+        : "";
     return [`${from}..${to} is after ${label} coverage, which ends ${cov.last}${lag}`];
   }
   const notes: string[] = [];
-  if (from < cov.first) notes.push(`${label} starts ${cov.first}; months before it are not counted`);
-  if (to > cov.last) notes.push(`${label} ends ${cov.last}; months after it are not counted`);
+  if (from < cov.first)
+    notes.push(`${label} starts ${cov.first}; months before it are not reported (not zero) and not counted`);
+  if (to > cov.last)
+    notes.push(`${label} ends ${cov.last}; months after it are not reported (not zero) and not counted`);
   const gaps = cov.gaps.filter((g) => g >= from && g <= to);
   if (gaps.length) {
     const why = [...new Set(gaps.map((g) => GAP_REASONS[g]).filter(Boolean))];

@@ -6,13 +6,19 @@ import {
   type Measure,
   type MeasureUnit,
 } from "../domain/measures.ts";
-import { daysInMonth, MonthSchema, type Month } from "../domain/units.ts";
+import { MonthSchema, type Month } from "../domain/units.ts";
+import { STATUS_INFO, periodFigure, sumMonth, type StatusValue } from "../domain/status.ts";
 import type { Store } from "../store/db.ts";
-import { crossingsQuery } from "../store/queries.ts";
-import { coverageNotes, getCoverage, last12, windowCoverage } from "./coverage.ts";
+import { coverageNotes, getCoverage, last12 } from "./coverage.ts";
 import { resolvePorts } from "./resolve.ts";
+import {
+  crossingsMonthly,
+  crossingsStatusNotes,
+  crossingStatusIndex,
+  type MonthValue,
+} from "./status.ts";
 import type { CrossingsPoint, CrossingsResult } from "../domain/answers.ts";
-export type { CrossingsPoint, CrossingsResult } from "../domain/answers.ts";
+export type { CrossingsPoint, CrossingsResult, PeriodFigure } from "../domain/answers.ts";
 
 /** What a user asks of the crossings series. */
 export interface CrossingsRequest {
@@ -59,7 +65,7 @@ export function assertSummable(measures: readonly Measure[]): MeasureUnit {
   return distinct[0]!;
 }
 
-/** Monthly or yearly inbound crossings at one or more ports (summed over ports), per measure. */
+/** Monthly or yearly inbound crossings at one or more ports (summed over ports), per measure, with statuses. */
 export async function crossingsSeries(store: Store, req: CrossingsRequest): Promise<CrossingsResult> {
   const ports = await resolvePorts(store, req.ports);
   const measures = req.measures.length ? parseMeasures(req.measures) : [...MEASURES];
@@ -70,42 +76,39 @@ export async function crossingsSeries(store: Store, req: CrossingsRequest): Prom
   const to = req.to ? parseMonth(req.to, "--to") : def.to;
   if (from > to) throw new InputError(`--from ${from} is after --to ${to}`);
   const by = req.by ?? "month";
-  const rows = await store.all<{ period: string; measure: Measure; value: number }>(
-    crossingsQuery({ ports: ports.map((p) => p.port_code), measures, from, to, by }),
+  const codes = ports.map((p) => p.port_code as string);
+  const monthly = await crossingsMonthly(store, {
+    ports: codes,
+    measures,
+    from,
+    to,
+    byPort: by === "port",
+  });
+  // Measures shown: the ones asked for; by default those with a row or a hole in the window (or, when the
+  // whole window is outside the ports' series, every measure, so the answer says "not reported").
+  const active = new Set(
+    monthly.filter((m) => m.status === "observed" || m.status === "missing").map((m) => m.measure),
   );
-  const { months } = windowCoverage(cov, from, to);
-  const periodDays = new Map<string, number>();
-  let windowDays = 0;
-  for (const m of months) {
-    const key = by === "month" ? m : m.slice(0, 4);
-    periodDays.set(key, (periodDays.get(key) ?? 0) + daysInMonth(m));
-    windowDays += daysInMonth(m);
+  const shown = req.measures.length
+    ? measures
+    : active.size
+      ? measures.filter((m) => active.has(m))
+      : monthly.every((m) => m.status === "not-reported") && ports.length
+        ? measures
+        : [];
+  const keyOf = (m: MonthValue) => (by === "month" ? m.month : by === "year" ? m.month.slice(0, 4) : m.port!);
+  const groups = new Map<string, { month: Month; cell: StatusValue }[]>();
+  for (const m of monthly) {
+    if (!shown.includes(m.measure as Measure)) continue;
+    const k = `${keyOf(m)}|${m.measure}`;
+    const list = groups.get(k) ?? [];
+    list.push({ month: m.month, cell: { value: m.value, status: m.status } });
+    groups.set(k, list);
   }
-  // By port, a "period" is a port code and every port's days are the window's.
-  const daysOf = (period: string) => (by === "port" ? windowDays : (periodDays.get(period) ?? 0));
-  // Since 2017 BTS leaves out zero counts: a month without a row is a zero, shown as one so a series
-  // has no holes. Only measures with at least one row in the window are filled.
-  const points: CrossingsPoint[] = [];
-  let zeros = 0;
-  const periods =
-    by === "port"
-      ? [...new Set(rows.map((r) => r.period))]
-      : by === "month"
-        ? months
-        : [...new Set(months.map((m) => m.slice(0, 4)))];
-  for (const measure of measures) {
-    const have = new Map<string, number>();
-    for (const r of rows) if (r.measure === measure) have.set(r.period, r.value);
-    if (have.size === 0) continue;
-    const unit = MEASURE_INFO[measure].unit;
-    for (const period of periods) {
-      const v = have.get(period);
-      if (v === undefined) zeros++;
-      const value = v ?? 0;
-      const days = daysOf(period);
-      points.push({ period, measure, unit, value, days, perDay: days ? value / days : 0 });
-    }
-  }
+  const points: CrossingsPoint[] = [...groups].map(([k, months]) => {
+    const [period, measure] = k.split("|") as [string, Measure];
+    return { ...periodFigure(period, months, by), measure, unit: MEASURE_INFO[measure].unit };
+  });
   points.sort((a, b) =>
     a.period < b.period
       ? -1
@@ -117,33 +120,57 @@ export async function crossingsSeries(store: Store, req: CrossingsRequest): Prom
             ? 1
             : 0,
   );
+  const index = await crossingStatusIndex(store);
+  const inAnswer = new Set(codes);
+  const holes = index.holeList.filter(
+    (h) =>
+      (codes.length === 0 || inAnswer.has(h.port)) &&
+      shown.includes(h.measure as Measure) &&
+      h.month >= from &&
+      h.month <= to,
+  );
   const notes = coverageNotes("crossings", cov, from, to);
-  if (zeros)
-    notes.push(`${zeros} ${by}(s) with no BTS row are shown as 0 (BTS leaves out zero counts since 2017)`);
-  if (points.length === 0 && notes.length === 0) {
+  const zeros = monthly.filter((m) => m.status === "zero" && shown.includes(m.measure as Measure)).length;
+  if (zeros && points.some((p) => p.status !== "zero"))
+    notes.push(
+      `${STATUS_INFO.zero.marker} ${zeros} ${by === "port" ? "port-month" : "month"}(s) with no BTS row are counted as 0 (BTS leaves out zero counts since 2016-08)`,
+    );
+  notes.push(...crossingsStatusNotes(index, ports, holes, from, to));
+  if (shown.length === 0 || points.every((p) => p.status === "zero")) {
     const where = ports.length ? ports.map((p) => p.port_name).join(" + ") : "any port";
     notes.push(
-      `no ${measures.join(", ")} rows at ${where} in ${from}..${to}; since 2017 BTS leaves out zero counts, so this means none were reported`,
+      `no ${(req.measures.length ? measures : ["crossings"]).join(", ")} rows at ${where} in ${from}..${to}; BTS leaves out zero counts since 2016-08, so this means none were reported`,
     );
   }
-  if (measures.some((m) => m === "Trucks")) notes.push("Trucks counts loaded and empty trucks together");
+  if (shown.some((m) => m === "Trucks")) notes.push("Trucks counts loaded and empty trucks together");
   notes.push("BTS counts inbound crossings only (into the U.S.), not unique vehicles or people");
   const result: CrossingsResult = {
     ports,
-    measures: measures.map((m) => ({ measure: m, unit: MEASURE_INFO[m].unit })),
+    measures: shown.map((m) => ({ measure: m, unit: MEASURE_INFO[m].unit })),
     from,
     to,
     by,
     points,
+    holes,
     notes,
   };
   if (unit) {
-    const byPeriod = new Map<string, number>();
-    for (const p of points) byPeriod.set(p.period, (byPeriod.get(p.period) ?? 0) + p.value);
-    result.totals = [...byPeriod].map(([period, value]) => {
-      const days = daysOf(period);
-      return { period, unit, value, perDay: days ? value / days : 0 };
-    });
+    // A total of the measures: each month summed over the measures (a hole in one makes the month missing).
+    const byKey = new Map<string, Map<Month, StatusValue[]>>();
+    for (const m of monthly) {
+      const k = keyOf(m);
+      const months = byKey.get(k) ?? new Map<Month, StatusValue[]>();
+      months.set(m.month, [...(months.get(m.month) ?? []), { value: m.value, status: m.status }]);
+      byKey.set(k, months);
+    }
+    result.totals = [...byKey].map(([period, months]) => ({
+      ...periodFigure(
+        period,
+        [...months].map(([month, cells]) => ({ month, cell: sumMonth(cells) })),
+        by,
+      ),
+      unit,
+    }));
   }
   return result;
 }

@@ -74,12 +74,13 @@ export async function overview(store: Store, topN = 10): Promise<Overview> {
       ).map((r) => [r.key, r.value_usd]),
     );
   const [truck, rail] = await Promise.all([split("truck"), split("rail")]);
+  // The year has all 12 months at port level (latestFullYear), so every figure below has a value.
   const topPorts = land.map((g) => ({
     code: g.key,
     name: g.label,
     border: g.group,
-    valueUsd: g.valueUsd,
-    perDayUsd: g.perDayUsd,
+    valueUsd: g.valueUsd ?? 0,
+    perDayUsd: g.perDayUsd ?? 0,
     truckUsd: truck.get(g.key) ?? 0,
     railUsd: rail.get(g.key) ?? 0,
   }));
@@ -161,11 +162,11 @@ export async function overview(store: Store, topN = 10): Promise<Overview> {
     rail2023: {
       ports: railYear.groups.map((g) => {
         const d = railDir.find((x) => x.p === g.key)!;
-        return { code: g.key, name: g.label, valueUsd: g.valueUsd, exportUsd: d.exp, importUsd: d.imp };
+        return { code: g.key, name: g.label, valueUsd: g.valueUsd ?? 0, exportUsd: d.exp, importUsd: d.imp };
       }),
-      yearUsd: railYear.totalUsd,
-      perDayUsd: railYear.perDayUsd,
-      december: { valueUsd: dec.totalUsd, perDayUsd: dec.perDayUsd },
+      yearUsd: railYear.totalUsd ?? 0,
+      perDayUsd: railYear.perDayUsd ?? 0,
+      december: { valueUsd: dec.totalUsd ?? 0, perDayUsd: dec.perDayUsd ?? 0 },
       trains,
       topCommodities: top,
       pressFigures,

@@ -1,12 +1,12 @@
 import { InputError } from "../domain/errors.ts";
 import { BORDERS, type Border, type PortCode } from "../domain/ports.ts";
-import { CROSSING_MODES, MEASURE_INFO, type Measure } from "../domain/measures.ts";
+import { CROSSING_MODES, MEASURES, MEASURE_INFO, type Measure } from "../domain/measures.ts";
+import { APPROXIMATE_COORDINATES, TRADE_SERIES_START } from "../domain/port-identity.ts";
+import { STATUS_INFO, totalOverMonths } from "../domain/status.ts";
 import { TRADE_MODES } from "../domain/trade.ts";
 import { addMonths, daysInMonth, monthRange, type Month } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
 import {
-  crossingsByMeasureQuery,
-  crossingsQuery,
   lastMonthQuery,
   portsQuery,
   topCommoditiesQuery,
@@ -15,6 +15,7 @@ import {
 import { coverageNotes, getCoverage, last12, windowCoverage } from "./coverage.ts";
 import { resolvePort } from "./resolve.ts";
 import { portEncounters } from "./port-encounters.ts";
+import { crossingsMonthly, crossingsStatusNotes, crossingStatusIndex, type MonthValue } from "./status.ts";
 import type { PortListItem, PortList, PortProfile } from "../domain/answers.ts";
 export type { PortListItem, PortList, MeasureSummary, ModeTrade, PortProfile } from "../domain/answers.ts";
 
@@ -39,6 +40,7 @@ const toPort = (r: PortRow): PortListItem => ({
   border: r.border,
   latitude: r.latitude,
   longitude: r.longitude,
+  approximateLocation: APPROXIMATE_COORDINATES.includes(r.port_code),
   crossingModes: r.crossing_modes,
   tradeModes: r.trade_modes,
   firstMonth: r.first_month,
@@ -62,8 +64,15 @@ export async function listPorts(store: Store, f: { border?: string; mode?: strin
   return { ports: rows.map(toPort), tradeWindow };
 }
 
-const change = (now: number, before: number | null | undefined) =>
-  before === null || before === undefined || before === 0 ? null : now / before - 1;
+/** Change of a figure on the year before: of the totals when both are complete, else of the per-day rates. */
+function changeOf(now: PeriodTotal, before: PeriodTotal): number | null {
+  if (now.value === null || before.value === null) return null;
+  if (!now.partial && !before.partial && now.coverage.of === before.coverage.of)
+    return before.value === 0 ? null : now.value / before.value - 1;
+  return now.perDay === null || !before.perDay ? null : now.perDay / before.perDay - 1;
+}
+
+type PeriodTotal = ReturnType<typeof totalOverMonths>;
 
 const daysOf = (months: Month[]) => months.reduce((n, m) => n + daysInMonth(m), 0);
 
@@ -79,25 +88,37 @@ export async function portProfile(store: Store, input: string): Promise<PortProf
   );
   const cw = last12((lastCrossing ?? cov.crossings.last) as Month);
   const prev = { from: addMonths(cw.from, -12), to: addMonths(cw.to, -12) };
-  const [now, before, monthly] = await Promise.all([
-    store.all<{ measure: Measure; value: number }>(crossingsByMeasureQuery(code, cw.from, cw.to)),
-    store.all<{ measure: Measure; value: number }>(crossingsByMeasureQuery(code, prev.from, prev.to)),
-    store.all<{ period: Month; measure: Measure; value: number }>(
-      crossingsQuery({ ports: [code], measures: [], from: cw.from, to: cw.to, by: "month" }),
-    ),
+  const [now, before] = await Promise.all([
+    crossingsMonthly(store, { ports: [code], measures: [], ...cw }),
+    crossingsMonthly(store, { ports: [code], measures: [], ...prev }),
   ]);
-  const cDays = daysOf(monthRange(cw.from, cw.to));
-  const byMeasure = now.map((r) => {
-    const b = before.find((x) => x.measure === r.measure)?.value ?? (prev.from >= port.firstMonth ? 0 : null);
+  // Measures of the window: those with a row or a hole in it.
+  const shown = MEASURES.filter((m) =>
+    now.some((x) => x.measure === m && (x.status === "observed" || x.status === "missing")),
+  );
+  const totalOf = (cells: MonthValue[], measure: Measure) =>
+    totalOverMonths(
+      cells.filter((x) => x.measure === measure).map((x) => ({ month: x.month, cell: x })),
+    );
+  const byMeasure = shown.map((measure) => {
+    const t = totalOf(now, measure);
+    const b = totalOf(before, measure);
     return {
-      measure: r.measure,
-      unit: MEASURE_INFO[r.measure].unit,
-      value: r.value,
-      perDay: r.value / cDays,
-      previous: b,
-      change: change(r.value, b),
+      measure,
+      unit: MEASURE_INFO[measure].unit,
+      value: t.value,
+      perDay: t.perDay,
+      status: t.status,
+      partial: t.partial,
+      coverage: t.coverage,
+      previous: b.value,
+      previousStatus: b.status,
+      previousCoverage: b.coverage,
+      change: changeOf(t, b),
     };
   });
+  const index = await crossingStatusIndex(store);
+  const holes = index.holeList.filter((h) => h.port === code && h.month >= cw.from && h.month <= cw.to);
 
   const tw = last12(cov.trade.last);
   const tprev = { from: addMonths(tw.from, -12), to: addMonths(tw.to, -12) };
@@ -112,10 +133,20 @@ export async function portProfile(store: Store, input: string): Promise<PortProf
       topCommoditiesQuery(code, tw.from, tw.to, 5),
     ),
   ]);
-  const tMonths = windowCoverage(cov.trade, tw.from, tw.to).months;
-  const pMonths = windowCoverage(cov.trade, tprev.from, tprev.to).months;
-  const tDays = daysOf(tMonths);
-  const pDays = daysOf(pMonths);
+  // Months with port-level data at this port (a port whose series starts later counts from its start).
+  const start = TRADE_SERIES_START[code];
+  const tradeMonths = (from: Month, to: Month) => {
+    const w = windowCoverage(cov.trade, from, to);
+    return {
+      months: w.months.filter((m) => !start || m >= start),
+      all: monthRange(from, to),
+      gaps: cov.trade.gaps.filter((g) => g >= from && g <= to),
+    };
+  };
+  const tm = tradeMonths(tw.from, tw.to);
+  const pm = tradeMonths(tprev.from, tprev.to);
+  const tDays = daysOf(tm.months);
+  const pDays = daysOf(pm.months);
   const byModeDirection = tNow.map((r) => {
     const b = tBefore.find((x) => x.mode === r.mode && x.direction === r.direction)?.value_usd ?? 0;
     // Compare per-day rates: the year before may have fewer months with data (gaps).
@@ -127,20 +158,39 @@ export async function portProfile(store: Store, input: string): Promise<PortProf
       valueUsd: r.value_usd,
       perDayUsd: perDay,
       previousUsd: pDays ? b : null,
-      change: prevPerDay === null ? null : change(perDay, prevPerDay),
+      change:
+        prevPerDay === null || prevPerDay === 0 || perDay === null ? null : perDay / prevPerDay - 1,
     };
   });
-  const totalUsd = tNow.reduce((s, r) => s + r.value_usd, 0);
+  const tradeTotal = totalOverMonths(
+    tm.all.map((month) => ({
+      month,
+      cell: tm.months.includes(month)
+        ? { value: 0, status: "observed" as const }
+        : { value: null, status: tm.gaps.includes(month) ? ("missing" as const) : ("not-reported" as const) },
+    })),
+  );
+  const totalUsd = tm.months.length ? tNow.reduce((s, r) => s + r.value_usd, 0) : null;
   const tradeNotes = coverageNotes("trade", cov.trade, tw.from, tw.to);
-  const prevGaps = coverageNotes("trade", cov.trade, tprev.from, tprev.to);
-  if (prevGaps.length)
+  if (start && tw.from < start)
     tradeNotes.push(
-      `the year before (${tprev.from}..${tprev.to}) has gaps, so changes compare per-day rates`,
+      `${STATUS_INFO["not-reported"].marker} ${port.name} (${code}) is in TransBorder port-level trade from ${start}; earlier months are not reported (not zero) and not counted in per-day figures`,
+    );
+  const prevGaps = coverageNotes("trade", cov.trade, tprev.from, tprev.to);
+  if (prevGaps.length || pm.months.length < pm.all.length)
+    tradeNotes.push(
+      `the year before (${tprev.from}..${tprev.to}) has ${pm.months.length} of ${pm.all.length} months with data, so changes compare per-day rates`,
     );
   const hs2Notes = coverageNotes("trade_hs2", cov.trade_hs2, tw.from, tw.to).filter(
     (n) => !tradeNotes.includes(n),
   );
   const encounters = await portEncounters(store, port);
+  const lastNote =
+    lastCrossing && lastCrossing < cov.crossings.last
+      ? [
+          `${STATUS_INFO["not-reported"].marker} the last month BTS reports this port is ${lastCrossing}: the months shown are its last 12, and later months are not reported (not zero)`,
+        ]
+      : [];
   return {
     port,
     encounters,
@@ -148,11 +198,18 @@ export async function portProfile(store: Store, input: string): Promise<PortProf
       from: cw.from,
       to: cw.to,
       byMeasure,
-      monthly: monthly.map((m) => ({ month: m.period, measure: m.measure, value: m.value })),
+      monthly: now
+        .filter((m) => shown.includes(m.measure as Measure) && m.status !== "not-reported")
+        .map((m) => ({ month: m.month, measure: m.measure as Measure, value: m.value, status: m.status })),
+      holes,
       notes: [
         "BTS counts inbound crossings only; measures count different units and are never added together",
-        ...(lastCrossing && lastCrossing < cov.crossings.last
-          ? [`the last month with crossings at this port is ${lastCrossing}`]
+        ...lastNote,
+        ...crossingsStatusNotes(index, [{ port_code: code, port_name: port.name }], holes, cw.from, cw.to),
+        ...(shown.length && now.some((x) => x.status === "zero" && shown.includes(x.measure as Measure))
+          ? [
+              `${STATUS_INFO.zero.marker} months with no BTS row are counted as 0 (BTS leaves out zero counts since 2016-08)`,
+            ]
           : []),
       ],
     },
@@ -161,7 +218,10 @@ export async function portProfile(store: Store, input: string): Promise<PortProf
       to: tw.to,
       byModeDirection,
       totalUsd,
-      perDayUsd: tDays ? totalUsd / tDays : 0,
+      perDayUsd: totalUsd === null || !tDays ? null : totalUsd / tDays,
+      status: totalUsd === null ? tradeTotal.status : "observed",
+      partial: tradeTotal.partial,
+      coverage: tradeTotal.coverage,
       topCommodities: top.map((t) => ({
         mode: t.mode,
         hs2: t.hs2,

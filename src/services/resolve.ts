@@ -1,4 +1,5 @@
 import { InputError, NotFoundError } from "../domain/errors.ts";
+import { findVirtualPort, PORT_ALIASES } from "../domain/port-identity.ts";
 import type { Store } from "../store/db.ts";
 import { allPortNamesQuery } from "../store/queries.ts";
 import { memoPerStore } from "./cache.ts";
@@ -66,6 +67,9 @@ export function matchPort(input: string, ports: readonly PortName[]): PortName {
   const q = norm(raw);
   const exact = ports.filter((p) => norm(p.port_name) === q);
   if (exact.length === 1) return exact[0]!;
+  const alias = Object.entries(PORT_ALIASES).find(([, names]) => names.some((n) => norm(n) === q));
+  const aliased = alias && ports.find((p) => p.port_code === alias[0]);
+  if (aliased) return aliased;
   const partial =
     exact.length > 1
       ? exact
@@ -94,9 +98,18 @@ export function portNames(store: Store): Promise<PortName[]> {
   return memoPerStore(store, "port-names", () => store.all<PortName>(allPortNamesQuery));
 }
 
-/** Resolves a comma-separated list of ports. */
+/**
+ * Resolves a list of ports; a virtual port (`El Paso + Ysleta`, `2402+2401`) stands for its members, and a
+ * port named twice counts once.
+ */
 export async function resolvePorts(store: Store, inputs: readonly string[]): Promise<PortName[]> {
   if (inputs.length === 0) return [];
   const all = await portNames(store);
-  return inputs.map((i) => matchPort(i, all));
+  const out = new Map<string, PortName>();
+  for (const input of inputs) {
+    const v = findVirtualPort(input, norm);
+    const hits = v ? v.members.map((code) => matchPort(code, all)) : [matchPort(input, all)];
+    for (const p of hits) out.set(p.port_code, p);
+  }
+  return [...out.values()];
 }

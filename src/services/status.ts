@@ -3,7 +3,12 @@
 // reads its months through here, so no surface can turn a hole into a 0.
 import { TRADE_MODES } from "../domain/trade.ts";
 import { MEASURES } from "../domain/measures.ts";
-import { TRADE_SERIES_START } from "../domain/port-identity.ts";
+import {
+  breakNotes,
+  IDENTITY_NOTES,
+  TRADE_SERIES_START,
+  VIRTUAL_PORTS,
+} from "../domain/port-identity.ts";
 import {
   HOLE_MAX_RUN,
   HOLE_NEIGHBOUR_MIN,
@@ -12,11 +17,13 @@ import {
   type CrossingHole,
   type FigureStatus,
   HOLE_RULES,
+  STATUS_INFO,
   type HoleRule,
+  type StatusValue,
   type TradeCell,
 } from "../domain/status.ts";
 import { quoteCsv } from "../sources/csv.ts";
-import { addMonths, monthRange, type Month } from "../domain/units.ts";
+import { addMonths, formatMonthRuns, monthRange, type Month } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
 import { and, inList } from "../store/sql.ts";
 import { crossingHolesQuery, crossingSpansQuery, crossingsLeftOutQuery } from "../store/status-queries.ts";
@@ -247,4 +254,112 @@ export async function crossingHolesCsv(store: Store): Promise<string> {
     ),
   ];
   return lines.join("\n") + "\n";
+}
+
+/** One month of one measure, summed over the asked ports (or for one port), with its status. */
+export interface MonthValue extends StatusValue {
+  measure: string;
+  month: Month;
+  /** Set when `byPort` was asked. */
+  port?: string;
+}
+
+/**
+ * BTS crossings per measure × month summed over `ports` (every port when empty), or per port with
+ * `byPort`, each with its status by `sumMonth`: ports not reported that month are left out, a hole at any
+ * asked port makes the month missing (null), a month no asked port reports is not-reported. Sums run in
+ * SQL; statuses come from the index, so a 30-year series over every port stays cheap.
+ */
+export async function crossingsMonthly(
+  store: Store,
+  req: CellRequest & { byPort?: boolean },
+): Promise<MonthValue[]> {
+  const index = await crossingStatusIndex(store);
+  const ports = req.ports.length ? [...req.ports].sort() : [...index.spans.keys()].sort();
+  const measures = req.measures.length ? [...req.measures] : [...MEASURES];
+  const w = and(inList("port_code", req.ports), inList("measure", measures));
+  const rows = await store.all<{ port: string; measure: string; month: Month; value: number }>({
+    sql: `SELECT ${req.byPort ? "port_code" : "''"} AS port, measure, month, sum(value)::DOUBLE AS value
+      FROM crossings WHERE ${w.sql} AND month BETWEEN ? AND ? GROUP BY ALL`,
+    params: [...w.params, req.from, req.to],
+  });
+  const have = new Map(rows.map((r) => [key(r.port, r.measure, r.month), r.value]));
+  const months = monthRange(req.from, req.to);
+  const reported = (port: string, month: Month) => {
+    const s = index.spans.get(port);
+    return !!s && month >= s.first && month <= s.last && !index.leftOut.get(port)?.has(month);
+  };
+  const out: MonthValue[] = [];
+  for (const group of req.byPort ? ports.map((p) => [p]) : [ports]) {
+    const port = req.byPort ? group[0]! : "";
+    const inGroup = new Set(group);
+    const holes = new Set(
+      index.holeList.filter((h) => inGroup.has(h.port)).map((h) => `${h.measure}|${h.month}`),
+    );
+    const anyReported = new Set(months.filter((m) => group.some((p) => reported(p, m))));
+    for (const measure of measures) {
+      for (const month of months) {
+        let cell: StatusValue;
+        if (!anyReported.has(month)) cell = { value: null, status: "not-reported" };
+        else if (holes.has(`${measure}|${month}`)) cell = { value: null, status: "missing" };
+        else {
+          const v = have.get(key(port, measure, month));
+          cell = v === undefined ? { value: 0, status: "zero" } : { value: v, status: "observed" };
+        }
+        out.push({ ...(req.byPort ? { port } : {}), measure, month, ...cell });
+      }
+    }
+  }
+  return out;
+}
+
+/** The name a note gives a port: `Ysleta (2401)`. */
+const portLabel = (p: { port_code: string; port_name: string }) => `${p.port_name} (${p.port_code})`;
+
+/**
+ * What an answer over ports and a window must say about its statuses: where ports are not reported (their
+ * series starts, ends or was left out), the holes (up to five, then a count), and the series breaks and
+ * identity notes of the ports. `holes` are those inside the answer.
+ */
+export function crossingsStatusNotes(
+  index: CrossingStatusIndex,
+  ports: readonly { port_code: string; port_name: string }[],
+  holes: readonly CrossingHole[],
+  from: Month,
+  to: Month,
+): string[] {
+  const notes: string[] = [];
+  const asked = new Set(ports.map((p) => p.port_code));
+  // A member of a virtual port asked for whole (El Paso + Ysleta) is continuous: its own span is no news.
+  const covered = new Set(
+    VIRTUAL_PORTS.filter((v) => v.members.every((m) => asked.has(m))).flatMap((v) => v.members),
+  );
+  for (const p of ports) {
+    const s = index.spans.get(p.port_code);
+    if (!s) continue;
+    if ((from < s.first || to > s.last) && !covered.has(p.port_code))
+      notes.push(
+        `${STATUS_INFO["not-reported"].marker} ${portLabel(p)} is in BTS crossings ${s.first === s.last ? `only in ${s.first}` : `${s.first}..${s.last}`}; months outside are not reported (not zero) and left out of totals and per-day figures`,
+      );
+    const out = [...(index.leftOut.get(p.port_code) ?? [])].filter((m) => m >= from && m <= to);
+    if (out.length)
+      notes.push(
+        `${STATUS_INFO["not-reported"].marker} BTS left ${portLabel(p)} out of its releases in ${formatMonthRuns(out)} (before 2016-08 BTS lists every port it reports with all its measures, zeros included): not reported, not zero`,
+      );
+  }
+  if (holes.length) {
+    const names = new Map(ports.map((p) => [p.port_code, p.port_name]));
+    const shown = holes
+      .slice(0, 5)
+      .map(
+        (h) =>
+          `${h.measure} ${h.month} at ${names.get(h.port) ?? h.port} (${h.port}) (${h.rule === "all-ports" ? "no port has the measure that month" : `between ${h.before?.value.toLocaleString("en-US")} and ${h.after?.value.toLocaleString("en-US")}`})`,
+      );
+    notes.push(
+      `${STATUS_INFO.missing.marker} missing: ${shown.join("; ")}${holes.length > 5 ? `; and ${holes.length - 5} more (--json lists them)` : ""}: holes in BTS's release, not zeros, left out of totals and per-day figures (rules: docs/data.md)`,
+    );
+  }
+  notes.push(...breakNotes(ports.map((p) => p.port_code), from, to));
+  for (const p of ports) if (IDENTITY_NOTES[p.port_code]) notes.push(IDENTITY_NOTES[p.port_code]!);
+  return notes;
 }

@@ -54,8 +54,8 @@ test("Eagle Pass + El Paso rail trade 2023: $34.19 bn, $93.7 M per average day",
     by: "port",
   });
   assert.equal(r.days, 365);
-  assert.equal((r.totalUsd / 1e9).toFixed(2), "34.19");
-  assert.equal((r.perDayUsd / 1e6).toFixed(1), "93.7");
+  assert.equal((r.totalUsd! / 1e9).toFixed(2), "34.19");
+  assert.equal((r.perDayUsd! / 1e6).toFixed(1), "93.7");
   assert.equal(r.direction, null, "exports + imports");
   assert.equal(r.country, null, "both countries");
 });
@@ -68,7 +68,7 @@ test("Detroit truck trade 2021: $105.9 bn", async () => {
     to: "2021-12",
     by: "year",
   });
-  assert.equal((r.totalUsd / 1e9).toFixed(1), "105.9");
+  assert.equal((r.totalUsd! / 1e9).toFixed(1), "105.9");
 });
 
 test("Eagle Pass rail 2023: HS87 vehicles and parts first, about 60%", async () => {
@@ -80,7 +80,7 @@ test("Eagle Pass rail 2023: HS87 vehicles and parts first, about 60%", async () 
     by: "commodity",
   });
   assert.equal(r.groups[0]!.key, "87");
-  assert.equal(Math.round(r.groups[0]!.share * 100), 60);
+  assert.equal(Math.round(r.groups[0]!.share! * 100), 60);
   const el = await tradeSummary(store, {
     ports: ["2402"],
     modes: ["rail"],
@@ -97,8 +97,8 @@ test("Eagle Pass rail 2023: HS87 vehicles and parts first, about 60%", async () 
 test("national transborder trade 2023: $1,572.8 bn; rail $209.2 bn", async () => {
   const all = await tradeSummary(store, { ports: [], modes: [], from: "2023-01", to: "2023-12", by: "mode" });
   assert.equal(all.table, "trade_national");
-  assert.equal((all.totalUsd / 1e9).toFixed(1), "1572.8");
-  assert.equal((all.groups.find((g) => g.key === "rail")!.valueUsd / 1e9).toFixed(1), "209.2");
+  assert.equal((all.totalUsd! / 1e9).toFixed(1), "1572.8");
+  assert.equal((all.groups.find((g) => g.key === "rail")!.valueUsd! / 1e9).toFixed(1), "209.2");
   const mx = await tradeSummary(store, {
     ports: [],
     modes: [],
@@ -107,7 +107,7 @@ test("national transborder trade 2023: $1,572.8 bn; rail $209.2 bn", async () =>
     to: "2023-12",
     by: "year",
   });
-  assert.equal((mx.totalUsd / 1e9).toFixed(1), "798.8");
+  assert.equal((mx.totalUsd! / 1e9).toFixed(1), "798.8");
 });
 
 test("measures with different units are never summed", async () => {
@@ -123,24 +123,21 @@ test("measures with different units are never summed", async () => {
     to: "2023-12",
     total: true,
   });
-  const sum = people.points.reduce((s, p) => s + p.value, 0);
+  const sum = people.points.reduce((s, p) => s + p.value!, 0);
   assert.equal(people.totals![0]!.value, sum);
   assert.equal(people.totals![0]!.unit, "people");
 });
 
 test("an empty result says why: before coverage, after it, the October 2020 gap", async () => {
   const before = await tradeSummary(store, { ports: ["2303"], modes: [], from: "2018-01", to: "2018-12" });
-  assert.equal(before.groups.length, 0);
-  assert.match(before.notes[0]!, /before TransBorder port-level trade coverage, which starts 2020-01/);
+  assert.equal(before.totalUsd, null, "no data, not $0");
+  assert.equal(before.status, "not-reported");
+  assert.ok(before.groups.every((g) => g.valueUsd === null && g.status === "not-reported"));
+  assert.match(before.notes.join("\n"), /before TransBorder port-level trade coverage, which starts 2020-01/);
   const afterCov = await tradeSummary(store, { ports: ["2303"], modes: [], from: "2025-01", to: "2025-03" });
   assert.match(
-    afterCov.notes[0]!,
-    /after TransBorder port-level trade coverage, which ends 2024-09 \(TransBorder lags/,
-  );
-  const gap = await tradeSummary(store, { ports: ["2303"], modes: [], from: "2020-10", to: "2020-10" });
-  assert.match(
-    gap.notes[0]!,
-    /missing in TransBorder port-level trade: 2020-10 \(BTS did not publish October 2020/,
+    afterCov.notes.join("\n"),
+    /after TransBorder port-level trade coverage, which ends 2024-09 \(the raw port-level monthly files in the snapshot end there/,
   );
   const none = await crossingsSeries(store, {
     ports: ["2504"],
@@ -148,13 +145,52 @@ test("an empty result says why: before coverage, after it, the October 2020 gap"
     from: "2023-01",
     to: "2023-12",
   });
+  assert.ok(none.points.every((p) => p.value === 0 && p.status === "zero"));
   assert.match(
-    none.notes[0]!,
-    /no Trains rows at San Ysidro in 2023-01..2023-12; since 2017 BTS leaves out zero counts/,
+    none.notes.join("\n"),
+    /no Trains rows at San Ysidro in 2023-01..2023-12; BTS leaves out zero counts since 2016-08/,
   );
 });
 
-test("a month without a BTS row is a zero in the series, and said so", async () => {
+test("a trade gap (Oct-Dec 2020) answers no data, month by month, never $0 over 0 days", async () => {
+  const gap = await tradeSummary(store, { ports: ["2303"], modes: [], from: "2020-10", to: "2020-12" });
+  assert.equal(gap.totalUsd, null);
+  assert.equal(gap.perDayUsd, null);
+  assert.equal(gap.status, "missing");
+  assert.deepEqual(
+    gap.groups.map((g) => [g.key, g.valueUsd, g.status]),
+    [
+      ["2020-10", null, "missing"],
+      ["2020-11", null, "missing"],
+      ["2020-12", null, "missing"],
+    ],
+  );
+  assert.match(gap.notes.join("\n"), /no data: TransBorder has no port-level figures for 2020-10..2020-12 \(not \$0\)/);
+  assert.match(gap.notes.join("\n"), /missing in TransBorder port-level trade: 2020-10, 2020-11, 2020-12/);
+});
+
+test("yearly trade rows with fewer than 12 months say so; national October 2020 is derived", async () => {
+  const r = await tradeSummary(store, { ports: ["2303"], modes: [], from: "2020-01", to: "2024-12", by: "year" });
+  assert.deepEqual(
+    r.groups.map((g) => [g.label, g.partial]),
+    [
+      ["2020 (9 of 12 months)", true],
+      ["2021", false],
+      ["2022", false],
+      ["2023", false],
+      ["2024 (9 of 12 months)", true],
+    ],
+  );
+  assert.equal(r.coverage.label, "54 of 60 months");
+  const n = await tradeSummary(store, { ports: [], modes: [], from: "2020-09", to: "2020-11", by: "month" });
+  assert.deepEqual(
+    n.groups.map((g) => g.status),
+    ["observed", "derived", "observed"],
+  );
+  assert.equal(n.status, "derived");
+});
+
+test("a month without a BTS row is a zero by omission in the series, and said so", async () => {
   const r = await crossingsSeries(store, {
     ports: ["2303"],
     measures: ["Train Passengers"],
@@ -163,8 +199,8 @@ test("a month without a BTS row is a zero in the series, and said so", async () 
   });
   assert.equal(r.points.length, 12);
   assert.equal(r.points.find((p) => p.period === "2023-05")!.value, 4182);
-  assert.equal(r.points.filter((p) => p.value === 0).length, 11);
-  assert.match(r.notes.join("\n"), /11 month\(s\) with no BTS row are shown as 0/);
+  assert.equal(r.points.filter((p) => p.value === 0 && p.status === "zero").length, 11);
+  assert.match(r.notes.join("\n"), /11 month\(s\) with no BTS row are counted as 0/);
 });
 
 test("per-day averages use only months with data", async () => {
@@ -176,7 +212,8 @@ test("per-day averages use only months with data", async () => {
     by: "month",
   });
   assert.equal(r.days, 30, "only September 2020 has port-level data");
-  assert.equal(r.perDayUsd, r.totalUsd / 30);
+  assert.equal(r.perDayUsd, r.totalUsd! / 30);
+  assert.equal(r.coverage.label, "1 of 3 months");
 });
 
 test("port profile of Eagle Pass", async () => {
@@ -189,7 +226,7 @@ test("port profile of Eagle Pass", async () => {
   const trains = p.crossings.byMeasure.find((m) => m.measure === "Trains")!;
   assert.equal(
     trains.value,
-    p.crossings.monthly.filter((m) => m.measure === "Trains").reduce((s, m) => s + m.value, 0),
+    p.crossings.monthly.filter((m) => m.measure === "Trains").reduce((s, m) => s + m.value!, 0),
   );
   assert.equal(p.trade.topCommodities.find((c) => c.mode === "rail" && c.rank === 1)!.hs2, "87");
 });

@@ -58,16 +58,16 @@ test("a snapshot built from real excerpts matches its golden output", async (t) 
     railDec2023: rail.groups.map((g) => ({
       port: g.key,
       valueUsd: g.valueUsd,
-      perDayUsd: Math.round(g.perDayUsd),
+      perDayUsd: Math.round(g.perDayUsd!),
     })),
     eaglePassTrains: trains.points.map((p) => [p.period, p.value]),
     eaglePassRailTop3: commodities.groups
       .slice(0, 3)
-      .map((g) => [g.key, g.label, Math.round(g.share * 1000) / 1000]),
+      .map((g) => [g.key, g.label, Math.round(g.share! * 1000) / 1000]),
     portIdentity: identity.slice(0, 20),
   });
   // Real values, independent of the golden: Dec 2023 rail at Eagle Pass was $1,920.5 M (BTS TransBorder).
-  assert.equal(Math.round(rail.groups.find((g) => g.key === "2303")!.valueUsd / 1e5) / 10, 1920.5);
+  assert.equal(Math.round(rail.groups.find((g) => g.key === "2303")!.valueUsd! / 1e5) / 10, 1920.5);
   assert.deepEqual(
     trains.points.map((p) => p.value),
     [251, 215, 237, 282],

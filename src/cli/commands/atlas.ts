@@ -1,13 +1,14 @@
 import type { Command } from "commander";
 import { InputError } from "../../domain/errors.ts";
 import { MEASURE_INFO, type Measure } from "../../domain/measures.ts";
-import { crossingsSeries } from "../../services/crossings.ts";
+import type { MonthFigure } from "../../domain/answers.ts";
+import { crossingsSeries, type CrossingsPoint, type PeriodFigure } from "../../services/crossings.ts";
 import { overview } from "../../services/overview.ts";
 import { listPorts, portProfile } from "../../services/ports.ts";
 import type { PortEncounters } from "../../services/port-encounters.ts";
 import { TRADE_GROUPINGS, tradeSummary, type TradeGroup } from "../../services/trade.ts";
 import { list, queryAction, type Io } from "../context.ts";
-import { formatUsd, type View } from "../format.ts";
+import { formatUsd, formatWithStatus, type Column, type View } from "../format.ts";
 
 /** Registers ports, port, crossings, trade and overview. */
 export function registerAtlas(program: Command, io: Io): void {
@@ -65,7 +66,7 @@ export function registerAtlas(program: Command, io: Io): void {
           view: (): View => ({
             title: `${p.port.name} (${p.port.code}), ${p.port.state} — ${p.port.border} border`,
             lines: [
-              `location ${p.port.latitude.toFixed(4)}, ${p.port.longitude.toFixed(4)}; BTS data ${p.port.firstMonth}..${p.port.lastMonth}`,
+              `location ${p.port.latitude.toFixed(4)}, ${p.port.longitude.toFixed(4)}${p.port.approximateLocation ? " (approximate, filled by hand: not from BTS)" : ""}; BTS data ${p.port.firstMonth}..${p.port.lastMonth}`,
               `crossing modes: ${p.port.crossingModes.join(", ") || "none"}; trade modes: ${p.port.tradeModes.join(", ") || "none"}`,
             ],
             tables: [
@@ -74,9 +75,15 @@ export function registerAtlas(program: Command, io: Io): void {
                 columns: [
                   { label: "measure", value: (r) => r.measure },
                   { label: "unit", value: (r) => r.unit },
-                  { label: "12 months", value: (r) => r.value, format: "int" },
-                  { label: "per day", value: (r) => r.perDay, format: "num" },
-                  { label: "year before", value: (r) => r.previous, format: "int" },
+                  { label: "12 months", value: (r) => r.value, format: "int", status: (r) => r.status },
+                  { label: "months", value: (r) => `${r.coverage.months} of ${r.coverage.of}` },
+                  { label: "per day", value: (r) => r.perDay, format: "num", status: (r) => r.status },
+                  {
+                    label: "year before",
+                    value: (r) => r.previous,
+                    format: "int",
+                    status: (r) => r.previousStatus,
+                  },
                   { label: "change", value: (r) => r.change, format: "change" },
                 ],
                 rows: c.byMeasure,
@@ -86,7 +93,7 @@ export function registerAtlas(program: Command, io: Io): void {
                 c.byMeasure.map((m) => m.measure),
               ),
               {
-                title: `Trade ${t.from}..${t.to} (TransBorder): ${formatUsd(t.totalUsd)}, ${formatUsd(t.perDayUsd)} per day`,
+                title: `Trade ${t.from}..${t.to} (TransBorder): ${t.totalUsd === null ? "no data" : `${formatUsd(t.totalUsd)}, ${formatUsd(t.perDayUsd ?? 0)} per day${t.partial ? ` over ${t.coverage.label}` : ""}`}`,
                 columns: [
                   { label: "mode", value: (r) => r.mode },
                   { label: "direction", value: (r) => r.direction },
@@ -147,6 +154,8 @@ export function registerAtlas(program: Command, io: Io): void {
           const where = r.ports.length
             ? r.ports.map((p) => `${p.port_name} (${p.port_code})`).join(" + ")
             : "all ports";
+          const portCodes = r.ports.length ? r.ports.map((p) => p.port_code).join("+") : "all";
+          type Total = NonNullable<typeof r.totals>[number];
           return {
             data: r,
             view: (): View => ({
@@ -154,11 +163,21 @@ export function registerAtlas(program: Command, io: Io): void {
               tables: [
                 {
                   columns: [
-                    { label: r.by, value: (p) => p.period },
+                    { label: r.by, value: (p) => p.label },
                     { label: "measure", value: (p) => p.measure },
                     { label: "unit", value: (p) => p.unit },
-                    { label: "value", value: (p) => p.value, format: "int" },
-                    { label: "per day", value: (p) => p.perDay, format: "num" },
+                    { label: "value", value: (p) => p.value, format: "int", status: (p) => p.status },
+                    { label: "per day", value: (p) => p.perDay, format: "num", status: (p) => p.status },
+                  ],
+                  csvColumns: [
+                    ...(r.by === "port" ? [] : [{ label: "ports", value: () => portCodes }]),
+                    ...periodFigureCsv<CrossingsPoint>(r.by),
+                    { label: "measure", value: (p) => p.measure },
+                    { label: "unit", value: (p) => p.unit },
+                    { label: "value", value: (p) => p.value, status: (p) => p.status },
+                    { label: "per_day", value: (p) => p.perDay },
+                    ...coverageCsv<CrossingsPoint>(),
+                    { label: "source", value: () => CROSSINGS_SOURCE },
                   ],
                   rows: r.points,
                 },
@@ -167,17 +186,27 @@ export function registerAtlas(program: Command, io: Io): void {
                       {
                         title: `Total of the measures (${r.totals[0]?.unit ?? ""})`,
                         columns: [
-                          { label: r.by, value: (p: (typeof r.totals)[number]) => p.period },
+                          { label: r.by, value: (p: Total) => p.label },
                           {
                             label: "value",
-                            value: (p: (typeof r.totals)[number]) => p.value,
+                            value: (p: Total) => p.value,
                             format: "int" as const,
+                            status: (p: Total) => p.status,
                           },
                           {
                             label: "per day",
-                            value: (p: (typeof r.totals)[number]) => p.perDay,
+                            value: (p: Total) => p.perDay,
                             format: "num" as const,
+                            status: (p: Total) => p.status,
                           },
+                        ],
+                        csvColumns: [
+                          ...periodFigureCsv<Total>(r.by),
+                          { label: "unit", value: (p: Total) => p.unit },
+                          { label: "value", value: (p: Total) => p.value, status: (p: Total) => p.status },
+                          { label: "per_day", value: (p: Total) => p.perDay },
+                          ...coverageCsv<Total>(),
+                          { label: "source", value: () => CROSSINGS_SOURCE },
                         ],
                         rows: r.totals,
                       },
@@ -246,18 +275,57 @@ export function registerAtlas(program: Command, io: Io): void {
             view: (): View => ({
               title: `Trade at ${where}, ${what}, ${r.from}..${r.to}`,
               lines: [
-                `total ${formatUsd(r.totalUsd)} over ${r.days} days with data: ${formatUsd(r.perDayUsd)} per day`,
+                r.totalUsd === null
+                  ? `total: no data (${r.status === "missing" ? "a gap in TransBorder" : "outside TransBorder's coverage"}, not $0)`
+                  : `total ${formatWithStatus(r.totalUsd, "usd", r.status)} over ${r.days} days with data${r.partial ? ` (${r.coverage.label})` : ""}: ${formatWithStatus(r.perDayUsd, "usd", r.status)} per day`,
               ],
               tables: [
                 {
                   columns: [
-                    { label: r.by, value: (g: TradeGroup) => g.key },
+                    {
+                      label: r.by,
+                      value: (g: TradeGroup) => (r.by === "month" || r.by === "year" ? g.label : g.key),
+                    },
                     ...(r.by === "commodity" || r.by === "port"
                       ? [{ label: "name", value: (g: TradeGroup) => g.label }]
                       : []),
-                    { label: "value", value: (g: TradeGroup) => g.valueUsd, format: "usd" as const },
-                    { label: "per day", value: (g: TradeGroup) => g.perDayUsd, format: "usd" as const },
+                    {
+                      label: "value",
+                      value: (g: TradeGroup) => g.valueUsd,
+                      format: "usd" as const,
+                      status: (g: TradeGroup) => g.status,
+                    },
+                    {
+                      label: "per day",
+                      value: (g: TradeGroup) => g.perDayUsd,
+                      format: "usd" as const,
+                      status: (g: TradeGroup) => g.status,
+                    },
                     { label: "share", value: (g: TradeGroup) => g.share, format: "pct" as const },
+                  ],
+                  csvColumns: [
+                    {
+                      label: "ports",
+                      value: () => (r.ports.length ? r.ports.map((p) => p.port_code).join("+") : "all"),
+                    },
+                    { label: r.by, value: (g: TradeGroup) => g.key },
+                    { label: "label", value: (g: TradeGroup) => g.label },
+                    {
+                      label: "value_usd",
+                      value: (g: TradeGroup) => g.valueUsd,
+                      status: (g: TradeGroup) => g.status,
+                    },
+                    { label: "per_day_usd", value: (g: TradeGroup) => g.perDayUsd },
+                    { label: "share", value: (g: TradeGroup) => g.share },
+                    { label: "currency", value: () => "USD" },
+                    { label: "period", value: () => `${r.from}..${r.to}` },
+                    { label: "days_with_data", value: (g: TradeGroup) => g.days },
+                    { label: "months_with_data", value: (g: TradeGroup) => g.coverage.months },
+                    { label: "months", value: (g: TradeGroup) => g.coverage.of },
+                    { label: "modes", value: () => (r.modes.length ? r.modes.join("+") : "all") },
+                    { label: "direction", value: () => r.direction ?? "export+import" },
+                    { label: "country", value: () => r.country ?? "MX+CA" },
+                    { label: "source", value: () => TRADE_SOURCE[r.table] },
                   ],
                   rows: r.groups,
                 },
@@ -384,20 +452,48 @@ function encountersMatrix(e: PortEncounters) {
   };
 }
 
-function monthlyMatrix(monthly: { month: string; measure: Measure; value: number }[], measures: Measure[]) {
+function monthlyMatrix(monthly: MonthFigure[], measures: Measure[]) {
   const months = [...new Set(monthly.map((m) => m.month))].sort();
   const shown = measures.filter((m) => MEASURE_INFO[m].unit !== "people" || m === "Pedestrians");
+  const at = (month: string, measure: Measure) =>
+    monthly.find((x) => x.month === month && x.measure === measure);
   return {
     title: "By month",
     columns: [
       { label: "month", value: (r: { month: string }) => r.month },
       ...shown.map((measure) => ({
         label: measure,
-        value: (r: { month: string }) =>
-          monthly.find((x) => x.month === r.month && x.measure === measure)?.value ?? 0,
+        value: (r: { month: string }) => at(r.month, measure)?.value,
         format: "int" as const,
+        status: (r: { month: string }) => at(r.month, measure)?.status,
       })),
     ],
     rows: months.map((month) => ({ month })),
   };
+}
+
+const TRADE_SOURCE: Record<string, string> = {
+  trade: "BTS TransBorder Freight Data, port-level (DOT1)",
+  trade_hs2: "BTS TransBorder Freight Data, port x commodity (DOT3)",
+  trade_national: "BTS TransBorder Freight Data, national totals",
+  crossings: "",
+};
+
+const CROSSINGS_SOURCE = "BTS Border Crossing/Entry Data (keg4-3bc2), inbound";
+
+/** The period columns of a CSV of period figures: its key and its label (with coverage when partial). */
+function periodFigureCsv<T extends PeriodFigure>(by: string): Column<T>[] {
+  return [
+    { label: by === "port" ? "port" : "period", value: (p) => p.period },
+    { label: "period_label", value: (p) => p.label },
+  ];
+}
+
+/** How much of its period a figure covers, as CSV columns. */
+function coverageCsv<T extends PeriodFigure>(): Column<T>[] {
+  return [
+    { label: "days_with_data", value: (p) => p.days },
+    { label: "months_with_data", value: (p) => p.coverage.months },
+    { label: "months", value: (p) => p.coverage.of },
+  ];
 }

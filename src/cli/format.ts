@@ -83,7 +83,7 @@ export function formatWithStatus(
 }
 
 /** The statuses (other than observed) the tables of a view show. */
-function statusesShown(tables: readonly TableView<unknown>[]): FigureStatus[] {
+export function statusesShown(tables: readonly TableView<unknown>[]): FigureStatus[] {
   const seen = new Set<FigureStatus>();
   for (const t of tables)
     for (const c of t.columns)
@@ -187,6 +187,8 @@ export function renderViewCsv(v: View): string {
   const body =
     v.tables.length === 1
       ? renderCsv(v.tables[0]!)
-      : v.tables.map((t, i) => `${comment(`table: ${t.title ?? `table ${i + 1}`}`)}\n${renderCsv(t)}`).join("\n\n");
+      : v.tables
+          .map((t, i) => `${comment(`table: ${t.title ?? `table ${i + 1}`}`)}\n${renderCsv(t)}`)
+          .join("\n\n");
   return [...head, body].join("\n") + "\n";
 }

@@ -280,4 +280,3 @@ export function periodFigure(
     perDay: t.perDay,
   };
 }
-

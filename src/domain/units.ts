@@ -55,7 +55,7 @@ export function daysBetween(from: Month, to: Month): number {
 export function formatMonthRuns(months: readonly Month[]): string {
   const sorted = [...new Set(months)].sort();
   const runs: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && addMonths(sorted[j]!, 1) === sorted[j + 1]) j++;
     runs.push(i === j ? sorted[i]! : `${sorted[i]}..${sorted[j]}`);

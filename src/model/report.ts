@@ -2,6 +2,7 @@ import type { ParameterName, Range, Scenario, ScenarioMode, FlowDirection } from
 import { headline, type Band, type MonteCarloResult } from "./monte-carlo.ts";
 import { PARAMETERS, type ParameterInfo } from "./parameters.ts";
 import type { ModelInput } from "./types.ts";
+import type { FigureStatus } from "../domain/status.ts";
 
 const DAY_MS = 86_400_000;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -16,9 +17,14 @@ export interface PreparedScenario {
   network: { baselineMonths: string[]; seasonalYears: string; valueNotes: string[] };
 }
 
-/** A headline figure: the deterministic value (middle of every range) and its P10–P50–P90 band. */
+/**
+ * A headline figure: the deterministic value (middle of every range) and its P10–P50–P90 band. `status`:
+ * `estimate` when it rests on trade values borderflow carried forward (not in the source), else `derived`
+ * (computed by the model from published data).
+ */
 export interface Figure extends Band {
   value: number;
+  status: FigureStatus;
 }
 
 /** What a scenario run reports. */
@@ -35,6 +41,9 @@ export interface ScenarioResult {
     unit: string;
     baselinePerDay: number;
     capacityPerDay: number;
+    /** Trade value per unit (USD; 0 for travellers) and its status: `estimate` when carried forward. */
+    valuePerUnitUsd: number;
+    valueStatus: FigureStatus;
     blockedPerClosureDay: number;
     /** Other units blocked per closure day (trains, passengers ...). */
     mixPerClosureDay: Record<string, number>;
@@ -60,7 +69,7 @@ export interface ScenarioResult {
   costs: {
     valueHeldUpPerClosureDayUsd: Figure;
     valueHeldUpUsd: Figure;
-    byCommodity: { hs2: string; label: string; valueUsd: number; share: number }[];
+    byCommodity: { hs2: string; label: string; valueUsd: number; share: number; status: FigureStatus }[];
     carryingUsd: Figure;
     equipmentUsd: Figure;
     spoilageUsd: Figure;
@@ -94,7 +103,18 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
   const { draws, seed } = mc;
   const det = mc.deterministic;
   const h = headline(det);
-  const fig = (k: string): Figure => ({ value: h[k]!, ...mc.bands[k]! });
+  // Figures that rest on trade value are estimates when a flow with blocked units carries an estimated value.
+  const inputs = new Map(prepared.input.flows.map((f) => [f.key, f]));
+  const valueStatus: FigureStatus = det.flows.some(
+    (f) => f.totals.blocked > 0 && f.valuePerUnitUsd > 0 && inputs.get(f.key)?.valueStatus === "estimate",
+  )
+    ? "estimate"
+    : "derived";
+  const fig = (k: string, status: FigureStatus = "derived"): Figure => ({
+    value: h[k]!,
+    ...mc.bands[k]!,
+    status,
+  });
   const dateOf = (d: number) => isoDate(startMs + d * DAY_MS);
   const closure = det.closureDays || 1;
   const totalHeld = det.costs.valueByCommodity.reduce((s, c) => s + c.valueUsd, 0);
@@ -112,6 +132,8 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
       unit: f.unit,
       baselinePerDay: f.baselinePerDay,
       capacityPerDay: f.capacityPerDay,
+      valuePerUnitUsd: f.valuePerUnitUsd,
+      valueStatus: inputs.get(f.key)?.valueStatus ?? "observed",
       blockedPerClosureDay: perClosureDay,
       mixPerClosureDay: Object.fromEntries(Object.entries(f.unitMix).map(([k, r]) => [k, perClosureDay * r])),
       blocked: f.totals.blocked,
@@ -172,18 +194,19 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
     },
     flows,
     costs: {
-      valueHeldUpPerClosureDayUsd: fig("valueHeldUpPerClosureDayUsd"),
-      valueHeldUpUsd: fig("valueHeldUpUsd"),
+      valueHeldUpPerClosureDayUsd: fig("valueHeldUpPerClosureDayUsd", valueStatus),
+      valueHeldUpUsd: fig("valueHeldUpUsd", valueStatus),
       byCommodity: det.costs.valueByCommodity.map((c) => ({
         ...c,
         share: totalHeld ? c.valueUsd / totalHeld : 0,
+        status: valueStatus,
       })),
-      carryingUsd: fig("carryingUsd"),
+      carryingUsd: fig("carryingUsd", valueStatus),
       equipmentUsd: fig("equipmentUsd"),
-      spoilageUsd: fig("spoilageUsd"),
+      spoilageUsd: fig("spoilageUsd", valueStatus),
       detourUsd: fig("detourUsd"),
-      directUsd: fig("directUsd"),
-      widerUsd: o.multiplier ? fig("widerUsd") : null,
+      directUsd: fig("directUsd", valueStatus),
+      widerUsd: o.multiplier ? fig("widerUsd", valueStatus) : null,
     },
     backlog: {
       byUnit: [...new Set(det.flows.map((f) => f.unit))].map((unit) => ({

@@ -1,4 +1,5 @@
 import type { FlowDirection, ScenarioMode } from "../domain/scenario.ts";
+import type { FigureStatus } from "../domain/status.ts";
 
 /** One flow of the network: a port × mode × direction, with everything the model needs to know of it. */
 export interface FlowInput {
@@ -28,6 +29,11 @@ export interface FlowInput {
   loadedShare: number;
   /** Trade value per unit (USD), 0 where there is no trade value (travellers). */
   valuePerUnitUsd: number;
+  /**
+   * `estimate` when valuePerUnitUsd is not in the source for the baseline (carried forward past TransBorder's
+   * port-level coverage with the national trend); absent or `observed` when it comes from the baseline months.
+   */
+  valueStatus?: FigureStatus;
   /** Commodity shares of the value. */
   commodities: { hs2: string; label: string; share: number; perishable: boolean }[];
 }

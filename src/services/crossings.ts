@@ -11,12 +11,7 @@ import { STATUS_INFO, periodFigure, sumMonth, type StatusValue } from "../domain
 import type { Store } from "../store/db.ts";
 import { coverageNotes, getCoverage, last12 } from "./coverage.ts";
 import { resolvePorts } from "./resolve.ts";
-import {
-  crossingsMonthly,
-  crossingsStatusNotes,
-  crossingStatusIndex,
-  type MonthValue,
-} from "./status.ts";
+import { crossingsMonthly, crossingsStatusNotes, crossingStatusIndex, type MonthValue } from "./status.ts";
 import type { CrossingsPoint, CrossingsResult } from "../domain/answers.ts";
 export type { CrossingsPoint, CrossingsResult, PeriodFigure } from "../domain/answers.ts";
 

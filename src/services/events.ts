@@ -7,9 +7,10 @@ import { addMonths, daysInMonth, monthRange, type Month } from "../domain/units.
 import { counterfactual, distanceKm, type Counterfactual } from "../model/index.ts";
 import { readEventRegistry } from "../sources/events.ts";
 import type { Store } from "../store/db.ts";
-import { portMonthlyQuery, portsWithModeQuery, portTradeMonthlyQuery } from "../store/event-queries.ts";
+import { portsWithModeQuery, portTradeMonthlyQuery } from "../store/event-queries.ts";
 import { getCoverage, windowCoverage } from "./coverage.ts";
 import { parseMonth } from "./crossings.ts";
+import { crossingsMonthly } from "./status.ts";
 import { matchPort, portNames } from "./resolve.ts";
 import type { StudyRow, EventStudy } from "../domain/answers.ts";
 export type { StudyRow, EventStudy } from "../domain/answers.ts";
@@ -124,7 +125,11 @@ export async function targetsOf(
   return { targets, dropped };
 }
 
-/** A monthly rate function for one port and mode (units per day; missing months inside coverage are zero). */
+/**
+ * A monthly rate function for one port and mode (units per day): undefined for a month where one of the
+ * mode's measures is a hole or the port is not reported (issue 9: never read as zero), and before the
+ * port's first reported month of the mode.
+ */
 async function unitRates(
   store: Store,
   port: string,
@@ -132,14 +137,26 @@ async function unitRates(
   from: Month,
   to: Month,
 ): Promise<(m: Month) => number | undefined> {
-  const cov = (await getCoverage(store)).crossings;
-  const rows = await store.all<{ month: Month; value: number }>(
-    portMonthlyQuery(port, MODE_UNITS[mode].measures, from, to),
-  );
-  const byMonth = new Map(rows.map((r) => [r.month, r.value]));
-  const first = rows[0]?.month ?? to;
-  return (m) =>
-    m < cov.first || m > cov.last || m < first ? undefined : (byMonth.get(m) ?? 0) / daysInMonth(m);
+  const cells = await crossingsMonthly(store, {
+    ports: [port],
+    measures: MODE_UNITS[mode].measures,
+    from,
+    to,
+  });
+  const byMonth = new Map<Month, number | null>();
+  for (const c of cells) {
+    const prev = byMonth.get(c.month);
+    byMonth.set(c.month, prev === null || c.value === null ? null : (prev ?? 0) + c.value);
+  }
+  const first =
+    cells
+      .filter((c) => c.status === "observed")
+      .map((c) => c.month)
+      .sort()[0] ?? to;
+  return (m) => {
+    const v = byMonth.get(m);
+    return m < first || v === null || v === undefined ? undefined : v / daysInMonth(m);
+  };
 }
 
 /** Monthly trade value rates of a port and mode (defined only in months with port-level data). */

@@ -11,6 +11,7 @@ import {
   networkPortsQuery,
 } from "../store/scenario-queries.ts";
 import { getCoverage, windowCoverage } from "./coverage.ts";
+import type { FigureStatus } from "../domain/status.ts";
 import { portModeSeries, type PortModeSeries } from "./series.ts";
 
 /** What a network is built for. */
@@ -96,6 +97,8 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
   const valueNotes: string[] = [];
   let valueMonths = windowCoverage(cov.trade, windowStart, windowEnd).months;
   let trend: Record<string, number> = {};
+  /** True when value per unit is carried forward past port-level coverage: every flow value is an estimate. */
+  let estimated = false;
   if (tradeModes.length && windowEnd < cov.trade.first) {
     valueMonths = [];
     valueNotes.push(
@@ -105,12 +108,13 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
     const end = cov.trade.last < windowEnd ? cov.trade.last : windowEnd;
     valueMonths = windowCoverage(cov.trade, addMonths(end, -(req.baselineMonths - 1)), end).months;
     trend = await nationalTrend(store, tradeModes, req.borders, valueMonths, windowStart, windowEnd);
+    estimated = true;
     valueNotes.push(
-      `port-level trade ends ${cov.trade.last}: value per unit is from ${valueMonths[0]}..${valueMonths.at(-1)}, carried forward with the national trend of the same mode and direction (${Object.entries(
+      `* estimate: port-level trade ends ${cov.trade.last}, so trade value per unit is not in the source for the baseline; it is from ${valueMonths[0]}..${valueMonths.at(-1)}, carried forward with the national trend of the same mode and direction (${Object.entries(
         trend,
       )
         .map(([k, v]) => `${k} ×${v.toFixed(3)}`)
-        .join(", ")})`,
+        .join(", ")}): the (a) value held up and the value-based costs are estimates (marked *)`,
     );
   } else if (tradeModes.length && valueMonths.length < baselineMonths.length) {
     valueNotes.push(
@@ -191,6 +195,7 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
       for (const direction of ["inbound", "outbound"] as FlowDirection[]) {
         const tradeDir = direction === "inbound" ? "import" : "export";
         let valuePerUnitUsd = 0;
+        let valueStatus: FigureStatus = "observed";
         let commodities: FlowInput["commodities"] = [];
         if (cfg.tradeMode) {
           const value = trade
@@ -201,6 +206,7 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
           const unitsInValueMonths = valueMonths.reduce((s, m) => s + sumOf(p.port_code, cfg.measures, m), 0);
           const factor = trend[`${cfg.tradeMode} ${tradeDir}`] ?? 1;
           valuePerUnitUsd = unitsInValueMonths > 0 ? (value / unitsInValueMonths) * factor : 0;
+          if (estimated && valuePerUnitUsd > 0) valueStatus = "estimate";
           const rows = hs2.filter(
             (h) => h.port_code === p.port_code && h.mode === cfg.tradeMode && h.direction === tradeDir,
           );
@@ -228,6 +234,7 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
           unitMix,
           loadedShare,
           valuePerUnitUsd,
+          valueStatus,
           commodities,
         });
       }

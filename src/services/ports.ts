@@ -97,9 +97,7 @@ export async function portProfile(store: Store, input: string): Promise<PortProf
     now.some((x) => x.measure === m && (x.status === "observed" || x.status === "missing")),
   );
   const totalOf = (cells: MonthValue[], measure: Measure) =>
-    totalOverMonths(
-      cells.filter((x) => x.measure === measure).map((x) => ({ month: x.month, cell: x })),
-    );
+    totalOverMonths(cells.filter((x) => x.measure === measure).map((x) => ({ month: x.month, cell: x })));
   const byMeasure = shown.map((measure) => {
     const t = totalOf(now, measure);
     const b = totalOf(before, measure);
@@ -158,8 +156,7 @@ export async function portProfile(store: Store, input: string): Promise<PortProf
       valueUsd: r.value_usd,
       perDayUsd: perDay,
       previousUsd: pDays ? b : null,
-      change:
-        prevPerDay === null || prevPerDay === 0 || perDay === null ? null : perDay / prevPerDay - 1,
+      change: prevPerDay === null || prevPerDay === 0 || perDay === null ? null : perDay / prevPerDay - 1,
     };
   });
   const tradeTotal = totalOverMonths(

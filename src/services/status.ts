@@ -3,12 +3,7 @@
 // reads its months through here, so no surface can turn a hole into a 0.
 import { TRADE_MODES } from "../domain/trade.ts";
 import { MEASURES } from "../domain/measures.ts";
-import {
-  breakNotes,
-  IDENTITY_NOTES,
-  TRADE_SERIES_START,
-  VIRTUAL_PORTS,
-} from "../domain/port-identity.ts";
+import { breakNotes, IDENTITY_NOTES, TRADE_SERIES_START, VIRTUAL_PORTS } from "../domain/port-identity.ts";
 import {
   HOLE_MAX_RUN,
   HOLE_NEIGHBOUR_MIN,
@@ -359,7 +354,13 @@ export function crossingsStatusNotes(
       `${STATUS_INFO.missing.marker} missing: ${shown.join("; ")}${holes.length > 5 ? `; and ${holes.length - 5} more (--json lists them)` : ""}: holes in BTS's release, not zeros, left out of totals and per-day figures (rules: docs/data.md)`,
     );
   }
-  notes.push(...breakNotes(ports.map((p) => p.port_code), from, to));
+  notes.push(
+    ...breakNotes(
+      ports.map((p) => p.port_code),
+      from,
+      to,
+    ),
+  );
   for (const p of ports) if (IDENTITY_NOTES[p.port_code]) notes.push(IDENTITY_NOTES[p.port_code]!);
   return notes;
 }

@@ -1,16 +1,6 @@
 import type { Query } from "./sql.ts";
 import { inList } from "./sql.ts";
 
-/** Monthly sums of some measures at one port in a window. */
-export function portMonthlyQuery(port: string, measures: readonly string[], from: string, to: string): Query {
-  const m = inList("measure", measures);
-  return {
-    sql: `SELECT month, sum(value)::DOUBLE AS value FROM crossings WHERE port_code = ? AND ${m.sql}
-      AND month BETWEEN ? AND ? GROUP BY month ORDER BY month`,
-    params: [port, ...m.params, from, to],
-  };
-}
-
 /** Monthly trade value (both directions) of one port and mode in a window. */
 export function portTradeMonthlyQuery(port: string, mode: string, from: string, to: string): Query {
   return {

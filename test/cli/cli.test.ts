@@ -1,9 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { runCli } from "../../src/cli/main.ts";
 import { Store } from "../../src/store/db.ts";
 import { captureIo } from "../helpers/io.ts";
@@ -56,7 +57,69 @@ test("crossings: a table for people, JSON and CSV for programs", async () => {
   );
   assert.equal(
     csv.out,
-    "month,measure,unit,value,per day\n2023-10,Trains,trains,113,3.6451612903225805\n2023-11,Trains,trains,114,3.8\n",
+    [
+      "# Inbound crossings at El Paso (2402), 2023-10..2023-11, by month",
+      "# note: BTS counts inbound crossings only (into the U.S.), not unique vehicles or people",
+      "ports,period,period_label,measure,unit,value,status,per_day,days_with_data,months_with_data,months,source",
+      "2402,2023-10,2023-10,Trains,trains,113,observed,3.6451612903225805,31,1,1,BTS Border Crossing/Entry Data (keg4-3bc2); inbound crossings",
+      "2402,2023-11,2023-11,Trains,trains,114,observed,3.8,30,1,1,BTS Border Crossing/Entry Data (keg4-3bc2); inbound crossings",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("CSV exports keep their meaning: notes as # lines, units, currency, period, source and status; a common reader reads them back", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "bf-csv-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const crossings = await cli(
+    "--csv",
+    "crossings",
+    "--port",
+    "Laredo",
+    "--measure",
+    "Truck Containers Loaded",
+    "--from",
+    "2025-03",
+    "--to",
+    "2025-06",
+  );
+  assert.equal(crossings.code, 0, crossings.err);
+  assert.match(crossings.out, /^# note: – missing: Truck Containers Loaded 2025-05 at Laredo \(2304\)/m);
+  assert.match(crossings.out, /^# status missing: a hole in the source's release: not known, not 0$/m);
+  // A gap: rows with empty values and a status, never a bare header.
+  const gap = await cli("--csv", "trade", "--port", "2303", "--from", "2020-09", "--to", "2020-12");
+  assert.match(gap.out, /^# total \$\S+ bn over 30 days with data \(1 of 4 months\)/m);
+  writeFileSync(join(dir, "crossings.csv"), crossings.out);
+  writeFileSync(join(dir, "trade.csv"), gap.out);
+  // DuckDB's CSV reader (auto-detecting everything else) with its comment option, as a user would.
+  const db = await DuckDBInstance.create(":memory:");
+  const conn = await db.connect();
+  t.after(() => conn.closeSync());
+  const read = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS();
+  const c = await read(
+    `SELECT period, value::DOUBLE AS value, status, unit, source FROM read_csv('${join(dir, "crossings.csv")}', comment = '#') ORDER BY period`,
+  );
+  assert.deepEqual(
+    c.map((r) => [r.period, r.value, r.status, r.unit]),
+    [
+      ["2025-03", 452331, "observed", "containers"],
+      ["2025-04", 424798, "observed", "containers"],
+      ["2025-05", null, "missing", "containers"],
+      ["2025-06", 422288, "observed", "containers"],
+    ],
+  );
+  assert.equal(c[0]!.source, "BTS Border Crossing/Entry Data (keg4-3bc2); inbound crossings");
+  const tr = await read(
+    `SELECT month, value_usd, status, currency, period FROM read_csv('${join(dir, "trade.csv")}', comment = '#') ORDER BY month`,
+  );
+  assert.deepEqual(
+    tr.map((r) => [r.month, r.value_usd === null ? null : "value", r.status, r.currency, r.period]),
+    [
+      ["2020-09", "value", "observed", "USD", "2020-09..2020-12"],
+      ["2020-10", null, "missing", "USD", "2020-09..2020-12"],
+      ["2020-11", null, "missing", "USD", "2020-09..2020-12"],
+      ["2020-12", null, "missing", "USD", "2020-09..2020-12"],
+    ],
   );
 });
 
@@ -103,8 +166,9 @@ test("port profile and ports list render", async () => {
   assert.match(p.out, /^El Paso \(2402\), Texas — mexico border/);
   assert.match(p.out, /Top commodities by mode/);
   const ports = await cli("--csv", "ports", "--border", "canada", "--mode", "rail");
+  assert.match(ports.out.split("\n")[0]!, /^# 73 land ports on the canada border with rail$/);
   assert.match(
-    ports.out.split("\n")[0]!,
+    ports.out.split("\n").find((l) => !l.startsWith("#"))!,
     /^code,port,state,border,crossing modes,trade 2023-10..2024-09,data$/,
   );
   assert.ok(ports.out.includes("3801,Detroit,Michigan,canada"));
@@ -159,4 +223,28 @@ test("a database built from an older snapshot says so, and still answers", async
     /was built from snapshot oldsnapshot1; this version ships [0-9a-f]{12}\. Delete the file to rebuild it/,
   );
   assert.match(io.stdout(), /237/);
+});
+
+test("a scenario baselined after 2024-09 marks its carried-forward values as estimates in JSON and Markdown", async () => {
+  const file = "test/fixtures/scenarios/laredo-rail-2025.yaml";
+  const json = await cli("--json", "scenario", "run", file, "--draws", "20");
+  assert.equal(json.code, 0, json.err);
+  const r = JSON.parse(json.out) as {
+    costs: Record<string, { status?: string } | null> & { byCommodity: { status: string }[] };
+    flows: { port: string; valueStatus: string }[];
+  };
+  assert.equal(r.costs.valueHeldUpPerClosureDayUsd!.status, "estimate");
+  assert.equal(r.costs.valueHeldUpUsd!.status, "estimate");
+  assert.equal(r.costs.byCommodity[0]!.status, "estimate");
+  assert.ok(r.flows.every((f) => f.valueStatus === "estimate"));
+  const md = await cli("scenario", "run", file, "--draws", "20", "--md");
+  assert.equal(md.code, 0, md.err);
+  assert.match(
+    md.out,
+    /^ {4}per closure day \$[\d.]+ M\* \(P10/m,
+    "the headline says estimate next to the figure",
+  );
+  assert.match(md.out, /^\| Laredo 2304 \| rail \| inbound \| railcars \|.*\| \$[\d,]+\* \|/m);
+  assert.match(md.out, /^- \* estimate: not in the source: carried forward by borderflow$/m);
+  assert.match(md.out, /^- \* estimate: port-level trade ends 2024-09/m);
 });

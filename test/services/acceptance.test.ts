@@ -165,12 +165,21 @@ test("a trade gap (Oct-Dec 2020) answers no data, month by month, never $0 over 
       ["2020-12", null, "missing"],
     ],
   );
-  assert.match(gap.notes.join("\n"), /no data: TransBorder has no port-level figures for 2020-10..2020-12 \(not \$0\)/);
+  assert.match(
+    gap.notes.join("\n"),
+    /no data: TransBorder has no port-level figures for 2020-10..2020-12 \(not \$0\)/,
+  );
   assert.match(gap.notes.join("\n"), /missing in TransBorder port-level trade: 2020-10, 2020-11, 2020-12/);
 });
 
 test("yearly trade rows with fewer than 12 months say so; national October 2020 is derived", async () => {
-  const r = await tradeSummary(store, { ports: ["2303"], modes: [], from: "2020-01", to: "2024-12", by: "year" });
+  const r = await tradeSummary(store, {
+    ports: ["2303"],
+    modes: [],
+    from: "2020-01",
+    to: "2024-12",
+    by: "year",
+  });
   assert.deepEqual(
     r.groups.map((g) => [g.label, g.partial]),
     [

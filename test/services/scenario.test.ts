@@ -152,9 +152,17 @@ test("after TransBorder's port-level coverage, value is carried forward with the
   assert.equal(r.baseline.months, "2024-08..2025-06", "BTS crossings end 2025-06");
   assert.match(
     r.notes.join("\n"),
-    /port-level trade ends 2024-09: value per unit is from 2023-10..2024-09, carried forward with the national trend of the same mode and direction \(truck import ×\d\.\d{3}, truck export ×\d\.\d{3}\)/,
+    /\* estimate: port-level trade ends 2024-09, so trade value per unit is not in the source for the baseline; it is from 2023-10..2024-09, carried forward with the national trend of the same mode and direction \(truck import ×\d\.\d{3}, truck export ×\d\.\d{3}\)/,
   );
   assert.ok(r.costs.valueHeldUpUsd.value > 0);
+  // The estimate is marked next to every figure it feeds, not only in a note.
+  assert.equal(r.costs.valueHeldUpUsd.status, "estimate");
+  assert.equal(r.costs.valueHeldUpPerClosureDayUsd.status, "estimate");
+  assert.equal(r.costs.directUsd.status, "estimate");
+  assert.equal(r.costs.detourUsd.status, "derived", "detours do not rest on trade value");
+  assert.ok(r.costs.byCommodity.every((c) => c.status === "estimate"));
+  const laredo = r.flows.filter((f) => f.port === "2304");
+  assert.ok(laredo.length && laredo.every((f) => f.valueStatus === "estimate" && f.valuePerUnitUsd > 0));
 });
 
 test("a scenario on rail and trucks keeps their backlogs apart (different units are never added)", async () => {

@@ -104,3 +104,15 @@ export function message(kind: "error" | "info", text: string, details: string[] 
       : null,
   );
 }
+
+/**
+ * A visible badge next to a figure that is not plainly observed: `estimate` (carried forward by borderflow),
+ * `derived`, `partial` (some months without data). Its text says what it is; `data-status` styles it.
+ */
+export function statusBadge(status: string, text?: string): HTMLElement {
+  return h(
+    "span",
+    { class: "badge", "data-status": status, title: text ?? status },
+    text ? `${status}: ${text}` : status,
+  );
+}

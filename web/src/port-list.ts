@@ -61,7 +61,7 @@ export class PortList {
       );
       return {
         label: `${mode} trade value, ${tw} (exports + imports)`,
-        values: new Map(r.groups.map((g) => [g.key, g.valueUsd])),
+        values: new Map(r.groups.flatMap((g) => (g.valueUsd === null ? [] : [[g.key, g.valueUsd] as const]))),
         format: formatUsd,
       };
     };
@@ -85,7 +85,10 @@ export class PortList {
           const r = await getJson<CrossingsAnswer>(
             `/api/crossings${query({ measure: m.measure, from: cFrom, to: o.crossingsLast, by: "port" })}`,
           );
-          const values = new Map<string, number>(r.points.map((x) => [x.period, x.value]));
+          // A port without data in the window (a hole, or not reported) gets no circle, not a circle of 0.
+          const values = new Map<string, number>(
+            r.points.flatMap((x) => (x.value === null ? [] : [[x.period, x.value] as const])),
+          );
           return {
             label: `${m.unit} crossing into the U.S., ${cw} (BTS, inbound only)`,
             values,

@@ -1,7 +1,7 @@
 // A port's profile: what crosses there and what it is worth, per average day, over time and by commodity.
 import { getJson, query, type CrossingsAnswer, type PortProfile, type TradeAnswer } from "./api.ts";
 import { BORDER_COLOURS, baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
-import { h, message, replace, table } from "./dom.ts";
+import { h, message, replace, statusBadge, table } from "./dom.ts";
 import {
   formatChange,
   formatCount,
@@ -102,10 +102,11 @@ function view(
       h("span", { class: "label" }, "Trade value per average day"),
       h("span", { class: "big", "data-part": "value" }, formatUsd(t.perDayUsd)),
       h("span", { class: "sub" }, `exports + imports, all modes, ${tw} (BTS TransBorder)`),
+      t.partial ? statusBadge("partial", t.coverage.label) : null,
     ),
     ...["Trucks", "Trains", "Rail Containers Loaded", "Personal Vehicles", "Pedestrians"]
       .map(measureOf)
-      .filter((m) => m && m.value > 0)
+      .filter((m) => m && (m.value ?? 0) > 0)
       .map((m) =>
         h(
           "div",
@@ -113,6 +114,9 @@ function view(
           h("span", { class: "label" }, `${m!.measure} per average day`),
           h("span", { class: "big", "data-part": "value" }, formatCount(m!.perDay, m!.unit)),
           h("span", { class: "sub" }, `crossing into the U.S., ${cw} (BTS, inbound only)`),
+          m!.partial
+            ? statusBadge("partial", `over ${m!.coverage.label}: ${m!.coverage.missing.length} missing`)
+            : null,
         ),
       ),
   ];
@@ -120,7 +124,7 @@ function view(
   const modeTotals = new Map<string, number>();
   for (const r of t.byModeDirection) modeTotals.set(r.mode, (modeTotals.get(r.mode) ?? 0) + r.valueUsd);
   const mainModes = [...modeTotals]
-    .filter(([, v]) => t.totalUsd > 0 && v / t.totalUsd >= 0.01)
+    .filter(([, v]) => t.totalUsd !== null && t.totalUsd > 0 && v / t.totalUsd >= 0.01)
     .sort((a, b) => b[1] - a[1])
     .map(([m]) => m);
 
@@ -141,17 +145,18 @@ function view(
         type: "bar",
         stack: "trade",
         barCategoryGap: "20%",
-        data: months.map((m) => s.byMonth.get(m) ?? 0),
+        // A month without data (a gap) is null: no bar, not a bar of 0.
+        data: months.map((m) => s.byMonth.get(m) ?? null),
       })),
     },
     table: table(
       [{ label: "month" }, ...tradeSeries.map((s) => ({ label: s.mode, numeric: true }))],
-      months.map((m) => [m, ...tradeSeries.map((s) => formatUsd(s.byMonth.get(m) ?? 0))]),
+      months.map((m) => [m, ...tradeSeries.map((s) => formatUsd(s.byMonth.get(m)))]),
     ),
   });
 
   // Crossings over time, one unit at a time.
-  const have = new Set<string>(crossings.points.filter((x) => x.value > 0).map((x) => x.measure));
+  const have = new Set<string>(crossings.points.filter((x) => (x.value ?? 0) > 0).map((x) => x.measure));
   const groups = UNIT_GROUPS.filter((g) => g.measures.some((m) => have.has(m)));
   const chartSlot = h("div", { class: "chart-slot" });
   const groupSelect = h(
@@ -186,12 +191,14 @@ function view(
             name: s.name,
             type: "line",
             showSymbol: false,
-            data: periods.map((x) => s.byPeriod.get(x) ?? 0),
+            // Holes and months outside the port's series are null: the line breaks there (a gap, not 0).
+            data: periods.map((x) => s.byPeriod.get(x) ?? null),
+            connectNulls: false,
           })),
         },
         table: table(
           [{ label: "month" }, ...series.map((s) => ({ label: `${s.name} (${g.unit})`, numeric: true }))],
-          periods.map((x) => [x, ...series.map((s) => formatCount(s.byPeriod.get(x) ?? 0))]),
+          periods.map((x) => [x, ...series.map((s) => formatCount(s.byPeriod.get(x)))]),
         ),
       }),
     );

@@ -2,7 +2,7 @@
 // vs queued per day, where the traffic went, value held up by commodity, the cost layers and assumptions.
 import type { ScenarioResult } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
-import { h, replace, table, type Child } from "./dom.ts";
+import { h, replace, statusBadge, table, type Child } from "./dom.ts";
 import {
   addDays,
   formatCount,
@@ -52,6 +52,12 @@ function card(
 
 const usdBand = (f: Figure): [string, string] => [formatUsd(f.p10), formatUsd(f.p90)];
 
+/** A visible badge on a figure that rests on trade value carried forward past the source (an estimate). */
+const estimateBadge = (f: Figure) =>
+  f.status === "estimate"
+    ? statusBadge("estimate", "trade value carried forward with the national trend, not in the source")
+    : null;
+
 /** The date a backlog clear-day index stands for, or a sentence when it did not clear in the run. */
 export function clearDateText(r: ScenarioResult, day: number): string {
   const cleared = r.flows.every((f) => f.clearDate !== null) || day < r.grid.days;
@@ -75,6 +81,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       formatUsd(c.valueHeldUpPerClosureDayUsd.value),
       usdBand(c.valueHeldUpPerClosureDayUsd),
       "value of goods whose crossing was blocked, per full day of closure — goods delayed, not a loss. Comparable with press figures of shipments delayed per day (e.g. COPARMEX's “$100 million a day” in December 2023).",
+      estimateBadge(c.valueHeldUpPerClosureDayUsd),
     ),
     card(
       "valueHeldUpUsd",
@@ -82,6 +89,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       formatUsd(c.valueHeldUpUsd.value),
       usdBand(c.valueHeldUpUsd),
       "all goods whose crossing was blocked, including after reopening until the backlog cleared — a gross flow delayed, not a loss",
+      estimateBadge(c.valueHeldUpUsd),
     ),
     card(
       "directUsd",
@@ -89,6 +97,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       formatUsd(c.directUsd.value),
       usdBand(c.directUsd),
       "what the delay costs: carrying cost of held goods, railcar and truck time, spoilage of perishables, detour distance",
+      estimateBadge(c.directUsd),
     ),
     c.widerUsd
       ? card(
@@ -333,7 +342,12 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       { label: "value held up", numeric: true },
       { label: "share", numeric: true },
     ],
-    c.byCommodity.map((x) => [x.hs2, x.label, formatUsd(x.valueUsd), formatPct(x.share)]),
+    c.byCommodity.map((x) => [
+      x.hs2,
+      x.label,
+      `${formatUsd(x.valueUsd)}${x.status === "estimate" ? " (estimate)" : ""}`,
+      formatPct(x.share),
+    ]),
     { attrs: { "data-table": "commodities" } },
   );
 

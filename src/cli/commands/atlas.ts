@@ -473,13 +473,13 @@ function monthlyMatrix(monthly: MonthFigure[], measures: Measure[]) {
 }
 
 const TRADE_SOURCE: Record<string, string> = {
-  trade: "BTS TransBorder Freight Data, port-level (DOT1)",
-  trade_hs2: "BTS TransBorder Freight Data, port x commodity (DOT3)",
-  trade_national: "BTS TransBorder Freight Data, national totals",
+  trade: "BTS TransBorder Freight Data; port-level (DOT1)",
+  trade_hs2: "BTS TransBorder Freight Data; port x commodity (DOT3)",
+  trade_national: "BTS TransBorder Freight Data; national totals",
   crossings: "",
 };
 
-const CROSSINGS_SOURCE = "BTS Border Crossing/Entry Data (keg4-3bc2), inbound";
+const CROSSINGS_SOURCE = "BTS Border Crossing/Entry Data (keg4-3bc2); inbound crossings";
 
 /** The period columns of a CSV of period figures: its key and its label (with coverage when partial). */
 function periodFigureCsv<T extends PeriodFigure>(by: string): Column<T>[] {

@@ -4,10 +4,21 @@ import { InputError } from "../../domain/errors.ts";
 import { readScenarioFile } from "../../sources/scenario-file.ts";
 import { runScenario, validateScenario, type Figure, type ScenarioResult } from "../../services/scenario.ts";
 import { emit, openStore, type GlobalOptions, type Io } from "../context.ts";
-import { formatUsd, formatValue, renderCsv, type TableView, type View } from "../format.ts";
+import {
+  formatUsd,
+  formatValue,
+  formatWithStatus,
+  renderCsv,
+  statusesShown,
+  statusLegend,
+  type TableView,
+  type View,
+} from "../format.ts";
+import { STATUS_INFO } from "../../domain/status.ts";
 
+/** A figure with its band; `*` after the value when it is an estimate (rests on carried-forward trade value). */
 const band = (f: Figure, fmt: (n: number) => string) =>
-  `${fmt(f.value)} (P10 ${fmt(f.p10)} – P90 ${fmt(f.p90)})`;
+  `${fmt(f.value)}${f.status === "estimate" ? STATUS_INFO.estimate.marker : ""} (P10 ${fmt(f.p10)} – P90 ${fmt(f.p90)})`;
 const n0 = (v: number) => formatValue(v, "int");
 const n1 = (v: number) => formatValue(v, "num");
 
@@ -21,6 +32,12 @@ function flowTable(r: ScenarioResult): TableView<ScenarioResult["flows"][number]
       { label: "unit", value: (f) => f.unit },
       { label: "baseline/day", value: (f) => f.baselinePerDay, format: "num" },
       { label: "capacity/day", value: (f) => f.capacityPerDay, format: "num" },
+      {
+        label: "value/unit",
+        value: (f) => (f.valuePerUnitUsd > 0 ? f.valuePerUnitUsd : null),
+        format: "usd",
+        status: (f) => (f.valuePerUnitUsd > 0 ? f.valueStatus : undefined),
+      },
       { label: "blocked/closure day", value: (f) => f.blockedPerClosureDay, format: "num" },
       {
         label: "of which",
@@ -90,6 +107,12 @@ export function scenarioView(r: ScenarioResult): View {
           `backlog of ${u.unit}: peak ${band(u.peak, n0)}; ${band(u.unitDays, n0)} ${u.unit}-days of delay`,
       ),
       `all cleared by day ${band(b.clearDay, n0)} after day 0`,
+      ...(c.valueHeldUpUsd.status === "estimate"
+        ? [
+            "",
+            `${STATUS_INFO.estimate.marker} estimate: not in the source. Port-level TransBorder trade ends before this baseline, so trade value per unit is carried forward with the national trend (see the notes); every figure marked * rests on it`,
+          ]
+        : []),
     ],
     tables: [
       flowTable(r),
@@ -99,7 +122,7 @@ export function scenarioView(r: ScenarioResult): View {
         columns: [
           { label: "HS2", value: (x) => x.hs2 },
           { label: "commodity", value: (x) => x.label },
-          { label: "value held up", value: (x) => x.valueUsd, format: "usd" },
+          { label: "value held up", value: (x) => x.valueUsd, format: "usd", status: (x) => x.status },
           { label: "share", value: (x) => x.share, format: "pct" },
         ],
         rows: c.byCommodity.slice(0, 10),
@@ -129,7 +152,7 @@ export function scenarioMarkdown(r: ScenarioResult): string {
     const sep = `|${t.columns.map((c) => (c.format && c.format !== "text" ? "---:" : "---")).join("|")}|`;
     const rows = t.rows.map(
       (row) =>
-        `| ${t.columns.map((c) => formatValue(c.value(row), c.format).replace(/\|/g, "\\|")).join(" | ")} |`,
+        `| ${t.columns.map((c) => formatWithStatus(c.value(row), c.format, c.status?.(row)).replace(/\|/g, "\\|")).join(" | ")} |`,
     );
     return [`### ${t.title ?? ""}`, "", head, sep, ...rows].join("\n");
   };
@@ -145,6 +168,7 @@ export function scenarioMarkdown(r: ScenarioResult): string {
     ...v.tables.map((t) => md(t) + "\n"),
     "### Notes",
     "",
+    ...statusLegend(statusesShown(v.tables)).map((l) => `- ${l}`),
     ...(v.notes ?? []).map((n) => `- ${n}`),
     "",
   ].join("\n");

@@ -1,7 +1,7 @@
 import { captureIo } from "./helpers/io.ts";
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
@@ -501,4 +501,75 @@ test("CLI: a rejected row fails with exit code 3 and lists it; bad flags exit 2"
   } finally {
     store.close();
   }
+});
+
+test("ingest refuses the impossible: Jan-35, Jan-89, 9007199254740993, a non-finite trade value; each named, nothing stored", async (t) => {
+  const store = await freshStore();
+  const before = await checksum(store);
+  const lines = readFileSync(fixture("bts-crossings-export-excerpt.csv"), "utf8").split("\n");
+  const edit = (i: number, from: RegExp, to: string) => (lines[i] = lines[i]!.replace(from, to));
+  edit(1, /,Apr-25,/, ",Jan-35,"); // would be 2035-01: after next month
+  edit(2, /,Apr-25,/, ",Jan-89,"); // would be 2089-01 (or 1989-01): neither possible
+  edit(3, /,Buses,2423,/, ",Buses,9007199254740993,"); // not exact in a double
+  const crossings = join(dir, "impossible-crossings.csv");
+  writeFileSync(crossings, lines.join("\n"));
+  const dot1 = readFileSync(fixture("dot1_0924.csv"), "utf8").split("\n");
+  dot1[1] = dot1[1]!.replace(/^(1,AZ,2303,8,CO,,2010,)4000,/, "$1Infinity,");
+  dot1[2] = dot1[2]!.replace(/^(1,AZ,2303,8,TM,,2010,)4000,/, `$1${"9".repeat(400)},`);
+  dot1[3] = dot1[3]!.replace(/,9,2024$/, ",9,2035");
+  const trade = join(dir, "dot1_0924-impossible.csv");
+  writeFileSync(trade, dot1.join("\n"));
+
+  await t.test(
+    "crossings: three rows refused with file, line, field and reason; the store is unchanged",
+    async () => {
+      await assert.rejects(run(store, { source: "bts-crossings", file: crossings }), (e: unknown) => {
+        assert.ok(e instanceof DataError);
+        assert.match(e.message, /impossible-crossings\.csv: 3 of 97 rows rejected; nothing was stored/);
+        assert.deepEqual(
+          e.details.map((d) => d.replace(/^.*impossible-crossings\.csv/, "file")),
+          [
+            'file:2 month "Jan-35": two-digit year "35" reads as 1935 or 2035, and neither is between 1990-01 and 2025-09',
+            'file:3 month "Jan-89": two-digit year "89" reads as 1989 or 2089, and neither is between 1990-01 and 2025-09',
+            'file:4 value "9007199254740993": value 9007199254740993 is larger than 9007199254740991, the largest whole number stored exactly',
+          ],
+        );
+        return true;
+      });
+      assert.equal(await checksum(store), before);
+    },
+  );
+
+  await t.test(
+    "transborder: non-finite values and a year after next month refused; the store is unchanged",
+    async () => {
+      await assert.rejects(run(store, { source: "transborder", file: trade }), (e: unknown) => {
+        assert.ok(e instanceof DataError);
+        assert.match(e.message, /dot1_0924-impossible\.csv: 3 of \d+ rows rejected; nothing was stored/);
+        const d = e.details.map((x) => x.replace(/^.*dot1_0924-impossible\.csv/, "file"));
+        assert.equal(d[0], 'file:2 VALUE "Infinity": VALUE Infinity is not a finite number');
+        assert.match(
+          d[1]!,
+          /^file:3 VALUE "9+\.\.\.": VALUE 9{12}… \(400 characters\) is not a finite number$/,
+        );
+        assert.equal(
+          d[2],
+          'file:4 YEAR "2035": month 2035-09 is after 2025-09 (next month): a release cannot hold a later month',
+        );
+        return true;
+      });
+      assert.equal(await checksum(store), before);
+    },
+  );
+
+  await t.test("--skip-bad-rows stores the rest; Eagle Pass does not report data through 2035", async () => {
+    const s = await run(store, { source: "bts-crossings", file: crossings, skipBadRows: true });
+    assert.equal(s.rejected, 3);
+    assert.equal(table(s, "crossings").rows, 94);
+    assert.equal(await one<string>(store, "SELECT max(month) FROM crossings"), "2025-06");
+    assert.equal(
+      await one<string>(store, "SELECT last_month FROM ports WHERE port_code = '2303'"),
+      "2025-06",
+    );
+  });
 });

@@ -19,7 +19,7 @@ import {
   type TradeRow,
   type TradeTable,
 } from "../sources/transborder.ts";
-import type { ParseResult } from "../sources/validate.ts";
+import { acceptedMonths, type ParseResult } from "../sources/validate.ts";
 import type { Store } from "../store/db.ts";
 import {
   createStagingQuery,
@@ -147,7 +147,7 @@ export interface IngestProgress {
 export interface IngestDeps {
   /** How URLs are fetched; `globalThis.fetch` by default. */
   fetcher?: Fetcher;
-  /** The time written to the ingest log; now by default. */
+  /** The time written to the ingest log and the clock of the month check (no month after next); now by default. */
   now?: () => Date;
   onProgress?: (p: IngestProgress) => void;
 }
@@ -363,6 +363,7 @@ async function codeSet(store: Store, q: Parameters<Store["all"]>[0]): Promise<Se
 
 async function readCrossings(req: IngestRequest, codes: KnownCodes, deps: IngestDeps): Promise<IngestRead> {
   const knownPorts = codes.crossingPorts;
+  const months = acceptedMonths(deps.now?.());
   const progress = deps.onProgress ?? (() => {});
   let r: CrossingsResult;
   let origin: string;
@@ -374,6 +375,7 @@ async function readCrossings(req: IngestRequest, codes: KnownCodes, deps: Ingest
       url: req.from.url,
       pageSize,
       knownPorts,
+      months,
       ...(req.since ? { since: req.since } : {}),
       onProgress: (p) =>
         progress({
@@ -387,7 +389,7 @@ async function readCrossings(req: IngestRequest, codes: KnownCodes, deps: Ingest
   } else {
     origin = req.from.file;
     progress({ stage: "read", done: 0, total: 1, label: `reading ${origin}` });
-    r = await parseCrossingsCsv(origin, { source: BTS_CROSSINGS_SOURCE, file: origin }, knownPorts);
+    r = await parseCrossingsCsv(origin, { source: BTS_CROSSINGS_SOURCE, file: origin }, knownPorts, months);
     progress({ stage: "read", done: 1, total: 1, label: `read ${r.linesRead} rows` });
   }
   const rows = r.rows.filter((x) => !req.since || x.month >= req.since);
@@ -407,7 +409,7 @@ const TRADE_TABLES: Partial<Record<TradeTable, IngestTable>> = {
 
 async function readTransborder(req: IngestRequest, known: KnownCodes, deps: IngestDeps): Promise<IngestRead> {
   const progress = deps.onProgress ?? (() => {});
-  const codes = { ports: known.tradePorts, hs2: known.hs2 };
+  const codes = { ports: known.tradePorts, hs2: known.hs2, months: acceptedMonths(deps.now?.()) };
   const origin = req.from.kind === "url" ? req.from.url : req.from.file;
   progress({
     stage: req.from.kind === "url" ? "download" : "read",

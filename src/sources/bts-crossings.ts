@@ -6,10 +6,13 @@ import { DataError } from "../domain/errors.ts";
 import type { Reject } from "../domain/rejects.ts";
 import { expectHeader, readCsvLines, readCsvRecords } from "./csv.ts";
 import {
-  COUNT_RE,
+  acceptedMonths,
+  countRefusal,
   KeyedRows,
-  numberReason,
+  monthRefusal,
+  pivotTwoDigitYear,
   rejectFromZod,
+  type MonthBounds,
   type ParseResult,
   type RowContext,
 } from "./validate.ts";
@@ -100,30 +103,42 @@ const MONTHS: Record<string, number> = {
 
 /**
  * Reads the month of a BTS date in any of the forms the dataset is seen in: `2024-01`,
- * `2024-01-01T00:00:00.000` (Socrata JSON), `Jan 2024` (BTS CSV), `Jan-24` (spreadsheet re-save),
- * `01/01/2024 12:00:00 AM` (Socrata CSV export). Returns the input unchanged when it is none of them,
- * so the month schema reports it.
+ * `2024-01-01T00:00:00.000` (Socrata JSON), `Jan 2024` (BTS CSV), `Jan-24` (spreadsheet re-save; the
+ * two-digit year by {@link pivotTwoDigitYear}), `01/01/2024 12:00:00 AM` (Socrata CSV export). Refuses,
+ * with the reason, a date in none of these forms and a month outside `bounds` (before 1990, after next
+ * month).
  */
-export function parseBtsDate(s: string): string {
+export function readBtsMonth(
+  s: string,
+  bounds: MonthBounds = acceptedMonths(),
+): { month: Month } | { reason: string } {
   const t = s.trim();
+  let year: number | undefined;
+  let mon: number | undefined;
   let m = /^(\d{4})-(\d{2})(-\d{2}(T[\d:.]+Z?)?)?$/.exec(t);
-  if (m) return `${m[1]}-${m[2]}`;
-  m = /^([A-Za-z]{3})[a-z]*[ -](\d{2}|\d{4})$/.exec(t);
-  if (m) {
-    const mon = MONTHS[m[1]!.toLowerCase()];
-    if (!mon) return t;
-    const yy = Number(m[2]);
-    const year = m[2]!.length === 4 ? yy : yy >= 90 ? 1900 + yy : 2000 + yy;
-    return toMonth(year, mon);
-  }
-  m = /^(\d{1,2})\/\d{1,2}\/(\d{4})/.exec(t);
-  if (m) return toMonth(Number(m[2]), Number(m[1]));
-  return t;
+  if (m) [year, mon] = [Number(m[1]), Number(m[2])];
+  else if ((m = /^([A-Za-z]{3})[a-z]*[ -](\d{2}|\d{4})$/.exec(t))) {
+    mon = MONTHS[m[1]!.toLowerCase()];
+    if (mon === undefined) return { reason: `"${t}": unknown month name "${m[1]}"` };
+    if (m[2]!.length === 4) year = Number(m[2]);
+    else {
+      const p = pivotTwoDigitYear(Number(m[2]), mon, bounds);
+      if ("reason" in p) return p;
+      year = p.year;
+    }
+  } else if ((m = /^(\d{1,2})\/\d{1,2}\/(\d{4})/.exec(t))) [year, mon] = [Number(m[2]), Number(m[1])];
+  if (year === undefined || mon === undefined)
+    return { reason: `"${t}" is not a date (expected 2024-01, Jan 2024, Jan-24 or 01/01/2024)` };
+  if (mon < 1 || mon > 12) return { reason: `"${t}": month ${mon} is not 1..12` };
+  const month = toMonth(year, mon);
+  const refusal = monthRefusal(month, bounds);
+  return refusal ? { reason: refusal } : { month };
 }
 
 const count = (field: string) =>
   z.string().superRefine((s, c) => {
-    if (!COUNT_RE.test(s)) c.addIssue({ code: "custom", message: `${field} ${numberReason(s, true)}` });
+    const reason = countRefusal(field, s);
+    if (reason) c.addIssue({ code: "custom", message: reason });
   });
 
 const coordinate = (lo: number, hi: number) =>
@@ -133,8 +148,21 @@ const coordinate = (lo: number, hi: number) =>
       message: `must be a number between ${lo} and ${hi}`,
     });
 
-/** One crossings record in whatever source shape, as strings, before validation. */
-const CrossingRecordSchema = z.object({
+/** One crossings record in whatever source shape, as strings, before validation (months within `bounds`). */
+const crossingRecordSchema = (bounds: MonthBounds) =>
+  z.object({
+    ...CrossingRecordFields,
+    month: z.string().transform((s, c) => {
+      const r = readBtsMonth(s, bounds);
+      if ("reason" in r) {
+        c.addIssue({ code: "custom", message: r.reason });
+        return z.NEVER;
+      }
+      return r.month;
+    }),
+  });
+
+const CrossingRecordFields = {
   port_code: z
     .string()
     .transform((s) => s.trim().padStart(4, "0"))
@@ -144,15 +172,15 @@ const CrossingRecordSchema = z.object({
   border: z.string().refine((b) => b in BTS_BORDER_LABELS, {
     message: `expected "US-Mexico Border" or "US-Canada Border"`,
   }),
-  month: z.string().transform(parseBtsDate).pipe(MonthSchema),
   measure: z.string().refine((m) => normaliseMeasure(m) !== undefined, {
     message: "unknown measure (expected a BTS measure such as Trucks, Trains, Pedestrians)",
   }),
   value: count("value"),
   latitude: coordinate(-90, 90),
   longitude: coordinate(-180, 180),
-});
-type CrossingRecord = z.input<typeof CrossingRecordSchema>;
+};
+type CrossingRecord = z.input<ReturnType<typeof crossingRecordSchema>>;
+const CrossingRecordSchema = z.object(CrossingRecordFields);
 
 /** Validates crossings records (one per line or JSON object) into rows, ports and rejects. */
 export class CrossingsValidator {
@@ -161,17 +189,24 @@ export class CrossingsValidator {
   private readonly keyed: KeyedRows<CrossingRow>;
   linesRead = 0;
 
-  /** @param knownPorts the port codes accepted; a row with another code is rejected. Undefined accepts any. */
+  private readonly schema: ReturnType<typeof crossingRecordSchema>;
+
+  /**
+   * @param knownPorts the port codes accepted; a row with another code is rejected. Undefined accepts any.
+   * @param months the months accepted (default: 1990-01 to next month by the system clock).
+   */
   constructor(
     private readonly ctx: RowContext,
     private readonly knownPorts?: ReadonlySet<string>,
+    months: MonthBounds = acceptedMonths(),
   ) {
     this.keyed = new KeyedRows(ctx, this.rejects);
+    this.schema = crossingRecordSchema(months);
   }
 
   add(raw: Partial<CrossingRecord>, line: number): void {
     this.linesRead++;
-    const parsed = CrossingRecordSchema.safeParse(raw);
+    const parsed = this.schema.safeParse(raw);
     if (!parsed.success) {
       this.rejects.push(rejectFromZod(this.ctx, line, raw, parsed.error));
       return;
@@ -240,8 +275,9 @@ export async function parseCrossingsCsv(
   file: string | Buffer,
   ctx: RowContext,
   knownPorts?: ReadonlySet<string>,
+  months?: MonthBounds,
 ): Promise<CrossingsResult> {
-  const v = new CrossingsValidator(ctx, knownPorts);
+  const v = new CrossingsValidator(ctx, knownPorts, months);
   await readCsvRecords(
     file,
     ctx.file,
@@ -314,6 +350,8 @@ export interface FetchCrossingsOptions {
   /** Rows per page (Socrata's `$limit`). */
   pageSize?: number;
   knownPorts?: ReadonlySet<string>;
+  /** The months accepted (default: 1990-01 to next month by the system clock). */
+  months?: MonthBounds;
   onProgress?: Progress;
 }
 
@@ -324,7 +362,11 @@ export interface FetchCrossingsOptions {
 export async function fetchCrossings(opts: FetchCrossingsOptions): Promise<CrossingsResult> {
   const base = opts.url ?? BTS_CROSSINGS_URL;
   const pageSize = opts.pageSize ?? 50_000;
-  const v = new CrossingsValidator({ source: BTS_CROSSINGS_SOURCE, file: base }, opts.knownPorts);
+  const v = new CrossingsValidator(
+    { source: BTS_CROSSINGS_SOURCE, file: base },
+    opts.knownPorts,
+    opts.months,
+  );
   let offset = 0;
   for (let page = 1; ; page++) {
     const u = new URL(base);

@@ -16,10 +16,14 @@ import { DataError } from "../domain/errors.ts";
 import type { Reject } from "../domain/rejects.ts";
 import { expectHeader, readCsvLines, readCsvRecords } from "./csv.ts";
 import {
+  acceptedMonths,
+  amountRefusal,
   COUNT_RE,
   KeyedRows,
+  monthRefusal,
   numberReason,
   rejectFromZod,
+  type MonthBounds,
   type ParseResult,
   type RowContext,
 } from "./validate.ts";
@@ -98,8 +102,9 @@ export const DOT3_HEADER = [
 const amount = (field: string, optional: boolean) =>
   z.string().superRefine((s, c) => {
     if (optional && s.trim() === "") return;
-    if (!COUNT_RE.test(s.trim()))
-      c.addIssue({ code: "custom", message: `${field} ${numberReason(s, true)}` });
+    const reason =
+      amountRefusal(field, s) ?? (COUNT_RE.test(s.trim()) ? undefined : `${field} ${numberReason(s, true)}`);
+    if (reason) c.addIssue({ code: "custom", message: reason });
   });
 
 const TradeRecordSchema = z.object({
@@ -130,6 +135,7 @@ class TradeValidator {
     private readonly table: TradeTable,
     private readonly knownPorts?: ReadonlySet<string>,
     private readonly knownHs2?: ReadonlySet<string>,
+    private readonly months: MonthBounds = acceptedMonths(),
   ) {
     this.keyed = new KeyedRows(ctx, this.rejects);
   }
@@ -176,6 +182,8 @@ class TradeValidator {
       return this.reject(line, "commodity_hs2", r.commodity_hs2, `unknown HS chapter ${r.commodity_hs2}`);
     }
     const month = toMonth(Number(r.year), Number(r.month));
+    const refusal = monthRefusal(month, this.months);
+    if (refusal) return this.reject(line, "month", `${r.year}-${r.month}`, refusal);
     const row: TradeRow = {
       portCode: r.port_code as PortCode | "",
       mode: r.mode,
@@ -205,6 +213,8 @@ class TradeValidator {
 export interface TradeCodes {
   ports?: ReadonlySet<string>;
   hs2?: ReadonlySet<string>;
+  /** The months accepted (default: 1990-01 to next month by the system clock). */
+  months?: MonthBounds;
 }
 
 /** Parses a cleaned TransBorder CSV of the snapshot layout for one table. */
@@ -214,7 +224,7 @@ export async function parseTradeCsv(
   ctx: RowContext,
   codes: TradeCodes = {},
 ): Promise<ParseResult<TradeRow>> {
-  const v = new TradeValidator(ctx, table, codes.ports, codes.hs2);
+  const v = new TradeValidator(ctx, table, codes.ports, codes.hs2, codes.months);
   await readCsvRecords(
     file,
     ctx.file,
@@ -252,6 +262,7 @@ export async function parseRawTransborderCsv(
   const rejects: Reject[] = [];
   const sums = new Map<string, TradeRow>();
   let linesRead = 0;
+  const months = codes.months ?? acceptedMonths();
   const reject = (line: number, field: string, value: string, reason: string) =>
     rejects.push({ ...ctx, line, field, value, reason });
   for await (const { line, fields } of readCsvLines(file, ctx.file)) {
@@ -302,16 +313,22 @@ export async function parseRawTransborderCsv(
       reject(line, "MONTH", get("MONTH"), "expected a month number 1..12");
       continue;
     }
-    if (!(year >= 1990 && year <= 2099)) {
-      reject(line, "YEAR", get("YEAR"), "expected a year between 1990 and 2099");
+    if (!/^\d{4}$/.test(get("YEAR"))) {
+      reject(line, "YEAR", get("YEAR"), "expected a four-digit year");
+      continue;
+    }
+    const refusal = monthRefusal(toMonth(year, month), months);
+    if (refusal) {
+      reject(line, "YEAR", get("YEAR"), refusal);
       continue;
     }
     const nums: number[] = [];
     let bad = false;
     for (const f of ["VALUE", "SHIPWT", "FREIGHT_CHARGES"]) {
       const s = get(f);
-      if (!/^\d+(\.\d+)?$/.test(s)) {
-        reject(line, f, s, `${f} ${numberReason(s, false)}`);
+      const reason = amountRefusal(f, s);
+      if (reason) {
+        reject(line, f, s, reason);
         bad = true;
         break;
       }

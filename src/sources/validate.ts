@@ -107,7 +107,8 @@ export function acceptedMonths(now: Date = new Date()): MonthBounds {
 
 /** Why a month is refused (before 1990 or after next month), or undefined. */
 export function monthRefusal(month: Month, b: MonthBounds): string | undefined {
-  if (month < b.first) return `month ${month} is before ${b.first}: no source borderflow reads goes back that far`;
+  if (month < b.first)
+    return `month ${month} is before ${b.first}: no source borderflow reads goes back that far`;
   if (month > b.last)
     return `month ${month} is after ${b.last} (next month): a release cannot hold a later month`;
   return undefined;
@@ -153,12 +154,13 @@ export function countRefusal(field: string, s: string): string | undefined {
  */
 export function amountRefusal(field: string, s: string): string | undefined {
   const t = s.trim();
-  if (/^[+-]?(inf(inity)?|nan)$/i.test(t) || (/^[\d.eE+-]+$/.test(t) && !Number.isFinite(Number(t))))
-    return `${field} ${t} is not a finite number`;
+  const shown = t.length > 24 ? `${t.slice(0, 12)}… (${t.length} characters)` : t;
+  if (/^[+-]?(inf(inity)?|nan)$/i.test(t) || (/^[\d.eE+-]+$/.test(t) && Math.abs(Number(t)) === Infinity))
+    return `${field} ${shown} is not a finite number`;
   if (!AMOUNT_RE.test(t)) return `${field} ${numberReason(s, false)}`;
   const n = Number(t);
-  if (!Number.isFinite(n)) return `${field} ${t} is not a finite number`;
+  if (!Number.isFinite(n)) return `${field} ${shown} is not a finite number`;
   if (!Number.isSafeInteger(Math.trunc(n)))
-    return `${field} ${t} is larger than ${Number.MAX_SAFE_INTEGER}, the largest whole number stored exactly`;
+    return `${field} ${shown} is larger than ${Number.MAX_SAFE_INTEGER}, the largest whole number stored exactly`;
   return undefined;
 }

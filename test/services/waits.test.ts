@@ -190,7 +190,13 @@ test("borderflow waits: a table for people, JSON and CSV for programs", async ()
   assert.equal((JSON.parse(json.out) as WaitSummary).rows.length, 7);
   const csv = await cli("--csv", ...base, "--from", "2025-12-25", "--to", "2025-12-25");
   assert.equal(csv.code, 0, csv.err);
-  assert.match(csv.out, /^# waits \(minutes\)\ncrossing,lane,readings,typical min,mean,p90,max,closed\n/);
+  // Notes first as # lines (issue 9), then each table under a # table: line.
+  assert.match(csv.out, /^# waits at El Paso \(2402\), 2025-12-25\.\.2025-12-25\n/);
+  assert.match(csv.out, /^# note: waits are CBP's estimates/m);
+  assert.match(
+    csv.out,
+    /^# table: waits \(minutes\)\ncrossing,lane,readings,typical min,mean,p90,max,closed\n/m,
+  );
   assert.match(csv.out, /Bridge of the Americas \(BOTA\) \(240201\),passenger-standard,24,/);
   const bad = await cli("waits", "--port", "2402", "--from", "25-11-2025", "--archive", archive);
   assert.equal(bad.code, 2);

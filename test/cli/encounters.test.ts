@@ -33,7 +33,9 @@ test("encounters: the file and why, a table, JSON and CSV", async () => {
     "month,component",
   );
   assert.equal(csv.code, 0, csv.err);
-  assert.match(csv.out, /^month,component,encounters,per day,status,months\n/);
+  // The notes come first as # lines (issue 9), then the header.
+  assert.match(csv.out, /^# Encounters \(USBP \+ OFO\) at Southwest Land Border/);
+  assert.match(csv.out, /^month,component,encounters,per day,status,months\n/m);
   assert.match(csv.out, /2023-12,USBP,249740,/);
 });
 

@@ -16,12 +16,18 @@ export interface Io {
   err: (s: string) => void;
   /** True when stderr is a terminal (progress bars are drawn only then). */
   isTty: boolean;
+  /**
+   * Writes to stdout and resolves once the text has left the process (handed to the pipe or terminal);
+   * rejects when stdout is gone (EPIPE). For output that must not be lost, e.g. `watch`'s detections.
+   */
+  write?: (s: string) => Promise<void>;
 }
 
 export const processIo: Io = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   isTty: Boolean(process.stderr.isTTY),
+  write: (s) => new Promise((done, fail) => process.stdout.write(s, (e) => (e ? fail(e) : done()))),
 };
 
 /** Opens the store a command asks for (from --db, $BORDERFLOW_DB or the default path). */

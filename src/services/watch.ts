@@ -37,6 +37,7 @@ import {
   type WaitTimesResult,
 } from "../sources/cbp-wait-times.ts";
 import type { Fetcher } from "../sources/fetcher.ts";
+import { sampleOf } from "../sources/limits.ts";
 import {
   archiveDays,
   defaultArchiveDir,
@@ -45,6 +46,7 @@ import {
   type ArchiveKind,
   type Repair,
 } from "../store/wait-archive.ts";
+import { Outbox } from "../store/outbox.ts";
 import { postWebhook, type Poster } from "./webhook.ts";
 
 /** The feed polled unless told otherwise. */
@@ -269,11 +271,20 @@ export class WaitWatcher {
    * written with the next capture.
    */
   ingest(capture: Capture): IngestOutcome {
-    const result = parseWaitTimes(capture.body, {
-      origin: capture.origin,
-      fetchedAt: capture.fetchedAt,
-      ...(this.opts.knownPorts ? { knownPorts: this.opts.knownPorts } : {}),
-    });
+    let result: WaitTimesResult;
+    try {
+      result = parseWaitTimes(capture.body, {
+        origin: capture.origin,
+        fetchedAt: capture.fetchedAt,
+        ...(this.opts.knownPorts ? { knownPorts: this.opts.knownPorts } : {}),
+      });
+    } catch (e) {
+      // Whatever a response holds, it is a failed poll, never the end of the watcher.
+      if (e instanceof DataError) throw e;
+      throw new DataError(`${capture.origin}: the response could not be read (${(e as Error).message})`, [], {
+        cause: e,
+      });
+    }
     if (result.crossings === 0) throw new DataError(`${capture.origin}: the response holds no crossings`);
     if (result.readings.length === 0 && result.rejects.length > 0)
       throw new DataError(
@@ -503,6 +514,8 @@ export interface WatchSummary {
   detectionsEmitted: number;
   repairs: Repair[];
   webhookFailures: number;
+  /** Detections queued in the outbox that a sink has not acknowledged when the run ended, by sink. */
+  undelivered?: Record<string, number>;
   /** The last poll failed (with this message); a cron job should know. */
   lastError?: string;
   reports: PollReport[];
@@ -515,8 +528,13 @@ export interface WatchDeps {
   /** How the webhook is POSTed; `globalThis.fetch` by default. */
   poster?: Poster;
   clock?: Clock;
-  /** Receives each new detection (the CLI prints it as one JSON line on stdout). */
-  emit: (d: Detection) => void;
+  /**
+   * Receives each detection from the outbox (the CLI prints it as one JSON line on stdout). When it returns a
+   * promise, the detection counts as delivered (acknowledged in the outbox) only once that resolves: the CLI
+   * resolves when the line has been handed to the pipe, so a stalled reader holds back the acknowledgement,
+   * not the polling.
+   */
+  emit: (d: Detection) => unknown;
   /** Receives progress and problems, one line each (the CLI writes them to stderr). */
   log: (line: string) => void;
   /** Stops the watch after the current poll. */
@@ -602,28 +620,63 @@ export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<Watc
         `archive: cut a torn last line (${r.droppedBytes} bytes) from ${r.file}; its readings are fetched again`,
       );
 
+    // Every detection goes to the outbox (fsynced) before anyone is told; each sink then takes what it has
+    // not acknowledged, in order, in the background: a slow reader delays its own acknowledgements, never
+    // the polling, and what a kill cuts off is delivered again at the next start.
+    const outbox = Outbox.open<Detection>(join(req.archiveDir, "outbox"));
+    if (outbox.repair)
+      deps.log(
+        `outbox: cut a torn last line (${outbox.repair.droppedBytes} bytes); its detection is queued again`,
+      );
+    const sinks: DeliverySink[] = [
+      {
+        name: "stdout",
+        deliver: async (ds) => {
+          await Promise.all(ds.map((d) => deps.emit(d)));
+          return true;
+        },
+      },
+    ];
+    if (req.webhook) {
+      const url = req.webhook;
+      sinks.push({
+        name: "webhook",
+        deliver: async (ds) => {
+          const out = await postWebhook(
+            url,
+            { source: "borderflow", detections: ds },
+            {
+              ...(deps.poster ? { poster: deps.poster } : {}),
+              ...(deps.webhookRetry ?? {}),
+              sleep: (ms) => clock.sleep(ms, deps.signal),
+            },
+          );
+          if (out.ok) return true;
+          summary.webhookFailures++;
+          if (!out.retryable) {
+            // The receiver refuses this payload (a 4xx): sending it again cannot help, and it must not hold
+            // back what comes after it. It stays in the outbox file.
+            deps.log(
+              `webhook: gave up on ${ds.length} detection(s) after ${out.attempts} tries (${out.error}): the receiver refuses them; they stay in ${join(req.archiveDir, "outbox")}`,
+            );
+            return true;
+          }
+          deps.log(
+            `webhook: ${ds.length} detection(s) not delivered after ${out.attempts} tries (${out.error}); kept in the outbox, tried again after the next poll`,
+          );
+          return false;
+        },
+      });
+    }
+    const pump = new OutboxPump(outbox, sinks, deps.log);
+    pump.kick();
+
     const deliver = async (detections: Detection[]) => {
       if (detections.length === 0) return;
-      for (const d of detections) deps.emit(d);
-      if (req.webhook) {
-        const out = await postWebhook(
-          req.webhook,
-          { source: "borderflow", detections },
-          {
-            ...(deps.poster ? { poster: deps.poster } : {}),
-            ...(deps.webhookRetry ?? {}),
-            sleep: (ms) => clock.sleep(ms, deps.signal),
-          },
-        );
-        if (!out.ok) {
-          summary.webhookFailures++;
-          deps.log(
-            `webhook: gave up on ${detections.length} detection(s) after ${out.attempts} tries (${out.error}); they are in the archive's detections files`,
-          );
-        }
-      }
+      const queued = outbox.append(detections, (d) => d.key);
       watcher.recordEmitted(detections);
-      summary.detectionsEmitted += detections.length;
+      summary.detectionsEmitted += queued.length;
+      pump.kick();
     };
 
     const recovered = watcher.recover();
@@ -692,11 +745,17 @@ export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<Watc
                 .join("")
             : "";
         const wait = source.live ? `; next try in ${formatMs(nextDelayMs(req.intervalMs, failures))}` : "";
-        deps.log(`poll ${poll} failed: ${message}${details}${wait} (${failures} failure(s) in a row)`);
+        const sample = capture ? `\n  sample: ${sampleOf(capture.body)} (${capture.body.length} bytes)` : "";
+        deps.log(
+          `poll ${poll} failed: ${message}${details}${sample}${wait} (${failures} failure(s) in a row)`,
+        );
       }
       if (req.maxPolls !== undefined && poll >= req.maxPolls) break;
       if (source.live) await clock.sleep(nextDelayMs(req.intervalMs, failures), deps.signal);
     }
+    // Before ending, deliver what is queued (a stop signal cuts this short: the rest waits in the outbox).
+    await pump.drain(deps.signal);
+    summary.undelivered = Object.fromEntries(sinks.map((k) => [k.name, outbox.pending(k.name).length]));
   } finally {
     watcher.close();
   }
@@ -739,4 +798,73 @@ export function formatMs(ms: number): string {
   if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms >= 1000) return `${Number((ms / 1000).toFixed(1))}s`;
   return `${ms}ms`;
+}
+
+/** Where queued detections go: a name (its outbox cursor) and a delivery that says whether it succeeded. */
+interface DeliverySink {
+  name: string;
+  deliver: (detections: Detection[]) => Promise<boolean>;
+}
+
+/** Detections handed to a sink at a time (and acknowledged together). */
+const DELIVERY_BATCH = 100;
+
+/**
+ * Moves the outbox's entries to its sinks in the background, one loop per sink: a batch is delivered, then
+ * acknowledged. A sink that fails (webhook down) stops until the next kick (after the next poll).
+ */
+class OutboxPump {
+  private readonly running = new Map<string, Promise<void>>();
+  /** Sinks kicked while their loop was finishing: they go round once more. */
+  private readonly again = new Set<string>();
+
+  constructor(
+    private readonly outbox: Outbox<Detection>,
+    private readonly sinks: readonly DeliverySink[],
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Starts delivering to every sink that is idle and has something pending. */
+  kick(): void {
+    for (const sink of this.sinks) {
+      if (this.running.has(sink.name)) {
+        this.again.add(sink.name);
+        continue;
+      }
+      const run = this.loop(sink).finally(() => {
+        this.running.delete(sink.name);
+        if (this.again.delete(sink.name)) this.kick();
+      });
+      this.running.set(sink.name, run);
+    }
+  }
+
+  private async loop(sink: DeliverySink): Promise<void> {
+    try {
+      for (;;) {
+        const batch = this.outbox.pending(sink.name).slice(0, DELIVERY_BATCH);
+        if (batch.length === 0) return;
+        if (!(await sink.deliver(batch.map((e) => e.item)))) return;
+        this.outbox.ack(sink.name, batch.at(-1)!.seq);
+      }
+    } catch (e) {
+      this.log(
+        `outbox: delivery to ${sink.name} stopped (${(e as Error).message}); it resumes after the next poll`,
+      );
+    }
+  }
+
+  /** Waits until every sink has taken what it can (one more round each), or until `signal` aborts. */
+  async drain(signal?: AbortSignal): Promise<void> {
+    this.kick();
+    const all = (async () => {
+      while (this.running.size > 0) await Promise.all([...this.running.values()]);
+    })();
+    if (!signal) return all;
+    if (signal.aborted) return;
+    await Promise.race([
+      all,
+      new Promise<void>((done) => signal.addEventListener("abort", () => done(), { once: true })),
+    ]);
+  }
 }

@@ -1,7 +1,13 @@
 /** How a webhook is POSTed: `globalThis.fetch` by default, injectable for tests. */
 export type Poster = (
   url: string,
-  init: { method: "POST"; headers: Record<string, string>; body: string; signal: AbortSignal },
+  init: {
+    method: "POST";
+    headers: Record<string, string>;
+    body: string;
+    signal: AbortSignal;
+    redirect: "manual";
+  },
 ) => Promise<Response>;
 
 /** Retries and timing of a webhook delivery. */
@@ -23,9 +29,14 @@ export type WebhookOutcome =
 
 const defaultPoster: Poster = (url, init) => fetch(url, init);
 
+/** Redirects followed within one delivery (same origin, 307/308 only). */
+const MAX_REDIRECTS = 3;
+
 /**
  * POSTs a JSON payload, retrying with exponential backoff on network errors, timeouts, HTTP 429 and 5xx.
- * Another 4xx is not retried (the receiver refuses the payload; sending it again will not help).
+ * Another 4xx is not retried (the receiver refuses the payload; sending it again will not help). Redirects
+ * are followed only to the same origin (scheme, host and port) and only when they keep the POST (307, 308):
+ * detections are never sent to a host the user did not name.
  */
 export async function postWebhook(
   url: string,
@@ -38,12 +49,38 @@ export async function postWebhook(
   let last: WebhookOutcome = { ok: false, attempts: 0, error: "not sent", retryable: true };
   for (let i = 1; i <= attempts; i++) {
     try {
-      const res = await (opts.poster ?? defaultPoster)(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "borderflow-watch" },
-        body,
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-      });
+      let target = url;
+      let res: Response;
+      for (let hop = 0; ; hop++) {
+        res = await (opts.poster ?? defaultPoster)(target, {
+          method: "POST",
+          headers: { "content-type": "application/json", "user-agent": "borderflow-watch" },
+          body,
+          signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+          redirect: "manual",
+        });
+        if (res.status < 300 || res.status >= 400) break;
+        await res.arrayBuffer().catch(() => undefined);
+        const location = res.headers.get("location");
+        const next = location && URL.canParse(location, target) ? new URL(location, target) : undefined;
+        const why = !next
+          ? "without a valid Location"
+          : next.origin !== new URL(url).origin
+            ? `to another host (${next.origin})`
+            : res.status !== 307 && res.status !== 308
+              ? "that would turn the POST into a GET"
+              : hop >= MAX_REDIRECTS
+                ? `more than ${MAX_REDIRECTS} times`
+                : undefined;
+        if (why)
+          return {
+            ok: false,
+            attempts: i,
+            error: `HTTP ${res.status} redirect ${why} not followed`,
+            retryable: false,
+          };
+        target = next!.href;
+      }
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return { ok: true, attempts: i, status: res.status };
       const retryable = res.status === 429 || res.status >= 500;

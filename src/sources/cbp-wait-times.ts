@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DataError } from "../domain/errors.ts";
+import { assertJsonDepth, LIMITS } from "./limits.ts";
 import type { PortCode } from "../domain/ports.ts";
 import type { Reject } from "../domain/rejects.ts";
 import {
@@ -77,6 +78,7 @@ export function parseWaitTimes(body: Buffer | string, opts: ParseWaitTimesOption
     return parseWaitTimesXml(text, opts);
   }
   const text = typeof body === "string" ? body : body.toString("utf8");
+  assertJsonDepth(text, LIMITS.depth, opts.origin);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -505,7 +507,7 @@ export interface FetchCaptureOptions {
 
 /** GETs the feed once; HTTP errors, timeouts and cut-off bodies are DataErrors (see fetchBytes). */
 export async function fetchCapture(opts: FetchCaptureOptions): Promise<Capture> {
-  const body = await fetchBytes(opts.fetcher, opts.url, opts.timeoutMs);
+  const body = await fetchBytes(opts.fetcher, opts.url, opts.timeoutMs, LIMITS.feedBytes);
   return { body, fetchedAt: opts.now().toISOString(), origin: opts.url };
 }
 

@@ -1,4 +1,5 @@
 import { DataError } from "../domain/errors.ts";
+import { formatBytes } from "./limits.ts";
 
 /** How sources reach the network: `globalThis.fetch` by default, injectable for tests. */
 export type Fetcher = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
@@ -17,6 +18,8 @@ export async function fetchBytes(
   fetcher: Fetcher,
   url: string,
   timeoutMs = DEFAULT_TIMEOUT_MS,
+  /** Refuse a body larger than this many bytes (read no further than that). */
+  maxBytes = Infinity,
 ): Promise<Buffer> {
   let res: Response;
   try {
@@ -31,10 +34,32 @@ export async function fetchBytes(
       text ? [text.slice(0, 200)] : [],
     );
   }
+  const declaredLength = Number(res.headers.get("content-length"));
+  const tooBig = () =>
+    new DataError(
+      `${url}: the response is larger than ${formatBytes(maxBytes)}, the most accepted; not read`,
+    );
+  if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooBig();
+  }
   let body: Buffer;
   try {
-    body = Buffer.from(await res.arrayBuffer());
+    if (maxBytes === Infinity || !res.body) body = Buffer.from(await res.arrayBuffer());
+    else {
+      // Read in chunks and stop at the cap: a 300 MB body never sits in memory.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        size += chunk.length;
+        // Leaving the loop by a throw cancels the stream.
+        if (size > maxBytes) throw tooBig();
+        chunks.push(Buffer.from(chunk));
+      }
+      body = Buffer.concat(chunks, size);
+    }
   } catch (e) {
+    if (e instanceof DataError) throw e;
     throw new DataError(`${url}: the download was cut off (${describe(e)})`, [], { cause: e });
   }
   const declared = Number(res.headers.get("content-length"));

@@ -1,4 +1,5 @@
 import { DataError } from "../domain/errors.ts";
+import { LIMITS } from "./limits.ts";
 
 /** An XML element: its name, child elements and text (attributes are not needed by any feed we read). */
 export interface XmlElement {
@@ -11,8 +12,19 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 
 function decodeEntities(s: string, where: () => string): string {
   return s.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/g, (whole, e: string) => {
-    if (e[0] === "#")
-      return String.fromCodePoint(e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    if (e[0] === "#") {
+      const cp = e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      // XML 1.0 allows #x9, #xA, #xD, #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF.
+      const ok =
+        cp === 0x9 ||
+        cp === 0xa ||
+        cp === 0xd ||
+        (cp >= 0x20 && cp <= 0xd7ff) ||
+        (cp >= 0xe000 && cp <= 0xfffd) ||
+        (cp >= 0x10000 && cp <= 0x10ffff);
+      if (!ok) throw new DataError(`${where()}: the character reference ${whole} is not an XML character`);
+      return String.fromCodePoint(cp);
+    }
     const v = ENTITIES[e];
     if (v === undefined) throw new DataError(`${where()}: unknown XML entity ${whole}`);
     return v;
@@ -24,7 +36,7 @@ function decodeEntities(s: string, where: () => string): string {
  * instructions, a DOCTYPE and CDATA are handled; attributes are skipped. A document that is not well-formed
  * (unclosed or mismatched tags, text after the root, a body cut short) is a DataError naming the offset.
  */
-export function parseXml(text: string, origin = "XML"): XmlElement {
+export function parseXml(text: string, origin = "XML", maxDepth = LIMITS.depth): XmlElement {
   let i = 0;
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
@@ -79,7 +91,10 @@ export function parseXml(text: string, origin = "XML"): XmlElement {
       stack[stack.length - 1]?.children.push(el);
       if (selfClosing) {
         if (stack.length === 0) root = el;
-      } else stack.push(el);
+      } else {
+        if (stack.length >= maxDepth) fail(`elements nested more than ${maxDepth} deep`);
+        stack.push(el);
+      }
       i = end + 1;
     }
   }

@@ -134,3 +134,124 @@ test("kill -9 while polling a slow server, then restart: every distinct reading 
   );
   assert.deepEqual([...closedLanes].sort(), [...expectedClosed].sort());
 });
+
+/**
+ * The feed of A with every date moved `days` later: each capture's readings are new, and, fetched years
+ * after their update time, every one of them is detected as stale.
+ */
+function shiftedCapture(days: number): string {
+  const entries = JSON.parse(A.toString("utf8")) as { date: string }[];
+  for (const e of entries) {
+    const [m, d, y] = e.date.split("/").map(Number) as [number, number, number];
+    const t = new Date(Date.UTC(y, m - 1, d + days));
+    e.date = `${t.getUTCMonth() + 1}/${t.getUTCDate()}/${t.getUTCFullYear()}`;
+  }
+  return JSON.stringify(entries);
+}
+
+const READER = `
+const fs = require("node:fs");
+const out = process.argv[1];
+const buf = Buffer.alloc(512);
+// A stalled reader: 512 bytes every 20 ms, appended to a file as they come.
+const step = () => {
+  let n;
+  try { n = fs.readSync(0, buf, 0, buf.length, null); } catch (e) { if (e.code === "EAGAIN") return setTimeout(step, 20); throw e; }
+  if (n === 0) return;
+  fs.appendFileSync(out, buf.subarray(0, n));
+  setTimeout(step, 20);
+};
+step();
+`;
+
+test("kill -9 of watch while its reader is stalled, then restart: no detection is lost", async () => {
+  const archive = join(dir, "stalled");
+  const feed = "/kill/stalled";
+  const CAPTURES = 12;
+  server.script(
+    feed,
+    Array.from({ length: CAPTURES }, (_, i) => ({ kind: "body" as const, body: shiftedCapture(i) })),
+  );
+  const received = join(dir, "stalled-reader.jsonl");
+  const first = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "src/cli/main.ts",
+      "watch",
+      "--url",
+      server.url(feed),
+      "--archive",
+      archive,
+      "--interval",
+      "20ms",
+      "--max-polls",
+      String(CAPTURES),
+    ],
+    { cwd: ROOT, env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  children.push(first);
+  // The reader gets the watcher's stdout pipe itself; the test never reads it.
+  const reader = spawn(process.execPath, ["-e", READER, received], {
+    stdio: [first.stdout!, "ignore", "inherit"],
+  });
+  children.push(reader);
+  let stderr = "";
+  first.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const firstExit = new Promise<void>((done) => first.on("exit", () => done()));
+  await until(`poll ${CAPTURES}`, () => new RegExp(`poll ${CAPTURES} `).test(stderr), 60_000);
+  const outbox = join(archive, "outbox");
+  const entries = () =>
+    readFileSync(join(outbox, "entries.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { seq: number; key: string });
+  const acked = () =>
+    (JSON.parse(readFileSync(join(outbox, "ack-stdout.json"), "utf8")) as { seq: number }).seq;
+  // Every detection the watcher made is in the archive's detections files (the outbox holds the same).
+  const detected = () =>
+    readdirSync(join(archive, "detections")).flatMap((f) =>
+      readFileSync(join(archive, "detections", f), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { key: string }).key),
+    );
+  const queued = entries();
+  assert.deepEqual(queued.map((e) => e.key).sort(), detected().sort());
+  assert.ok(queued.length >= 500, `${queued.length} detections queued`);
+  assert.ok(acked() < queued.length, "the reader is behind when the watcher is killed");
+  first.kill("SIGKILL");
+  await firstExit;
+  await new Promise<void>((done) => reader.on("exit", () => done()));
+  const got = new Set<string>();
+  const text = existsSync(received) ? readFileSync(received, "utf8") : "";
+  const lines = text.split("\n").filter(Boolean);
+  // The reader has whole lines only (the last one may be cut by the kill only if written half: never).
+  for (const l of lines) got.add((JSON.parse(l) as { key: string }).key);
+  const lostBeforeRestart = detected().filter((k) => !got.has(k)).length;
+  assert.ok(lostBeforeRestart > 0, "the stalled reader had not received everything when the watcher died");
+
+  // Restart with a reader that keeps up: what was not acknowledged is printed again.
+  server.script(feed, [{ kind: "body", body: shiftedCapture(CAPTURES - 1) }]);
+  const second = spawnWatch([
+    "--url",
+    server.url(feed),
+    "--archive",
+    archive,
+    "--interval",
+    "20ms",
+    "--max-polls",
+    "1",
+  ]);
+  const end = await second.exited;
+  assert.equal(end.code, 0, second.err());
+  for (const l of second.out().split("\n").filter(Boolean)) got.add((JSON.parse(l) as { key: string }).key);
+  const lost = entries().filter((e) => !got.has(e.key));
+  assert.deepEqual(
+    lost.map((e) => e.key),
+    [],
+    "detections lost",
+  );
+  assert.equal(acked(), entries().length, "everything acknowledged after the restart");
+});

@@ -96,6 +96,9 @@ export function registerWaits(program: Command, io: Io): void {
           `cannot read the ports of the snapshot (${(e as Error).message}); crossings are not checked against them`,
         );
       }
+      // A reader that goes away (EPIPE) must not kill the watcher: detections stay in the outbox.
+      const onStdoutError = (e: Error) => log(`stdout: ${e.message}; detections stay in the outbox`);
+      process.stdout.on("error", onStdoutError);
       const stop = new AbortController();
       const onSignal = () => {
         log("stopping after this poll");
@@ -109,7 +112,9 @@ export function registerWaits(program: Command, io: Io): void {
           `${req.source.kind === "live" ? `polling ${req.source.url} every ${formatMs(req.intervalMs)}` : `replaying ${req.source.dir}`}; archive ${req.archiveDir}`,
         );
         summary = await runWatch(req, {
-          emit: (d) => io.out(JSON.stringify(d) + "\n"),
+          // Resolves when the line has left the process: only then is the detection acknowledged in the
+          // outbox, so a stalled or killed reader loses none (they are printed again at the next start).
+          emit: (d) => (io.write ? io.write(JSON.stringify(d) + "\n") : io.out(JSON.stringify(d) + "\n")),
           log,
           signal: stop.signal,
           ...(knownPorts ? { knownPorts } : {}),
@@ -117,6 +122,7 @@ export function registerWaits(program: Command, io: Io): void {
       } finally {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
+        process.stdout.off("error", onStdoutError);
       }
       log(
         `${summary.polls} poll(s), ${summary.failedPolls} failed; ${summary.readingsArchived} new reading(s) archived; ${summary.detectionsEmitted} detection(s)`,

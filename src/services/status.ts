@@ -21,7 +21,13 @@ import { quoteCsv } from "../sources/csv.ts";
 import { addMonths, formatMonthRuns, monthRange, type Month } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
 import { and, inList } from "../store/sql.ts";
-import { crossingHolesQuery, crossingSpansQuery, crossingsLeftOutQuery } from "../store/status-queries.ts";
+import {
+  crossingHolesQuery,
+  crossingsCellsQuery,
+  crossingSpansQuery,
+  crossingsLeftOutQuery,
+  crossingsMonthlyQuery,
+} from "../store/status-queries.ts";
 import { memoPerStore } from "./cache.ts";
 import { getCoverage } from "./coverage.ts";
 
@@ -133,12 +139,9 @@ export async function crossingsCells(store: Store, req: CellRequest): Promise<Cr
   const index = await crossingStatusIndex(store);
   const ports = req.ports.length ? [...req.ports] : [...index.spans.keys()];
   const measures = req.measures.length ? [...req.measures] : [...MEASURES];
-  const w = and(inList("port_code", ports), inList("measure", measures));
-  const rows = await store.all<{ port_code: string; measure: string; month: Month; value: number }>({
-    sql: `SELECT port_code, measure, month, value::DOUBLE AS value FROM crossings
-      WHERE ${w.sql} AND month BETWEEN ? AND ?`,
-    params: [...w.params, req.from, req.to],
-  });
+  const rows = await store.all<{ port_code: string; measure: string; month: Month; value: number }>(
+    crossingsCellsQuery({ ports, measures, from: req.from, to: req.to }),
+  );
   const have = new Map(rows.map((r) => [key(r.port_code, r.measure, r.month), r.value]));
   const months = monthRange(req.from, req.to);
   const out: CrossingCell[] = [];
@@ -272,12 +275,15 @@ export async function crossingsMonthly(
   const index = await crossingStatusIndex(store);
   const ports = req.ports.length ? [...req.ports].sort() : [...index.spans.keys()].sort();
   const measures = req.measures.length ? [...req.measures] : [...MEASURES];
-  const w = and(inList("port_code", req.ports), inList("measure", measures));
-  const rows = await store.all<{ port: string; measure: string; month: Month; value: number }>({
-    sql: `SELECT ${req.byPort ? "port_code" : "''"} AS port, measure, month, sum(value)::DOUBLE AS value
-      FROM crossings WHERE ${w.sql} AND month BETWEEN ? AND ? GROUP BY ALL`,
-    params: [...w.params, req.from, req.to],
-  });
+  const rows = await store.all<{ port: string; measure: string; month: Month; value: number }>(
+    crossingsMonthlyQuery({
+      ports: req.ports,
+      measures,
+      from: req.from,
+      to: req.to,
+      ...(req.byPort ? { byPort: true } : {}),
+    }),
+  );
   const have = new Map(rows.map((r) => [key(r.port, r.measure, r.month), r.value]));
   const months = monthRange(req.from, req.to);
   const reported = (port: string, month: Month) => {

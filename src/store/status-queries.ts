@@ -1,4 +1,4 @@
-import type { Query } from "./sql.ts";
+import { and, inList, type Query } from "./sql.ts";
 
 /** Each port's first and last month in BTS crossings. */
 export const crossingSpansQuery: Query = {
@@ -96,5 +96,39 @@ export function crossingHolesQuery(o: {
       FROM (SELECT * FROM by_all UNION ALL SELECT * FROM isolated)
       ORDER BY port_code, measure, month`,
     params: [o.gridFrom, o.omissionFrom, o.omissionFrom, o.maxRun, o.maxRun, o.neighbourMin, o.neighbourMin],
+  };
+}
+
+/** BTS crossings of some ports and measures in a window, one row per port, measure and month that has one. */
+export function crossingsCellsQuery(f: {
+  ports: readonly string[];
+  measures: readonly string[];
+  from: string;
+  to: string;
+}): Query {
+  const w = and(inList("port_code", f.ports), inList("measure", f.measures));
+  return {
+    sql: `SELECT port_code, measure, month, value::DOUBLE AS value FROM crossings
+      WHERE ${w.sql} AND month BETWEEN ? AND ?`,
+    params: [...w.params, f.from, f.to],
+  };
+}
+
+/**
+ * BTS crossings summed over some ports (all when none are given) per measure and month, or per port too
+ * with `byPort` (`port` is '' otherwise).
+ */
+export function crossingsMonthlyQuery(f: {
+  ports: readonly string[];
+  measures: readonly string[];
+  from: string;
+  to: string;
+  byPort?: boolean;
+}): Query {
+  const w = and(inList("port_code", f.ports), inList("measure", f.measures));
+  return {
+    sql: `SELECT ${f.byPort ? "port_code" : "''"} AS port, measure, month, sum(value)::DOUBLE AS value
+      FROM crossings WHERE ${w.sql} AND month BETWEEN ? AND ? GROUP BY ALL`,
+    params: [...w.params, f.from, f.to],
   };
 }

@@ -55,6 +55,28 @@ test("ports, a profile, crossings and trade answer as the CLI's --json does", as
   assert.equal(((t.body.totalUsd as number) / 1e9).toFixed(2), "34.19");
 });
 
+test("statuses over HTTP: a hole is null, a gap is no data, El Paso + Ysleta by code in a query string", async () => {
+  const hole = await get(
+    "/api/crossings?port=Laredo&measure=Truck%20Containers%20Loaded&from=2025-05&to=2025-05",
+  );
+  assert.deepEqual(
+    (hole.body.points as { value: number | null; status: string }[]).map((p) => [p.value, p.status]),
+    [[null, "missing"]],
+  );
+  const gap = await get("/api/trade?port=2303&from=2020-10&to=2020-12");
+  assert.deepEqual([gap.body.totalUsd, gap.body.status], [null, "missing"]);
+  // `+` in a query string is a space; both spellings resolve to the virtual port.
+  for (const port of ["2402%2B2401", "2402+2401", "El%20Paso%20%2B%20Ysleta"]) {
+    const r = await get(`/api/crossings?port=${port}&measure=Trucks&from=2019-01&to=2021-12&by=year`);
+    assert.equal(r.status, 200, port);
+    assert.deepEqual(
+      (r.body.points as { value: number }[]).map((p) => p.value),
+      [792_441, 756_960, 848_933],
+      port,
+    );
+  }
+});
+
 test("errors: 400 with every validation issue, 404 with a suggestion, never a stack", async () => {
   const bad = await get("/api/trade?by=weekday&from=2023-13&direction=sideways");
   assert.equal(bad.status, 400);

@@ -8,7 +8,8 @@ import { listPorts, portProfile } from "../../services/ports.ts";
 import type { PortEncounters } from "../../services/port-encounters.ts";
 import { TRADE_GROUPINGS, tradeSummary, type TradeGroup } from "../../services/trade.ts";
 import { list, queryAction, type Io } from "../context.ts";
-import { formatUsd, formatWithStatus, type Column, type View } from "../format.ts";
+import { formatUsd, formatWithStatus, type Column, type ColumnFormat, type View } from "../format.ts";
+import type { FigureStatus } from "../../domain/status.ts";
 
 /** Registers ports, port, crossings, trade and overview. */
 export function registerAtlas(program: Command, io: Io): void {
@@ -166,8 +167,7 @@ export function registerAtlas(program: Command, io: Io): void {
                     { label: r.by, value: (p) => p.label },
                     { label: "measure", value: (p) => p.measure },
                     { label: "unit", value: (p) => p.unit },
-                    { label: "value", value: (p) => p.value, format: "int", status: (p) => p.status },
-                    { label: "per day", value: (p) => p.perDay, format: "num", status: (p) => p.status },
+                    ...figureColumns<CrossingsPoint>((p) => p, "int", "num"),
                   ],
                   csvColumns: [
                     ...(r.by === "port" ? [] : [{ label: "ports", value: () => portCodes }]),
@@ -187,18 +187,7 @@ export function registerAtlas(program: Command, io: Io): void {
                         title: `Total of the measures (${r.totals[0]?.unit ?? ""})`,
                         columns: [
                           { label: r.by, value: (p: Total) => p.label },
-                          {
-                            label: "value",
-                            value: (p: Total) => p.value,
-                            format: "int" as const,
-                            status: (p: Total) => p.status,
-                          },
-                          {
-                            label: "per day",
-                            value: (p: Total) => p.perDay,
-                            format: "num" as const,
-                            status: (p: Total) => p.status,
-                          },
+                          ...figureColumns<Total>((p) => p, "int", "num"),
                         ],
                         csvColumns: [
                           ...periodFigureCsv<Total>(r.by),
@@ -289,18 +278,11 @@ export function registerAtlas(program: Command, io: Io): void {
                     ...(r.by === "commodity" || r.by === "port"
                       ? [{ label: "name", value: (g: TradeGroup) => g.label }]
                       : []),
-                    {
-                      label: "value",
-                      value: (g: TradeGroup) => g.valueUsd,
-                      format: "usd" as const,
-                      status: (g: TradeGroup) => g.status,
-                    },
-                    {
-                      label: "per day",
-                      value: (g: TradeGroup) => g.perDayUsd,
-                      format: "usd" as const,
-                      status: (g: TradeGroup) => g.status,
-                    },
+                    ...figureColumns<TradeGroup>(
+                      (g) => ({ value: g.valueUsd, perDay: g.perDayUsd, status: g.status }),
+                      "usd",
+                      "usd",
+                    ),
                     { label: "share", value: (g: TradeGroup) => g.share, format: "pct" as const },
                   ],
                   csvColumns: [
@@ -495,5 +477,17 @@ function coverageCsv<T extends PeriodFigure>(): Column<T>[] {
     { label: "days_with_data", value: (p) => p.days },
     { label: "months_with_data", value: (p) => p.coverage.months },
     { label: "months", value: (p) => p.coverage.of },
+  ];
+}
+
+/** The value and per-day columns of a figure, each marked with the figure's status. */
+function figureColumns<T>(
+  get: (row: T) => { value: number | null; perDay: number | null; status: FigureStatus },
+  valueFormat: ColumnFormat,
+  perDayFormat: ColumnFormat,
+): Column<T>[] {
+  return [
+    { label: "value", value: (r) => get(r).value, format: valueFormat, status: (r) => get(r).status },
+    { label: "per day", value: (r) => get(r).perDay, format: perDayFormat, status: (r) => get(r).status },
   ];
 }

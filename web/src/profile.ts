@@ -283,7 +283,8 @@ function view(
         ],
         c.byMeasure.map((m) => [
           m.measure,
-          formatCount(m.value, m.unit),
+          // A total that lacks months says so next to the figure (holes are left out, not counted as 0).
+          `${formatCount(m.value, m.unit)}${m.partial ? ` (${m.coverage.label})` : ""}`,
           formatCount(m.perDay, m.unit),
           formatChange(m.change),
         ]),

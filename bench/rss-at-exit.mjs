@@ -1,0 +1,9 @@
+// Preloaded into a benchmarked child (`node --import ./bench/rss-at-exit.mjs …`): at exit, writes the
+// process's own peak resident set size (bytes) to the file named by $BENCH_RSS_FILE.
+import { writeFileSync } from "node:fs";
+
+const file = process.env.BENCH_RSS_FILE;
+if (file)
+  process.on("exit", () => {
+    writeFileSync(file, String(process.resourceUsage().maxRSS * 1024));
+  });

@@ -1,3 +1,4 @@
+/* global process */
 // Preloaded into a benchmarked child (`node --import ./bench/rss-at-exit.mjs …`): at exit, writes the
 // process's own peak resident set size (bytes) to the file named by $BENCH_RSS_FILE.
 import { writeFileSync } from "node:fs";

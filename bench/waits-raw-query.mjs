@@ -1,3 +1,4 @@
+/* global process, performance */
 // The "limit" of bench/waits-archive.ts: a bare Node process that opens an in-memory DuckDB and runs the
 // one-port query straight over the monthly Parquet files, with no borderflow code at all. Plain JavaScript
 // (no tsx), so its whole-process time is what DuckDB itself costs.

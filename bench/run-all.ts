@@ -20,7 +20,15 @@ import {
   verdict,
 } from "./lib.ts";
 
-const BENCHES = ["snapshot-build", "queries", "startup", "scenario", "api", "waits"] as const;
+const BENCHES = [
+  "snapshot-build",
+  "queries",
+  "startup",
+  "scenario",
+  "api",
+  "waits",
+  "waits-archive",
+] as const;
 
 function gitCommit(): string | null {
   try {

@@ -12,7 +12,7 @@ import {
 } from "../domain/wait-times.ts";
 import { DEFAULT_SNAPSHOT_DIR } from "../store/db.ts";
 import { defaultArchiveDir } from "../store/wait-archive.ts";
-import { queryDetached, readingFiles, WaitArchiveDb } from "../store/wait-archive-db.ts";
+import { queryDetached, readingsSource, withArchiveRead } from "../store/wait-archive-db.ts";
 import {
   archiveCrossingsQuery,
   archiveSpanQuery,
@@ -228,24 +228,30 @@ export async function waitSummary(
       : parseWaitQuery(request as WaitQuerySpec);
   const dir = resolve(archiveDir);
   // Files are by UTC day; a local date can fall on the UTC day before or after.
-  const files = readingFiles(
-    dir,
+  const range =
     req.from || req.to
       ? {
           from: req.from ? shiftDay(req.from, -1) : "0000-00-00",
           to: req.to ? shiftDay(req.to, 1) : "9999-99-99",
         }
-      : undefined,
-  );
-  const db = await WaitArchiveDb.open(files);
-  try {
-    const archived = await db.all<{
-      port: string;
-      crossing: string;
-      port_name: string;
-      crossing_name: string;
-    }>(archiveCrossingsQuery);
-    const target = await resolveTarget(req.port, archived, deps.ports ?? (await loadSnapshotPorts()));
+      : undefined;
+  const knownPorts = deps.ports ?? (await loadSnapshotPorts());
+  return withArchiveRead(dir, range, async (db, plan) => {
+    const source = readingsSource(plan);
+    // Crossings of the compacted months come from the manifest; only the JSON Lines days are scanned for theirs.
+    const jsonlCrossings = plan.jsonl.length
+      ? await db.all<ArchivedRow>(archiveCrossingsQuery(readingsSource({ ...plan, raw: [], hourly: [] })))
+      : [];
+    const archived = mergeArchived([
+      ...plan.crossings.map((c) => ({
+        port: c.port,
+        crossing: c.crossing,
+        port_name: c.portName,
+        crossing_name: c.crossingName,
+      })),
+      ...jsonlCrossings,
+    ]);
+    const target = await resolveTarget(req.port, archived, knownPorts);
     const filter: WaitFilter = {
       ports: target.crossing ? [] : [target.code],
       crossings: target.crossing ? [target.crossing] : [],
@@ -254,7 +260,7 @@ export async function waitSummary(
       to: req.to ?? "9999-99-99",
     };
     const grain: WaitGrain = req.by;
-    const raw = await db.all<StatsRow>(waitStatsQuery(filter, grain));
+    const raw = await db.all<StatsRow>(waitStatsQuery(source, filter, grain));
     // Lanes seen only as "Update Pending" have neither a wait nor a closure to show.
     const rows = raw
       .map(toRow)
@@ -262,16 +268,17 @@ export async function waitSummary(
       .sort(compareRows);
     const grid =
       grain === "crossing"
-        ? (await db.all<StatsRow>(waitStatsQuery(filter, "hour-weekday"))).map(toRow)
+        ? (await db.all<StatsRow>(waitStatsQuery(source, filter, "hour-weekday"))).map(toRow)
         : rows;
-    const [span] = await db.all<{ readings: number; first_date: string | null; last_date: string | null }>(
-      archiveSpanQuery,
-    );
     const readingsInRange = raw.reduce((n, r) => n + r.readings + r.closed_readings, 0);
     const notes: string[] = [
       "waits are CBP's estimates at its update times, in minutes; hours and weekdays are local to each port",
       "typical = the median of the readings; a lane with automated (sensor) readings has more readings an hour than a manual one",
     ];
+    if (plan.rollupMonths.length > 0)
+      notes.push(
+        `raw readings of ${plan.rollupMonths.join(", ")} were dropped by the archive's retention: those months count from hourly roll-ups (each hour's mean wait stands for its readings; typical and p90 are then of hourly means)`,
+      );
     const feedNames = new Set(
       archived
         .filter((a) => (target.crossing ? a.crossing === target.crossing : a.port === target.code))
@@ -283,6 +290,9 @@ export async function waitSummary(
           `the feed lists ${a.port_name}${a.crossing_name ? ` ${a.crossing_name}` : ""} (${a.crossing}) under the same name, but it is port ${a.port}: ask for it with --port ${a.port}`,
         );
     if (rows.length === 0) {
+      const [span] = await db.all<{ readings: number; first_date: string | null; last_date: string | null }>(
+        archiveSpanQuery(source),
+      );
       const where = target.crossing ? `crossing ${target.crossing}` : `${target.name} (${target.code})`;
       notes.push(
         span?.readings
@@ -303,9 +313,22 @@ export async function waitSummary(
       readingsInRange,
       notes,
     };
-  } finally {
-    db.close();
-  }
+  });
+}
+
+interface ArchivedRow {
+  port: string;
+  crossing: string;
+  port_name: string;
+  crossing_name: string;
+}
+
+function mergeArchived(rows: readonly ArchivedRow[]): ArchivedRow[] {
+  const out = new Map<string, ArchivedRow>();
+  for (const r of rows) out.set(`${r.port}|${r.crossing}`, r);
+  return [...out.values()].sort(
+    (a, b) => a.port.localeCompare(b.port) || a.crossing.localeCompare(b.crossing),
+  );
 }
 
 function toRow(r: StatsRow): WaitStatsRow {

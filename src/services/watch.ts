@@ -40,13 +40,17 @@ import type { Fetcher } from "../sources/fetcher.ts";
 import { sampleOf } from "../sources/limits.ts";
 import {
   archiveDays,
+  compactedDays,
   defaultArchiveDir,
   readArchiveDay,
+  readManifest,
   WaitArchiveWriter,
   type ArchiveKind,
   type Repair,
 } from "../store/wait-archive.ts";
 import { Outbox } from "../store/outbox.ts";
+import { readCompactedDay } from "../store/wait-archive-db.ts";
+import { closedThrough, compactArchive, type CompactionReport } from "../store/wait-compaction.ts";
 import { postWebhook, type Poster } from "./webhook.ts";
 
 /** The feed polled unless told otherwise. */
@@ -74,6 +78,10 @@ export interface WatchSpec {
   replay?: string | undefined;
   timeout?: string | undefined;
   saveCaptures?: string | undefined;
+  /** false: never compact closed days into Parquet (`--no-compact`). */
+  compact?: boolean | undefined;
+  /** Days of raw readings kept (older months keep their hourly and daily roll-ups). */
+  keepRaw?: string | number | undefined;
 }
 
 /** A validated `watch`. */
@@ -88,6 +96,10 @@ export interface WatchRequest {
   maxPolls?: number;
   /** Save every raw response here, named so that `--replay` can read them back. */
   saveCaptures?: string;
+  /** Compact closed days into monthly Parquet after a poll (default, and when undefined: true). */
+  compact?: boolean;
+  /** Days of raw readings kept; undefined keeps them all. */
+  keepRawDays?: number;
 }
 
 const httpUrl = (flag: string) =>
@@ -111,6 +123,20 @@ const duration = (flag: string) =>
     })
     .optional();
 
+/** `--keep-raw`: days of raw readings to keep, `90` or `90d` (at least 1). */
+export const keepRawSchema = z.union([z.string(), z.number()]).transform((v, c) => {
+  const m = /^(\d+)d?$/.exec(String(v).trim());
+  const days = m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(days) || days < 1 || days > 36_500) {
+    c.addIssue({
+      code: "custom",
+      message: `--keep-raw ${JSON.stringify(String(v))} is not a number of days from 1 to 36500 (e.g. 90 or 90d)`,
+    });
+    return z.NEVER;
+  }
+  return days;
+});
+
 const WatchSpecSchema = z
   .object({
     interval: duration("--interval"),
@@ -130,6 +156,8 @@ const WatchSpecSchema = z
       .optional(),
     replay: z.string().min(1, "--replay is empty").optional(),
     saveCaptures: z.string().min(1, "--save-captures is empty").optional(),
+    compact: z.boolean().optional(),
+    keepRaw: keepRawSchema.optional(),
   })
   .superRefine((s, c) => {
     if (s.replay !== undefined && s.url !== undefined)
@@ -160,6 +188,8 @@ export function parseWatchSpec(spec: WatchSpec, env: NodeJS.ProcessEnv = process
     staleHours: s.staleHours ?? DEFAULT_STALE_HOURS,
     ...(s.once ? { maxPolls: 1 } : s.maxPolls !== undefined ? { maxPolls: s.maxPolls } : {}),
     ...(s.saveCaptures !== undefined ? { saveCaptures: resolve(s.saveCaptures) } : {}),
+    compact: s.compact ?? true,
+    ...(s.keepRaw !== undefined ? { keepRawDays: s.keepRaw } : {}),
   };
 }
 
@@ -240,6 +270,37 @@ export class WaitWatcher {
   /** Opens the archive for writing (lock, torn-line repair); days are loaded as captures need them. */
   static open(dir: string, opts: WatcherOptions): WaitWatcher {
     return new WaitWatcher(WaitArchiveWriter.open(dir), opts);
+  }
+
+  /**
+   * Loads the compacted days (Parquet) a capture fetched at `fetchedAt` may need and that are not in memory:
+   * the anomaly window before it. A watcher that ran through those days has them already; one that restarts
+   * over a compacted archive reads them here, so its de-duplication and anomaly baselines are the same.
+   */
+  async loadCompacted(fetchedAt: string): Promise<number> {
+    const manifest = readManifest(this.archive.dir);
+    const fetchDay = fetchedAt.slice(0, 10);
+    const first = addDays(fetchDay, -this.rule.baselineDays - 2);
+    const last = addDays(fetchDay, 1);
+    const need = [...compactedDays(manifest)]
+      .filter((d) => d >= first && d <= last && !this.readingKeys.has(d))
+      .sort();
+    let loaded = 0;
+    for (const day of need) {
+      const keys = this.keysOf(this.readingKeys, day);
+      const rows: WaitReading[] = [];
+      for (const row of await readCompactedDay(this.archive.dir, manifest, day)) {
+        const p = WaitReadingSchema.safeParse(row);
+        if (!p.success || keys.has(p.data.key)) continue;
+        keys.add(p.data.key);
+        rows.push(p.data as WaitReading);
+      }
+      for (const r of sortByTime(rows)) this.applyState(r);
+      loaded += rows.length;
+      // Readings appended late to a compacted day wait in its JSON Lines file for the next compaction.
+      if (this.readingDays.has(day)) loaded += this.loadReadingDay(day, true).length;
+    }
+    return loaded;
   }
 
   /** Torn lines cut when the archive was opened. */
@@ -694,6 +755,7 @@ export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<Watc
         capture = await source.next();
         if (capture === null) break;
         if (req.saveCaptures) saveCapture(req.saveCaptures, capture, deps.log);
+        await watcher.loadCompacted(capture.fetchedAt);
         const out = watcher.ingest(capture);
         summary.readingsArchived += out.newReadings.length;
         const report: PollReport = {
@@ -715,6 +777,7 @@ export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<Watc
         logRejects(out.result.rejects, rejectsLogged, deps.log);
         for (const n of out.result.notes) deps.log(`note: ${n}`);
         await deliver(out.detections);
+        if (req.compact !== false) await compactClosed(watcher, capture.fetchedAt, req.keepRawDays, deps.log);
         watcher.evict();
         failures = 0;
         delete summary.lastError;
@@ -761,6 +824,37 @@ export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<Watc
   }
   summary.polls = summary.reports.length;
   return summary;
+}
+
+/**
+ * Compacts the archive's closed days (a UTC day closes 6 hours after its end) into monthly Parquet, if any
+ * is still in JSON Lines. A failure is logged, never fatal: the JSON Lines stay and the next poll tries again.
+ */
+async function compactClosed(
+  watcher: WaitWatcher,
+  now: string,
+  keepRawDays: number | undefined,
+  log: (line: string) => void,
+): Promise<CompactionReport | undefined> {
+  const through = closedThrough(now);
+  if (!archiveDays(watcher.archive.dir, "readings").some((d) => d <= through)) return undefined;
+  try {
+    const t0 = performance.now();
+    const r = await compactArchive(watcher.archive, {
+      through,
+      ...(keepRawDays !== undefined ? { keepRawDays } : {}),
+    });
+    const days = r.months.reduce((n, m) => n + m.days.length, 0);
+    log(
+      `archive: compacted ${days} closed day(s) into ${r.months.map((m) => `${m.month} (${m.readings} readings)`).join(", ")} in ${formatMs(Math.round(performance.now() - t0))}${r.rawDropped.length ? `; raw readings of ${r.rawDropped.join(", ")} dropped (roll-ups kept)` : ""}`,
+    );
+    return r;
+  } catch (e) {
+    log(
+      `archive: compaction failed (${(e as Error).message}); the days stay in JSON Lines and are tried again`,
+    );
+    return undefined;
+  }
 }
 
 function logRejects(rejects: readonly WaitReject[], logged: Set<string>, log: (l: string) => void): void {

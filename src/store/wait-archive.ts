@@ -1,6 +1,7 @@
 import {
   closeSync,
   existsSync,
+  renameSync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
@@ -26,7 +27,16 @@ import { StoreError } from "../domain/errors.ts";
  * <dir>/readings/2022-06-29.jsonl     one reading per line (WaitReading), by the UTC day of its update time
  * <dir>/detections/2022-06-29.jsonl   one emitted detection per line, by the day of its reading
  * <dir>/watch.lock                    the pid of the watcher writing here
+ * <dir>/compacted.json                which closed days live in which monthly Parquet files (see below)
+ * <dir>/parquet/readings/2022-06.3.parquet   closed days of a UTC month (generation 3), sorted by port,
+ *                                            crossing, lane and update time (`wait-compaction.ts`)
+ * <dir>/parquet/hourly/…, parquet/daily/…    roll-ups of the same readings, kept when raw ones expire
  * ```
+ *
+ * The manifest `compacted.json` is the one source of truth for what is in Parquet: a reader counts the
+ * Parquet files it lists and the JSON Lines files of the days it does not list, and nothing else. It is
+ * replaced atomically (written aside, fsynced, renamed), so a kill at any point leaves every reading counted
+ * once, from the JSON Lines or from the Parquet.
  */
 export type ArchiveKind = "readings" | "detections";
 export const ARCHIVE_KINDS: readonly ArchiveKind[] = ["readings", "detections"];
@@ -252,3 +262,82 @@ export class WaitArchiveWriter {
     rmSync(this.lockFile, { force: true });
   }
 }
+
+/** What one month of compacted readings holds. */
+export interface CompactedMonth {
+  /** Raw readings (relative to the archive folder), or null once retention dropped them. */
+  raw: string | null;
+  /** Hourly and daily roll-ups (relative paths). */
+  hourly: string;
+  daily: string;
+  /** The UTC days (YYYY-MM-DD) whose readings are in these files. */
+  days: string[];
+  /** Readings in `raw` (or, once dropped, that were in it). */
+  readings: number;
+  /** The crossings of these readings, with the names the feed gave them. */
+  crossings: ArchivedCrossing[];
+}
+
+/** A crossing seen in the archive. */
+export interface ArchivedCrossing {
+  port: string;
+  crossing: string;
+  portName: string;
+  crossingName: string;
+}
+
+/** The manifest of compacted months. */
+export interface ArchiveManifest {
+  version: 1;
+  /** Incremented by every compaction commit; part of new file names, so a commit never overwrites a file in use. */
+  generation: number;
+  months: Record<string, CompactedMonth>;
+}
+
+export const MANIFEST_FILE = "compacted.json";
+const EMPTY_MANIFEST: ArchiveManifest = { version: 1, generation: 0, months: {} };
+
+/** The manifest of an archive (empty when nothing was compacted yet). A manifest that cannot be read is a StoreError. */
+export function readManifest(dir: string): ArchiveManifest {
+  const file = join(dir, MANIFEST_FILE);
+  if (!existsSync(file)) return structuredClone(EMPTY_MANIFEST);
+  try {
+    const m = JSON.parse(readFileSync(file, "utf8")) as ArchiveManifest;
+    if (m.version !== 1 || typeof m.months !== "object") throw new Error("not a version 1 manifest");
+    return m;
+  } catch (e) {
+    throw new StoreError(`cannot read the archive's manifest ${file}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Replaces the manifest atomically: written to a temporary file, fsynced, renamed over, folder fsynced. */
+export function writeManifest(dir: string, m: ArchiveManifest): void {
+  const file = join(dir, MANIFEST_FILE);
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = openSync(tmp, "w");
+  try {
+    writeSync(fd, JSON.stringify(m, null, 1) + "\n");
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  fsyncDir(dir);
+}
+
+/** The UTC days the manifest says are compacted. */
+export function compactedDays(m: ArchiveManifest): Set<string> {
+  return new Set(Object.values(m.months).flatMap((x) => x.days));
+}
+
+/** Makes a file's contents and its directory entry durable. */
+export function fsyncFile(file: string): void {
+  const fd = openSync(file, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export { fsyncDir };

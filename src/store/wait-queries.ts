@@ -1,15 +1,14 @@
 import type { Query } from "./sql.ts";
 import { and, cond, inList } from "./sql.ts";
+import type { ArchiveQuery } from "./wait-archive-db.ts";
 
 /**
- * SQL over the wait-time archive, as pure builders returning `{ sql, params }`. They read the table
- * `wait_readings` that `WaitArchiveDb` loads from the archive's JSON Lines files (columns named as the
- * fields of WaitReading). Times are CBP's own: `updatedAt` is written in the port's offset
- * (`2022-06-29T10:00:00-07:00`), so its first 10 characters are the local date and 12-13 the local hour.
+ * SQL over the wait-time archive, as pure builders returning `{ sql, params }`. They read a source relation
+ * (`readingsSource` in wait-archive-db.ts: the Parquet and JSON Lines files of a plan, with the columns
+ * named there), so DuckDB pushes the filters and the column list down into the file scans. Times are CBP's
+ * own: `updatedAt` is written in the port's offset (`2022-06-29T10:00:00-07:00`), so its first 10
+ * characters are the local date and 12-13 the local hour.
  */
-
-/** The local date of a reading: of its update time, else (closed lanes without one) of its fetch, UTC. */
-export const LOCAL_DATE_SQL = "coalesce(substr(updatedAt, 1, 10), substr(fetchedAt, 1, 10))";
 /** The local hour (0-23) of a reading's update time. */
 export const LOCAL_HOUR_SQL = "CAST(substr(updatedAt, 12, 2) AS INTEGER)";
 /** The local weekday (0 = Sunday) of a reading's update time. */
@@ -33,8 +32,8 @@ function where(f: WaitFilter): Query {
     inList("port", f.ports),
     inList("crossing", f.crossings),
     inList("lane", f.lanes),
-    cond(`${LOCAL_DATE_SQL} >= ?`, f.from),
-    cond(`${LOCAL_DATE_SQL} <= ?`, f.to),
+    cond("localDate >= ?", f.from),
+    cond("localDate <= ?", f.to),
   );
 }
 
@@ -50,42 +49,46 @@ const GRAIN_COLUMNS: Record<WaitGrain, string[]> = {
  * (median), mean, 90th percentile (interpolated) and maximum, the first and last update. At the crossing
  * grain it also counts closed readings (a closed lane without an update time counts once per hour).
  */
-export function waitStatsQuery(f: WaitFilter, grain: WaitGrain): Query {
+export function waitStatsQuery(source: ArchiveQuery, f: WaitFilter, grain: WaitGrain): ArchiveQuery {
   const w = where(f);
   const extra = GRAIN_COLUMNS[grain];
   const timedOnly = grain === "crossing" ? "" : " AND updatedAt IS NOT NULL";
   const waits = "delayMinutes IS NOT NULL AND updatedAt IS NOT NULL";
   return {
     sql: `SELECT port, crossing, any_value(portName) AS port_name, any_value(crossingName) AS crossing_name, lane${extra.map((c) => `, ${c}`).join("")},
-        count(*) FILTER (WHERE ${waits})::INTEGER AS readings,
+        coalesce(sum(n) FILTER (WHERE ${waits}), 0)::INTEGER AS readings,
         median(delayMinutes) FILTER (WHERE ${waits})::DOUBLE AS typical_minutes,
-        avg(delayMinutes) FILTER (WHERE ${waits})::DOUBLE AS mean_minutes,
+        (sum(delayMinutes * n) FILTER (WHERE ${waits}) / sum(n) FILTER (WHERE ${waits}))::DOUBLE AS mean_minutes,
         quantile_cont(delayMinutes, 0.9) FILTER (WHERE ${waits})::DOUBLE AS p90_minutes,
-        max(delayMinutes) FILTER (WHERE ${waits})::INTEGER AS max_minutes,
-        count(*) FILTER (WHERE status = 'closed')::INTEGER AS closed_readings,
-        min(updatedAt) AS first_update, max(updatedAt) AS last_update
-      FROM wait_readings
+        max(maxMinutes) FILTER (WHERE ${waits})::INTEGER AS max_minutes,
+        coalesce(sum(closedN), 0)::INTEGER AS closed_readings,
+        min(updatedAt) AS first_update, max(lastUpdatedAt) AS last_update
+      FROM ${source.sql} AS wait_readings
       WHERE ${w.sql}${timedOnly}
       GROUP BY ALL
       ORDER BY ALL`,
-    params: w.params,
+    params: [...source.params, ...w.params],
   };
 }
 
-/** The ports and crossings the archive has readings for (names as the feed wrote them). */
-export const archiveCrossingsQuery: Query = {
-  sql: `SELECT port, crossing, any_value(portName) AS port_name, any_value(crossingName) AS crossing_name,
-      count(*)::INTEGER AS readings
-    FROM wait_readings GROUP BY port, crossing ORDER BY port, crossing`,
-  params: [],
-};
+/** The ports and crossings a source has readings for (names as the feed wrote them). */
+export function archiveCrossingsQuery(source: ArchiveQuery): ArchiveQuery {
+  return {
+    sql: `SELECT port, crossing, any_value(portName) AS port_name, any_value(crossingName) AS crossing_name
+      FROM ${source.sql} AS wait_readings GROUP BY port, crossing ORDER BY port, crossing`,
+    params: source.params,
+  };
+}
 
-/** How many readings the loaded files hold, and their span of local dates. */
-export const archiveSpanQuery: Query = {
-  sql: `SELECT count(*)::INTEGER AS readings, min(${LOCAL_DATE_SQL}) AS first_date, max(${LOCAL_DATE_SQL}) AS last_date
-    FROM wait_readings`,
-  params: [],
-};
+/** How many readings a source holds, and their span of local dates. */
+export function archiveSpanQuery(source: ArchiveQuery): ArchiveQuery {
+  return {
+    sql: `SELECT coalesce(sum(CASE WHEN status = 'closed' THEN closedN ELSE n END), 0)::INTEGER AS readings, min(localDate) AS first_date,
+        max(localDate) AS last_date
+      FROM ${source.sql} AS wait_readings`,
+    params: source.params,
+  };
+}
 
 /** The ports of a snapshot's `ports.parquet` (the `ports` table of every store built from it). */
 export function snapshotPortsQuery(parquetFile: string): Query {

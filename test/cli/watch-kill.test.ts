@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { dedupeReadings, type WaitReading } from "../../src/domain/wait-times.ts";
 import { parseWaitTimes } from "../../src/sources/cbp-wait-times.ts";
+import { readArchiveReadings } from "../../src/store/wait-archive-db.ts";
 import { startScriptedServer, type ScriptedServer } from "../helpers/waits-server.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -53,6 +54,7 @@ async function until(what: string, ok: () => boolean, timeoutMs = 30_000): Promi
   }
 }
 
+/** The readings in the archive's JSON Lines files (while a watcher runs, before any compaction). */
 function archived(archive: string): WaitReading[] {
   const sub = join(archive, "readings");
   if (!existsSync(sub)) return [];
@@ -118,7 +120,11 @@ test("kill -9 while polling a slow server, then restart: every distinct reading 
   assert.match(second.err(), /poll 2 .*: 19 crossings, 73 readings, \d+ new/);
   assert.ok(!existsSync(join(archive, "watch.lock")), "a watcher that ends releases its lock");
 
-  const rows = archived(archive);
+  const rows = (await readArchiveReadings(archive)) as unknown as WaitReading[];
+  assert.ok(
+    existsSync(join(archive, "compacted.json")),
+    "the closed day 2022-06-29 was compacted into Parquet",
+  );
   const keys = rows.map((r) => r.key);
   assert.equal(new Set(keys).size, keys.length, "a reading is archived twice");
   // Readings with CBP's update time are the same whenever fetched: exactly the union of both captures.

@@ -132,6 +132,7 @@ test("queries read the archive while a watcher holds it, ignoring a line still b
 
 test("SQL builders keep user input in parameters", () => {
   const q = waitStatsQuery(
+    { sql: "(SELECT * FROM read_parquet(?))", params: [["/tmp/it's.parquet"]] },
     {
       ports: ["2402'; DROP TABLE x; --"],
       crossings: [],
@@ -142,7 +143,14 @@ test("SQL builders keep user input in parameters", () => {
     "hour",
   );
   assert.ok(!q.sql.includes("DROP"));
-  assert.deepEqual(q.params, ["2402'; DROP TABLE x; --", "passenger-standard", "2025-11-24", "2025-11-30"]);
+  assert.ok(!q.sql.includes("it's"), "file names travel as parameters too");
+  assert.deepEqual(q.params, [
+    ["/tmp/it's.parquet"],
+    "2402'; DROP TABLE x; --",
+    "passenger-standard",
+    "2025-11-24",
+    "2025-11-30",
+  ]);
   assert.deepEqual(parseLanes("passenger,commercial-fast"), [
     "commercial-fast",
     "passenger-standard",

@@ -28,6 +28,7 @@ import {
 } from "../../src/services/watch.ts";
 import type { Poster } from "../../src/services/webhook.ts";
 import { WaitArchiveWriter } from "../../src/store/wait-archive.ts";
+import { readArchiveReadings } from "../../src/store/wait-archive-db.ts";
 import { runCli } from "../../src/cli/main.ts";
 import { captureIo } from "../helpers/io.ts";
 import { startScriptedServer, type ScriptedServer, type Step } from "../helpers/waits-server.ts";
@@ -122,8 +123,13 @@ async function watch(
   return { summary, emitted, logs, clock };
 }
 
-/** Every line of every readings file of an archive, parsed. */
-function archived(archiveDir: string): WaitReading[] {
+/** Every reading the archive counts, from its Parquet months and its JSON Lines days. */
+async function archived(archiveDir: string): Promise<WaitReading[]> {
+  return (await readArchiveReadings(archiveDir)) as unknown as WaitReading[];
+}
+
+/** Every line of every JSON Lines readings file of an archive, parsed. */
+function archivedJsonl(archiveDir: string): WaitReading[] {
   const sub = join(archiveDir, "readings");
   return readdirSync(sub)
     .sort()
@@ -136,8 +142,8 @@ function archived(archiveDir: string): WaitReading[] {
 }
 
 /** The archive holds each distinct reading of `expected` exactly once, and nothing else. */
-function assertExactlyOnce(archiveDir: string, expected: WaitReading[]): void {
-  const keys = archived(archiveDir).map((r) => r.key);
+async function assertExactlyOnce(archiveDir: string, expected: WaitReading[]): Promise<void> {
+  const keys = (await archived(archiveDir)).map((r) => r.key);
   assert.equal(new Set(keys).size, keys.length, "a reading is archived twice");
   assert.deepEqual(
     [...keys].sort(),
@@ -164,13 +170,13 @@ test("polls the real captures: every distinct reading archived once, detections 
       [5, 0, 5],
     ],
   );
-  assertExactlyOnce(archive, [...parsed(A), ...parsed(B), ...parsed(C)]);
-  // Files are by the UTC day of each reading's update time.
-  assert.deepEqual(readdirSync(join(archive, "readings")).sort(), [
-    "2022-06-29.jsonl",
-    "2022-06-30.jsonl",
-    "2022-07-01.jsonl",
-  ]);
+  await assertExactlyOnce(archive, [...parsed(A), ...parsed(B), ...parsed(C)]);
+  // Files are by the UTC day of each reading's update time; 29 June closed 6 hours after its end, before
+  // B was fetched (2022-07-01 00:31 UTC), and went into the Parquet of June.
+  assert.deepEqual(readdirSync(join(archive, "readings")).sort(), ["2022-06-30.jsonl", "2022-07-01.jsonl"]);
+  const manifest = JSON.parse(readFileSync(join(archive, "compacted.json"), "utf8"));
+  assert.deepEqual(manifest.months["2022-06"].days, ["2022-06-29"]);
+  assert.equal(manifest.months["2022-06"].readings, 78);
   // Between polls: the interval, no backoff.
   assert.deepEqual(run.clock.sleeps, [1000, 1000, 1000]);
 
@@ -212,12 +218,8 @@ test("polls the real captures: every distinct reading archived once, detections 
   const again = freshArchive();
   await watch(again, [], [], { source: { kind: "replay", dir: saved } });
   assert.deepEqual(
-    archived(again)
-      .map((r) => r.key)
-      .sort(),
-    archived(archive)
-      .map((r) => r.key)
-      .sort(),
+    (await archived(again)).map((r) => r.key).sort(),
+    (await archived(archive)).map((r) => r.key).sort(),
   );
 });
 
@@ -267,7 +269,7 @@ test("faults: timeout, 500, truncated JSON, a renamed field, garbage; backs off 
   assert.ok(run.logs.some((l) => /port_number is missing \(unexpected field port_num: renamed\?\)/.test(l)));
   // Each failure doubles the wait; a success goes back to the interval.
   assert.deepEqual(run.clock.sleeps, [2000, 4000, 8000, 16000, 32000, 1000]);
-  assertExactlyOnce(archive, [...parsed(A), ...parsed(B)]);
+  await assertExactlyOnce(archive, [...parsed(A), ...parsed(B)]);
 });
 
 test("a field renamed in one crossing: its lanes are reported and skipped, the rest archived", async () => {
@@ -291,7 +293,7 @@ test("a field renamed in one crossing: its lanes are reported and skipped, the r
     ),
     run.logs.join("\n"),
   );
-  assertExactlyOnce(
+  await assertExactlyOnce(
     archive,
     parsed(A).filter((r) => !(r.crossing === "250401" && r.lane.startsWith("passenger"))),
   );
@@ -330,7 +332,7 @@ test("readings that could not be written are kept and written with the next poll
     [false, true],
   );
   assert.match(summary.reports[0]!.error!, /cannot append to .*2022-06-29\.jsonl/);
-  assertExactlyOnce(archive, [...parsed(A), ...parsed(B)]);
+  await assertExactlyOnce(archive, [...parsed(A), ...parsed(B)]);
 });
 
 test("a restart resumes without duplicates", async () => {
@@ -341,7 +343,7 @@ test("a restart resumes without duplicates", async () => {
     second.summary.reports.map((r) => r.newReadings),
     [0, 73],
   );
-  assertExactlyOnce(archive, [...parsed(A), ...parsed(B)]);
+  await assertExactlyOnce(archive, [...parsed(A), ...parsed(B)]);
   // The first run's detections are not emitted again; the second run's are new ones only.
   const first = await watch(freshArchive(), [body(A)], [A.at]);
   const againKeys = new Set(second.emitted.map((d) => d.key));
@@ -370,7 +372,7 @@ test("the order captures arrive in does not change what is archived", () => {
     } finally {
       w.close();
     }
-    return archived(archive)
+    return archivedJsonl(archive)
       .map((r) => r.key)
       .sort();
   });
@@ -395,7 +397,7 @@ test("--replay feeds recorded captures through the watcher as if live", async ()
     origin: "xml",
     fetchedAt: "2014-03-15T19:25:59.000Z",
   }).readings;
-  assertExactlyOnce(archive, [...xml, ...parsed(A), ...parsed(B), ...parsed(C)]);
+  await assertExactlyOnce(archive, [...xml, ...parsed(A), ...parsed(B), ...parsed(C)]);
   // Detections carry the capture's own fetch time: a replay is deterministic.
   assert.ok(run.emitted.every((d) => [A.at, B.at, C.at, "2014-03-15T19:25:59.000Z"].includes(d.detectedAt)));
 });
@@ -451,7 +453,7 @@ test("a torn last line (kill -9 mid-append) is cut on restart; the readings are 
   assert.equal(run.summary.repairs[0]!.droppedBytes, Math.floor(torn.length / 2));
   assert.ok(run.logs.some((l) => /cut a torn last line/.test(l)));
   assert.equal(run.summary.reports[0]!.newReadings, 73 - 10);
-  assertExactlyOnce(archive, [...parsed(A), ...parsed(B)]);
+  await assertExactlyOnce(archive, [...parsed(A), ...parsed(B)]);
 });
 
 test("one writer per archive: a live watcher's lock is refused, a dead one's is taken over", () => {
@@ -564,7 +566,7 @@ test("borderflow watch --once: detections on stdout as JSON lines; a failed last
     lines.every((d) => ["stale", "closure", "anomaly"].includes(d.kind) && typeof d.message === "string"),
   );
   assert.match(io.stderr(), /watch: poll 1 .*: 19 crossings, 78 readings, 78 new/);
-  assert.equal(archived(archive).length, 78);
+  assert.equal((await archived(archive)).length, 78);
 
   server.script("/cli/down", [{ kind: "status", status: 503 }]);
   const down = captureIo();

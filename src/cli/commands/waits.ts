@@ -18,6 +18,7 @@ import {
   type WaitStatsRow,
   type WaitSummary,
 } from "../../services/waits.ts";
+import { compactWaitArchive, type CompactSummary } from "../../services/wait-archive.ts";
 import { emit, type GlobalOptions, type Io } from "../context.ts";
 import type { Column, View } from "../format.ts";
 
@@ -32,6 +33,8 @@ interface WatchFlags {
   replay?: string;
   timeout?: string;
   saveCaptures?: string;
+  compact?: boolean;
+  keepRaw?: string;
 }
 
 interface WaitsFlags {
@@ -44,10 +47,13 @@ interface WaitsFlags {
 }
 
 const ARCHIVE_HELP =
-  "archive folder of JSON Lines files (env BORDERFLOW_ARCHIVE; default ~/.local/share/borderflow/waits)";
+  "wait-time archive folder: today's readings in JSON Lines, closed days in monthly Parquet (env BORDERFLOW_ARCHIVE; default ~/.local/share/borderflow/waits)";
+const KEEP_RAW_HELP =
+  "keep raw readings this many days (e.g. 365); older months keep only their hourly and daily roll-ups (default: keep all)";
 
 /** Registers `watch` (poll the CBP wait-time feed into the archive) and `waits` (query the archive). */
 export function registerWaits(program: Command, io: Io): void {
+  registerCompact(program, io);
   program
     .command("watch")
     .description(
@@ -72,6 +78,8 @@ export function registerWaits(program: Command, io: Io): void {
     )
     .option("--timeout <duration>", "time one request may take (default 30s)")
     .option("--save-captures <dir>", "save every raw response there (readable again with --replay)")
+    .option("--no-compact", "leave closed days in JSON Lines (default: compact them into monthly Parquet)")
+    .option("--keep-raw <days>", KEEP_RAW_HELP)
     .action(async (flags: WatchFlags, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const req = parseWatchSpec({
@@ -85,6 +93,8 @@ export function registerWaits(program: Command, io: Io): void {
         replay: flags.replay,
         timeout: flags.timeout,
         saveCaptures: flags.saveCaptures,
+        compact: flags.compact,
+        keepRaw: flags.keepRaw,
       });
       const log = (line: string) => io.err(`watch: ${line}\n`);
       let knownPorts: Set<string> | undefined;
@@ -157,6 +167,51 @@ export function registerWaits(program: Command, io: Io): void {
       const summary = await waitSummary(archiveDirFor(flags.archive), req, { ports });
       emit(io, g, summary, () => waitsView(summary));
     });
+}
+
+function registerCompact(program: Command, io: Io): void {
+  program
+    .command("compact")
+    .description(
+      "compact the closed days of the wait-time archive into monthly Parquet (watch does it by itself; refused while a watcher writes)",
+    )
+    .option("--archive <dir>", ARCHIVE_HELP)
+    .option("--through <YYYY-MM-DD>", "last UTC day to compact (default: every day that ended 6 hours ago)")
+    .option("--keep-raw <days>", KEEP_RAW_HELP)
+    .action(async (flags: { archive?: string; through?: string; keepRaw?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const s = await compactWaitArchive({
+        archive: archiveDirFor(flags.archive),
+        through: flags.through,
+        keepRaw: flags.keepRaw,
+      });
+      emit(io, g, s, () => compactView(s));
+    });
+}
+
+function compactView(s: CompactSummary): View {
+  const merged = s.report.months.reduce((n, m) => n + m.days.length, 0);
+  return {
+    title: `wait-time archive ${s.archiveDir}`,
+    lines: [
+      `${merged} closed day(s) through ${s.through} compacted into ${s.report.months.length} month(s)${s.report.rawDropped.length ? `; raw readings of ${s.report.rawDropped.join(", ")} dropped (roll-ups kept)` : ""}`,
+      `${s.jsonlDays.length} day(s) in JSON Lines (${(s.jsonlBytes / 1e6).toFixed(1)} MB), ${s.months.length} month(s) in Parquet (${(s.parquetBytes / 1e6).toFixed(1)} MB)`,
+    ],
+    tables: [
+      {
+        title: "compacted months",
+        columns: [
+          { label: "month", value: (m: CompactSummary["months"][number]) => m.month },
+          { label: "days", value: (m) => m.days, format: "int" },
+          { label: "readings", value: (m) => m.readings, format: "int" },
+          { label: "raw kept", value: (m) => (m.raw ? "yes" : "roll-ups only") },
+          { label: "MB", value: (m) => m.bytes / 1e6, format: "num" },
+        ],
+        rows: s.months,
+      },
+    ],
+    notes: [],
+  };
 }
 
 const place = (r: { crossing: string; crossingName: string }) =>

@@ -1,0 +1,17 @@
+/**
+ * `compactArchive` in a process of its own, for the crash tests: node --import tsx compact-child.ts <archive>
+ * <through> [<step>:<month>] — with the last argument, the process kills itself with SIGKILL at that step.
+ */
+import { WaitArchiveWriter } from "../../src/store/wait-archive.ts";
+import { compactArchive } from "../../src/store/wait-compaction.ts";
+
+const [dir, through, killAt] = process.argv.slice(2);
+const writer = WaitArchiveWriter.open(dir!);
+await compactArchive(writer, {
+  through: through!,
+  onStep: (step, month) => {
+    if (`${step}:${month}` === killAt) process.kill(process.pid, "SIGKILL");
+  },
+});
+writer.close();
+process.stdout.write("done\n");

@@ -29,6 +29,7 @@ import {
 import type { Poster } from "../../src/services/webhook.ts";
 import { WaitArchiveWriter } from "../../src/store/wait-archive.ts";
 import { readArchiveReadings } from "../../src/store/wait-archive-db.ts";
+import { compactArchive } from "../../src/store/wait-compaction.ts";
 import { runCli } from "../../src/cli/main.ts";
 import { captureIo } from "../helpers/io.ts";
 import { startScriptedServer, type ScriptedServer, type Step } from "../helpers/waits-server.ts";
@@ -472,43 +473,51 @@ test("one writer per archive: a live watcher's lock is refused, a dead one's is 
   WaitWatcher.open(archive, { staleHours: 3 }).close();
 });
 
-test("anomaly through the watcher: BOTA at 100 minutes over real El Paso history", async () => {
-  const archive = freshArchive();
-  // History: the real hourly waits before 23 Dec 2025 (the day under test).
-  const history = elPasoHourlyReadings().filter((r) => r.updatedAt! < "2025-12-23");
-  const writer = WaitArchiveWriter.open(archive);
-  const byDay = new Map<string, string[]>();
-  for (const r of history) byDay.set(readingDay(r), [...(byDay.get(readingDay(r)) ?? []), JSON.stringify(r)]);
-  writer.append("readings", byDay);
-  writer.close();
-  // The real 29 June 2022 BOTA entry, moved by the test to 23 Dec 2025 11:00 MST with 100 minutes for cars.
-  const bota = (JSON.parse(fixture(A.name).toString("utf8")) as FeedEntry[]).find(
-    (c) => c.port_number === "240201",
-  )!;
-  bota.date = "12/23/2025";
-  bota.time = "11:25:00";
-  for (const g of ["commercial_vehicle_lanes", "passenger_vehicle_lanes", "pedestrian_lanes"])
-    for (const lane of Object.values(bota[g]).filter((v) => typeof v === "object") as Record<
-      string,
-      string
-    >[])
-      if (lane.update_time) lane.update_time = "At 11:00 am MST";
-  bota.passenger_vehicle_lanes.standard_lanes.delay_minutes = "100";
-  const run = await watch(
-    archive,
-    [{ kind: "body", body: JSON.stringify([bota]) }],
-    ["2025-12-23T18:25:00.000Z"],
-  );
-  const anomalies = run.emitted.filter((d) => d.kind === "anomaly");
-  assert.equal(anomalies.length, 1);
-  const a = anomalies[0]!;
-  assert.ok(a.kind === "anomaly");
-  assert.equal(a.crossing, "240201");
-  assert.equal(a.lane, "passenger-standard");
-  assert.equal(a.delayMinutes, 100);
-  assert.equal(a.typicalMinutes, 43);
-  assert.equal(a.samples, 3);
-});
+for (const compacted of [false, true])
+  test(`anomaly through the watcher: BOTA at 100 minutes over real El Paso history${compacted ? " already compacted into Parquet" : ""}`, async () => {
+    const archive = freshArchive();
+    // History: the real hourly waits before 23 Dec 2025 (the day under test).
+    const history = elPasoHourlyReadings().filter((r) => r.updatedAt! < "2025-12-23");
+    const writer = WaitArchiveWriter.open(archive);
+    const byDay = new Map<string, string[]>();
+    for (const r of history)
+      byDay.set(readingDay(r), [...(byDay.get(readingDay(r)) ?? []), JSON.stringify(r)]);
+    writer.append("readings", byDay);
+    // A watcher restarting over an archive whose history is in Parquet reads its baselines from there.
+    if (compacted) await compactArchive(writer, { through: "2025-12-22" });
+    writer.close();
+    // The real 29 June 2022 BOTA entry, moved by the test to 23 Dec 2025 11:00 MST with 100 minutes for cars.
+    const bota = (JSON.parse(fixture(A.name).toString("utf8")) as FeedEntry[]).find(
+      (c) => c.port_number === "240201",
+    )!;
+    bota.date = "12/23/2025";
+    bota.time = "11:25:00";
+    for (const g of ["commercial_vehicle_lanes", "passenger_vehicle_lanes", "pedestrian_lanes"])
+      for (const lane of Object.values(bota[g]).filter((v) => typeof v === "object") as Record<
+        string,
+        string
+      >[])
+        if (lane.update_time) lane.update_time = "At 11:00 am MST";
+    bota.passenger_vehicle_lanes.standard_lanes.delay_minutes = "100";
+    const run = await watch(
+      archive,
+      [{ kind: "body", body: JSON.stringify([bota]) }],
+      ["2025-12-23T18:25:00.000Z"],
+    );
+    const anomalies = run.emitted.filter((d) => d.kind === "anomaly");
+    assert.equal(anomalies.length, 1);
+    const a = anomalies[0]!;
+    assert.ok(a.kind === "anomaly");
+    assert.equal(a.crossing, "240201");
+    assert.equal(a.lane, "passenger-standard");
+    assert.equal(a.delayMinutes, 100);
+    assert.equal(a.typicalMinutes, 43);
+    assert.equal(a.samples, 3);
+    // The reading is archived once, beside the history.
+    const keys = (await archived(archive)).map((r) => r.key);
+    assert.equal(new Set(keys).size, keys.length, "a reading is archived twice");
+    assert.equal(keys.length, history.length + run.summary.readingsArchived);
+  });
 
 test("detections a kill cut off before they were emitted are emitted on restart, once", async () => {
   const archive = freshArchive();

@@ -142,3 +142,18 @@ export const AreasQuery = z.object({
   fieldOffice: z.string().max(80).optional(),
   sector: z.string().max(80).optional(),
 });
+
+export const ForecastQuery = z.object({
+  port: z.string().min(1).max(80).describe("port code or name, or a 6-character CBP crossing number"),
+  lane: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("lane types or groups, comma-separated (default: every lane)"),
+  hours: z
+    .string()
+    .regex(/^\d{1,2}$/, "expected 1 to 24")
+    .optional()
+    .describe("hours ahead, 1 to 24 (default 6)"),
+  at: z.string().max(40).optional().describe("forecast from this instant (ISO with offset; default now)"),
+});

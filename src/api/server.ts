@@ -22,6 +22,7 @@ import { listPorts, portProfile } from "../services/ports.ts";
 import { runScenario, scenarioModelInput, validateScenario } from "../services/scenario.ts";
 import { tradeSummary } from "../services/trade.ts";
 import { waitSummary } from "../services/waits.ts";
+import { waitForecast } from "../services/forecast.ts";
 import { defaultArchiveDir } from "../store/wait-archive.ts";
 import { overview } from "../services/overview.ts";
 import { encountersSeries } from "../services/encounters.ts";
@@ -39,6 +40,7 @@ import {
   ScenarioRunQuery,
   TradeQuery,
   WaitsQuery,
+  ForecastQuery,
 } from "./schemas.ts";
 
 /** How the API is built. */
@@ -446,6 +448,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (req) => waitSummary(opts.archiveDir ?? defaultArchiveDir(), req.query),
+  );
+
+  api.get(
+    "/api/forecast",
+    {
+      schema: {
+        summary:
+          "Expected CBP wait and 80% interval for each coming hour, per crossing and lane, from the archive (not cached: it moves with the clock)",
+        querystring: ForecastQuery,
+        response: { 200: ResultObject("as `borderflow forecast --json`; see docs/api.md"), ...errors },
+      },
+    },
+    async (req) => waitForecast(opts.archiveDir ?? defaultArchiveDir(), req.query),
   );
 
   if (opts.webRoot && existsSync(opts.webRoot)) {

@@ -396,7 +396,7 @@ export function bestTimes(rows: readonly WaitStatsRow[]): BestTime[] {
 }
 
 /** Resolves `--port`: a crossing number in the archive, or a port by code or name (see matchPort). */
-async function resolveTarget(
+export async function resolveTarget(
   input: string,
   archived: readonly { port: string; crossing: string; port_name: string; crossing_name: string }[],
   ports: readonly PortName[],

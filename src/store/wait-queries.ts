@@ -97,3 +97,34 @@ export function snapshotPortsQuery(parquetFile: string): Query {
     params: [parquetFile],
   };
 }
+
+/**
+ * Hourly mean waits per crossing, lane, local date and local hour (the forecast's series), with the newest
+ * update time of each hour (whose offset gives the port's local clock).
+ */
+export function hourlyMeansQuery(source: ArchiveQuery, f: WaitFilter): ArchiveQuery {
+  const w = where(f);
+  return {
+    sql: `SELECT crossing, any_value(crossingName) AS crossing_name, lane, localDate AS local_date,
+        ${LOCAL_HOUR_SQL} AS hour, (sum(delayMinutes * n) / sum(n))::DOUBLE AS mean_minutes,
+        sum(n)::INTEGER AS readings, max(lastUpdatedAt) AS last_update
+      FROM ${source.sql} AS wait_readings
+      WHERE ${w.sql} AND delayMinutes IS NOT NULL AND updatedAt IS NOT NULL
+      GROUP BY crossing, lane, localDate, hour
+      ORDER BY crossing, lane, local_date, hour`,
+    params: [...source.params, ...w.params],
+  };
+}
+
+/** Closed readings per crossing and lane in a range of local dates (recent closures, for notes). */
+export function closedReadingsQuery(source: ArchiveQuery, f: WaitFilter): ArchiveQuery {
+  const w = where(f);
+  return {
+    sql: `SELECT crossing, any_value(crossingName) AS crossing_name, lane, sum(closedN)::INTEGER AS closed,
+        min(localDate) AS first_date
+      FROM ${source.sql} AS wait_readings
+      WHERE ${w.sql} AND status = 'closed'
+      GROUP BY crossing, lane ORDER BY crossing, lane`,
+    params: [...source.params, ...w.params],
+  };
+}

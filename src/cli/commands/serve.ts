@@ -73,8 +73,6 @@ export function registerServe(program: Command, io: Io): void {
         // The server's modules (fastify, swagger) load only for `serve`: other commands start faster.
         const { buildApp } = await import("../../api/server.ts");
         const store = await openStore(g, true, io);
-        // Loaded here, not at the top: fastify and its plugins cost every other command ~0.2 s of start-up.
-        const { buildApp } = await import("../../api/server.ts");
         const app = await buildApp({
           store,
           ...(web ? { webRoot: WEB_DIST } : {}),

@@ -19,6 +19,12 @@ import {
   type WaitSummary,
 } from "../../services/waits.ts";
 import { compactWaitArchive, type CompactSummary } from "../../services/wait-archive.ts";
+import {
+  DEFAULT_FORECAST_HOURS,
+  parseForecastSpec,
+  waitForecast,
+  type WaitForecast,
+} from "../../services/forecast.ts";
 import { emit, type GlobalOptions, type Io } from "../context.ts";
 import type { Column, View } from "../format.ts";
 
@@ -54,6 +60,7 @@ const KEEP_RAW_HELP =
 /** Registers `watch` (poll the CBP wait-time feed into the archive) and `waits` (query the archive). */
 export function registerWaits(program: Command, io: Io): void {
   registerCompact(program, io);
+  registerForecast(program, io);
   program
     .command("watch")
     .description(
@@ -167,6 +174,65 @@ export function registerWaits(program: Command, io: Io): void {
       const summary = await waitSummary(archiveDirFor(flags.archive), req, { ports });
       emit(io, g, summary, () => waitsView(summary));
     });
+}
+
+function registerForecast(program: Command, io: Io): void {
+  program
+    .command("forecast")
+    .description(
+      "the expected CBP wait and an 80% interval for each coming hour, per crossing and lane, from the archive (docs/forecast.md)",
+    )
+    .requiredOption("--port <port>", "port code or name (2402, El Paso) or a crossing number (240201)")
+    .option("--lane <lanes>", "lane types or groups, comma-separated (default: every lane with readings)")
+    .option("--hours <n>", `hours ahead, 1 to 24 (default ${DEFAULT_FORECAST_HOURS})`)
+    .option(
+      "--at <instant>",
+      "forecast from this moment (ISO with offset; default now), e.g. to replay the past",
+    )
+    .option("--archive <dir>", ARCHIVE_HELP)
+    .action(
+      async (
+        flags: { port?: string; lane?: string; hours?: string; at?: string; archive?: string },
+        cmd: Command,
+      ) => {
+        const g = cmd.optsWithGlobals<GlobalOptions>();
+        const spec = { port: flags.port ?? "", lane: flags.lane, hours: flags.hours, at: flags.at };
+        parseForecastSpec(spec);
+        const ports = await loadSnapshotPorts(g.snapshot);
+        const f = await waitForecast(archiveDirFor(flags.archive), spec, { ports });
+        emit(io, g, f, () => forecastView(f));
+      },
+    );
+}
+
+function forecastView(f: WaitForecast): View {
+  const rows = f.series.flatMap((s) => s.hours.map((h) => ({ s, h })));
+  const what = f.crossing
+    ? `crossing ${f.crossing} of ${f.port.name} (${f.port.code})`
+    : `${f.port.name} (${f.port.code})`;
+  return {
+    title: `wait forecast at ${what} from ${f.at}`,
+    lines: f.series.map(
+      (s) =>
+        `${place(s)} ${s.lane}: ${s.lastReading ? `last reading ${s.lastReading.minutes} min at ${s.lastReading.hourStart}` : "no recent reading"}; ${s.historyHours} hour(s) of history`,
+    ),
+    tables: [
+      {
+        title: "expected wait (minutes) and 80% interval, by local hour",
+        columns: [
+          { label: "crossing", value: (r: (typeof rows)[number]) => place(r.s) },
+          { label: "lane", value: (r) => r.s.lane },
+          { label: "hour", value: (r) => `${r.h.hourStart.slice(0, 10)} ${r.h.hourStart.slice(11, 16)}` },
+          { label: "expected", value: (r) => r.h.expectedMinutes, format: "num" },
+          { label: "80% interval", value: (r) => `${r.h.lowMinutes}–${r.h.highMinutes}` },
+          { label: "usual", value: (r) => r.h.usualMinutes, format: "num" },
+          { label: "holiday", value: (r) => r.h.holidays.join(", ") },
+        ],
+        rows,
+      },
+    ],
+    notes: f.notes,
+  };
 }
 
 function registerCompact(program: Command, io: Io): void {

@@ -1,0 +1,246 @@
+/**
+ * Fits the wait forecast on the Peace Arch hourly delays of 2013–2018, scores it and the baselines on 2019
+ * and on El Paso's 2024–25 holiday windows against CBP's historical averages, and writes:
+ * - src/model/wait-forecast-params.ts (the fitted weights and interval; the product reads only this),
+ * - docs/forecast.md (the tables),
+ * - test/golden/forecast-slice.json (the same evaluation on the excerpts in test/fixtures/forecast, which
+ *   test/model/wait-forecast.test.ts recomputes).
+ * Usage: npx tsx scripts/evaluate-forecast.ts [--raw ../shared/data/raw]
+ */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { gunzipSync } from "node:zlib";
+import type { HorizonScore } from "../src/model/wait-forecast-eval.ts";
+import type { WaitForecastParams } from "../src/model/wait-forecast.ts";
+import {
+  elPasoSeries,
+  fitElPaso,
+  fitPeaceArch,
+  mean13,
+  parsePeaceArch,
+  peaceArchSeries,
+  scoreElPaso,
+  scoreElPasoFrom,
+  scorePeaceArch,
+  TABLE_HORIZONS,
+} from "./forecast-evaluation.ts";
+import { evaluateSlice } from "./forecast-slice.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const args = process.argv.slice(2);
+const raw = resolve(
+  args[args.indexOf("--raw") + 1] && args.includes("--raw")
+    ? args[args.indexOf("--raw") + 1]!
+    : join(ROOT, "../shared/data/raw"),
+);
+const t0 = performance.now();
+
+// Peace Arch: both copies of the WCOG exports (identical where they overlap; see their PROVENANCE.md).
+const pa = join(raw, "peace-arch-hourly");
+const files = [
+  join(pa, "guerined/query_PeaceArch_South_Cars.csv"),
+  ...readdirSync(join(pa, "wangpengcn"))
+    .filter((f) => /^20\d\d.*\.csv$/.test(f))
+    .sort()
+    .map((f) => join(pa, "wangpengcn", f)),
+  ...readdirSync(join(pa, "wangpengcn/daily_2019"))
+    .sort()
+    .map((f) => join(pa, "wangpengcn/daily_2019", f)),
+];
+const values = parsePeaceArch(files.map((f) => readFileSync(f, "utf8")));
+const series = peaceArchSeries(values, 2018);
+console.error(`Peace Arch: ${values.size} hourly values; fitting…`);
+const params = fitPeaceArch(
+  series,
+  2018,
+  "Peace Arch southbound cars, hourly average delay (WCOG), 2013-01-01..2018-12-31; interval from 2018 forecasts of weights fitted on 2013–2017",
+);
+const paScores = scorePeaceArch(series, params, 2019);
+
+const cbp = join(raw, "cbp-wait-times");
+const hourly = gunzipSync(
+  readFileSync(join(cbp, "bwt-hourly-el-paso-ports-holiday-windows-2024-12-to-2025-12.csv.gz")),
+).toString("utf8");
+const averages = gunzipSync(
+  readFileSync(join(cbp, "bwt-historical-avg-el-paso-ports-by-month-weekday-hour.csv.gz")),
+).toString("utf8");
+const ep = elPasoSeries(hourly, averages);
+const epScores = scoreElPaso(ep, params);
+// The same method fitted on El Paso's own CBP readings: windows before August 2025 (interval from June–July
+// forecasts of weights fitted before June), scored on the five windows from August to December 2025.
+const epParams = fitElPaso(
+  ep,
+  "2025-06-01",
+  "2025-08-01",
+  "CBP's hourly waits at El Paso (BOTA, Paso del Norte, Ysleta; every lane), holiday windows Dec 2024 – Jul 2025, with CBP's historical average as the profile; interval from Jun–Jul 2025 forecasts of weights fitted before June",
+);
+const epOwnScores = scoreElPasoFrom(ep, epParams, "2025-08-01");
+const epTransferLate = scoreElPasoFrom(ep, params, "2025-08-01");
+const byGroup = ["Passenger", "Pedestrian", "Commercial"].map((g) => ({
+  group: g,
+  scores: scoreElPasoFrom(
+    ep.filter((s) => s.lane === g),
+    epParams,
+    "2025-08-01",
+    [1, 2, 3],
+  ),
+}));
+
+writeFileSync(join(ROOT, "src/model/wait-forecast-params.ts"), paramsModule(params, epParams));
+const slice = evaluateSlice(join(ROOT, "test/fixtures/forecast"), params, epParams);
+writeFileSync(join(ROOT, "test/golden/forecast-slice.json"), JSON.stringify(round(slice), null, 2) + "\n");
+writeFileSync(join(ROOT, "docs/forecast.md"), doc());
+console.error(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+function paramsModule(peaceArch: WaitForecastParams, cbp: WaitForecastParams): string {
+  const r = (x: number) => Number(x.toFixed(5));
+  const json = (p: WaitForecastParams) =>
+    JSON.stringify({
+      ...p,
+      weights: p.weights.map((hb) => hb.map((w) => w.map(r))),
+      errorQuantiles: p.errorQuantiles.map((h) => h.map(([a, b]) => [r(a), r(b)])),
+    });
+  return `// Written by scripts/evaluate-forecast.ts; do not edit. See docs/forecast.md.
+import type { WaitForecastParams } from "./wait-forecast.ts";
+
+/** Fitted on CBP's own readings (what borderflow forecasts): ${cbp.fittedOn}. */
+export const CBP_WAIT_FORECAST_PARAMS: WaitForecastParams = ${json(cbp)};
+
+/** Fitted on detector delays with six years of history: ${peaceArch.fittedOn}. */
+export const PEACE_ARCH_FORECAST_PARAMS: WaitForecastParams = ${json(peaceArch)};
+`;
+}
+
+function round(x: unknown): unknown {
+  if (typeof x === "number") return Number(x.toFixed(4));
+  if (Array.isArray(x)) return x.map(round);
+  if (x && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, round(v)]));
+  return x;
+}
+
+function f2(x: number | null): string {
+  return x === null ? "–" : x.toFixed(2);
+}
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function scoreTable(scores: HorizonScore[]): string {
+  const rows = TABLE_HORIZONS.map((h) => scores.find((s) => s.horizon === h)!).filter(Boolean);
+  const best = (s: HorizonScore) =>
+    Math.min(
+      s.historicalAverage,
+      s.lastReading,
+      ...(s.weekEarlier !== null && s.nWeek > 0.5 * s.n ? [s.weekEarlier] : []),
+    );
+  const line = (
+    label: string,
+    s: HorizonScore | null,
+    m: (f: (x: HorizonScore) => number | null) => number | null,
+  ) =>
+    `| ${label} | ${s ? s.n.toLocaleString("en-US") : ""} | ${f2(m((x) => x.model))} | ${f2(m((x) => x.historicalAverage))} | ${f2(m((x) => x.weekEarlier))} (${s ? s.nWeek.toLocaleString("en-US") : ""}) | ${f2(m((x) => x.lastReading))} | ${f2(m(best))} | ${(() => {
+      const a = m((x) => x.model);
+      const b = m(best);
+      return a === null || b === null ? "–" : `${((1 - a / b) * 100).toFixed(1)}%`;
+    })()} | ${s ? pct(s.coverage) : pct(m((x) => x.coverage)!)} | ${f2(m((x) => x.width))} |`;
+  return [
+    "| hours ahead | forecasts | model | CBP-style average (month × weekday × hour) | same hour a week earlier (n) | last reading | best baseline | model below best | 80% interval holds | interval width |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows.map((s) => line(String(s.horizon), s, (f) => f(s))),
+    line("mean of 1–3", null, (f) => mean13(scores, f)),
+  ].join("\n");
+}
+
+function doc(): string {
+  const pa13 = mean13(paScores, (s) => s.model)!;
+  const paBest13 = mean13(paScores, (s) =>
+    Math.min(s.historicalAverage, s.lastReading, s.weekEarlier ?? Infinity),
+  )!;
+  return `# Wait forecasts: the model and its held-out evaluation
+
+\`borderflow forecast --port … --lane … [--hours 1..24]\` and \`GET /api/forecast\` give, for each coming hour,
+the expected CBP wait and an 80% interval. This page is written by \`npx tsx scripts/evaluate-forecast.ts\`
+(run on the 2-core development machine; it reads \`../shared/data/raw\` and takes about a minute); every
+figure below comes from that run.
+
+## The model, in one paragraph
+
+The forecast for an hour is the **usual wait for that hour** (the mean wait by month, weekday and local hour
+over the archive's recent history; on a public holiday of either side of the border, the mean by hour of
+past holidays of the same side, from the sourced table in \`src/domain/holidays.ts\`) **corrected by the last
+readings**: for each horizon (1–24 h) and each three-hour block of the target's time of day, nine weights
+(\`src/model/wait-forecast.ts\`) combine the usual wait at the target hour, the last reading and the one
+before, the usual wait at those two hours, the reading at the same hour yesterday and a week ago, the mean
+excess over the usual in the last 24 hours, and a constant. The weights are fitted by least absolute
+deviations (a median forecast, which is what mean absolute error rewards) on the Peace Arch hourly delays of
+2013–2018. The 80% interval adds the 10th and 90th percentiles of the errors of out-of-sample forecasts
+(weights fitted on 2013–2017, forecasts of 2018) for the same horizon and forecast level. 8 × 24 × 9 weights
+and 24 × 6 interval pairs, all in \`src/model/wait-forecast-params.ts\`. Closures and other known events are
+**not** modelled (no data to fit them): a forecast says when one is on at or near the port.
+
+## Peace Arch, held out: fitted on 2013–2018, scored on 2019 (1 Jan – 30 Jul)
+
+Southbound cars, hourly average delay in minutes from the Cascade Gateway detectors (\`peace-arch-hourly\`):
+not CBP's own figure, but the only multi-year hourly wait series we have. Every origin hour of 2019 with a
+reading, whose target hour has one. The "CBP-style average" baseline is the mean by month, weekday and hour
+over 2013–2018 — what CBP's historical page shows for a crossing. MAE in minutes.
+
+${scoreTable(paScores)}
+
+Over 1–3 hours ahead the model's mean absolute error is ${f2(pa13)} minutes against ${f2(paBest13)} for the best
+baseline at each horizon: ${((1 - pa13 / paBest13) * 100).toFixed(1)}% lower. **The issue's target (at least 20% below the best baseline
+at 1–3 h, with about 80% coverage) is ${1 - pa13 / paBest13 >= 0.2 ? "met on the 1–3 h mean" : "missed"}** — ${paScores[0]!.model < paScores[0]!.lastReading * 0.8 ? "" : `but not at each horizon: one hour ahead the last reading is hard to beat (an hourly average one hour old already carries most of what the next hour will be), and the model is ${pct(1 - paScores[0]!.model / paScores[0]!.lastReading)} below it there. `}The interval holds ${pct(Math.min(...paScores.map((s) => s.coverage)))} to ${pct(Math.max(...paScores.map((s) => s.coverage)))} of 2019's observations (by horizon), below the 80% it was calibrated for on 2018: 2019's errors are wider than 2018's (no data after 2019 to tell whether that persists).
+
+## El Paso holiday windows 2024–25, against CBP's historical averages
+
+CBP's hourly waits on the 70 dates of ten holiday windows (29 Dec 2024 – 28 Dec 2025) at Bridge of the
+Americas, Paso del Norte and Ysleta, every lane and sub-lane with at least 48 hours (${ep.length} series), and CBP's
+own average for the same crossing, lane, month, weekday and hour. El Paso has no longer history here, so the
+model's usual wait **is** CBP's average. Windows are 7 days, so "a week earlier" never exists inside one (the
+column stays empty). Hours with no reading (commercial lanes at night) are not scored.
+
+**Fitted on El Paso's own readings** — weights from the five windows of Dec 2024 – Jul 2025 (interval from the
+June–July window's forecasts by weights fitted before June), scored on the five windows of Aug – Dec 2025
+(Labor Day, Columbus Day, Veterans Day, Thanksgiving, Christmas). These are the weights \`borderflow forecast\`
+uses (\`CBP_WAIT_FORECAST_PARAMS\`), since it forecasts CBP's readings:
+
+${scoreTable(epOwnScores)}
+
+By lane group (same test windows), 1–3 hours ahead (mean of the three horizons):
+
+| lanes | forecasts (1 h) | model | CBP's average | last reading | 80% interval holds (1 h) |
+|---|---:|---:|---:|---:|---:|
+${byGroup
+  .map(
+    (g) =>
+      `| ${g.group} | ${g.scores[0]!.n.toLocaleString("en-US")} | ${f2(mean13(g.scores, (s) => s.model))} | ${f2(mean13(g.scores, (s) => s.historicalAverage))} | ${f2(mean13(g.scores, (s) => s.lastReading))} | ${pct(g.scores[0]!.coverage)} |`,
+  )
+  .join("\n")}
+
+**Peace Arch's weights, unchanged** (does the Peace Arch fit transfer?), same five test windows:
+
+${scoreTable(epTransferLate)}
+
+It does not: Peace Arch's weights trust the usual wait for the hour, which there is the crossing's own
+six-year history; at El Paso the usual wait is CBP's average, a much weaker guide, and CBP's readings are
+coarser (steps of 5–10 minutes) than detector averages. Fitted on El Paso's own earlier windows the same
+nine inputs do much better. All ten windows with Peace Arch's weights: model ${f2(mean13(epScores, (s) => s.model))}, CBP's average
+${f2(mean13(epScores, (s) => s.historicalAverage))}, last reading ${f2(mean13(epScores, (s) => s.lastReading))} (1–3 h mean).
+
+## What the numbers say
+
+- CBP's average for the month, weekday and hour is the weakest forecast of the next hours on both data sets:
+  holidays and the day's own level move waits far from it, and the last readings see that.
+- The last reading is strong one hour ahead and decays fast; the model keeps most of its one-hour skill and
+  falls back to the usual wait as the horizon grows, so it is the best or near the best at every horizon.
+- Intervals are calibrated on Peace Arch; at El Paso (other lanes, other scales) their coverage is as shown,
+  not assumed.
+
+## Reproduce
+
+\`\`\`sh
+npx tsx scripts/evaluate-forecast.ts            # this page, the fitted weights, and the slice's golden file
+TZ=UTC node --import tsx --test test/model/wait-forecast.test.ts   # recomputes the slice (test/fixtures/forecast)
+\`\`\`
+`;
+}

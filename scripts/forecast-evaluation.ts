@@ -1,0 +1,283 @@
+/**
+ * The held-out evaluation of the wait forecast (docs/forecast.md), shared by scripts/evaluate-forecast.ts (the
+ * whole raw files) and its test (small excerpts of the same files in test/fixtures/forecast).
+ *
+ * - Peace Arch southbound cars, hourly average delay (WCOG detectors): weights fitted on 2013–2018, the
+ *   interval's error quantiles on 2018 forecasts by weights fitted on 2013–2017, scored on 2019.
+ * - El Paso (BOTA, Paso del Norte, Ysleta), CBP's hourly waits in ten holiday windows of 2024–25, scored
+ *   against CBP's own historical average for the month, weekday and hour, which is also the model's profile
+ *   there (no other history exists); the weights are Peace Arch's, untouched.
+ */
+import { holidaysOn, type HolidayCountry } from "../src/domain/holidays.ts";
+import { MAX_HORIZON_HOURS, type WaitForecastParams } from "../src/model/wait-forecast.ts";
+import {
+  errorQuantiles,
+  fitWeights,
+  scoreForecasts,
+  type EvalSeries,
+  type HorizonScore,
+} from "../src/model/wait-forecast-eval.ts";
+
+/** Hour index of a local clock time: hours since 1970-01-01 00:00 on the same clock. */
+export const clockHour = (date: string, hour: number) => Date.parse(`${date}T00:00:00Z`) / 3_600_000 + hour;
+const dateOf = (h: number) => new Date(h * 3_600_000).toISOString().slice(0, 10);
+const hourOf = (h: number) => ((h % 24) + 24) % 24;
+const monthOf = (h: number) => Number(dateOf(h).slice(5, 7));
+const weekdayOf = (h: number) => new Date(h * 3_600_000).getUTCDay();
+const yearOf = (h: number) => Number(dateOf(h).slice(0, 4));
+
+/** Forecast levels (minutes) that split the interval's error quantiles. */
+export const LEVEL_BREAKS = [2, 5, 10, 20, 30];
+
+/** Reads the Peace Arch CSVs (`Group Starts,Avg - Delay (…)`): hour index → minutes; empty cells are missing. */
+export function parsePeaceArch(texts: readonly string[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const text of texts)
+    for (const line of text.split("\n").slice(1)) {
+      const [time, value] = line.trim().split(",");
+      if (!time || value === undefined || value === "") continue;
+      const h = clockHour(time.slice(0, 10), Number(time.slice(11, 13)));
+      if (!out.has(h)) out.set(h, Number(value));
+    }
+  return out;
+}
+
+type Cell = { sum: number; n: number };
+const mean = (c: Cell | undefined) => (c && c.n ? c.sum / c.n : undefined);
+function add(m: Map<string, Cell>, k: string, v: number) {
+  const c = m.get(k) ?? { sum: 0, n: 0 };
+  c.sum += v;
+  c.n++;
+  m.set(k, c);
+}
+
+/** Which holiday class a date is in at a border (none, one side's, or both sides'). */
+function holidayClass(date: string, sides: readonly HolidayCountry[]): string | null {
+  const on = new Set(holidaysOn(date, sides).map((h) => h.country));
+  return on.size === 0 ? null : [...on].sort().join("+");
+}
+
+/**
+ * The Peace Arch series with the model's profile: for each year, the mean by month, weekday and hour of the
+ * non-holiday hours of the other training years from three years before (falling back to weekday and hour),
+ * and on holidays the mean by hour of the same holiday class (U.S., Canadian, both) of the other training
+ * years from five years before. The baseline is the historical average by month, weekday and hour over all
+ * training years, as CBP's page shows it.
+ */
+export function peaceArchSeries(values: Map<number, number>, lastTrainYear: number): EvalSeries {
+  const hours = [...values.keys()].sort((a, b) => a - b);
+  const first = hours[0]!;
+  const last = hours.at(-1)!;
+  const sides: HolidayCountry[] = ["us", "ca"];
+  const classOf = new Map<string, string | null>();
+  const cls = (h: number) => {
+    const d = dateOf(h);
+    if (!classOf.has(d)) classOf.set(d, holidayClass(d, sides));
+    return classOf.get(d)!;
+  };
+  const firstYear = yearOf(first);
+  const lastYear = yearOf(last);
+  // Cells per training year, so each year's profile can leave itself out.
+  const mwh = new Map<number, Map<string, Cell>>();
+  const wh = new Map<number, Map<string, Cell>>();
+  const hol = new Map<number, Map<string, Cell>>();
+  const ha = new Map<string, Cell>();
+  for (const [h, v] of values) {
+    const y = yearOf(h);
+    if (y > lastTrainYear) continue;
+    add(ha, `${monthOf(h)}|${weekdayOf(h)}|${hourOf(h)}`, v);
+    const c = cls(h);
+    const get = (m: Map<number, Map<string, Cell>>) => m.get(y) ?? m.set(y, new Map()).get(y)!;
+    if (c) add(get(hol), `${c}|${hourOf(h)}`, v);
+    else {
+      add(get(mwh), `${monthOf(h)}|${weekdayOf(h)}|${hourOf(h)}`, v);
+      add(get(wh), `${weekdayOf(h)}|${hourOf(h)}`, v);
+    }
+  }
+  const pooled = (m: Map<number, Map<string, Cell>>, years: number[], k: string) => {
+    const c: Cell = { sum: 0, n: 0 };
+    for (const y of years) {
+      const x = m.get(y)?.get(k);
+      if (x) {
+        c.sum += x.sum;
+        c.n += x.n;
+      }
+    }
+    return mean(c);
+  };
+  const profileCache = new Map<number, number>();
+  const profile = (h: number): number => {
+    let p = profileCache.get(h);
+    if (p !== undefined) return p;
+    const y = Math.min(yearOf(h), lastTrainYear + 1);
+    const others = (back: number) => {
+      const ys: number[] = [];
+      for (let x = Math.max(firstYear, y - back); x <= lastTrainYear; x++) if (x !== y) ys.push(x);
+      return ys;
+    };
+    const c = cls(h);
+    p =
+      (c ? pooled(hol, others(5), `${c}|${hourOf(h)}`) : undefined) ??
+      pooled(mwh, others(3), `${monthOf(h)}|${weekdayOf(h)}|${hourOf(h)}`) ??
+      pooled(wh, others(lastYear - firstYear), `${weekdayOf(h)}|${hourOf(h)}`) ??
+      0;
+    profileCache.set(h, p);
+    return p;
+  };
+  return {
+    first,
+    last,
+    observed: (h) => values.get(h),
+    profile,
+    hourOfDay: hourOf,
+    historicalAverage: (h) => mean(ha.get(`${monthOf(h)}|${weekdayOf(h)}|${hourOf(h)}`)),
+    year: yearOf,
+  };
+}
+
+/** Fits the model on Peace Arch: weights on ≤ lastTrain, interval on lastTrain's forecasts by weights on ≤ lastTrain − 1. */
+export function fitPeaceArch(s: EvalSeries, lastTrain: number, fittedOn: string): WaitForecastParams {
+  const warm = s.first + 24 * 8;
+  const upTo = (y: number) => (x: EvalSeries, o: number, h: number) => o >= warm && x.year(o + h) <= y;
+  const calibrationWeights = fitWeights([s], upTo(lastTrain - 1));
+  const errorQ = errorQuantiles([s], calibrationWeights, LEVEL_BREAKS, (x, o) => x.year(o) === lastTrain);
+  return {
+    fittedOn,
+    weights: fitWeights([s], upTo(lastTrain)),
+    levelBreaks: LEVEL_BREAKS,
+    errorQuantiles: errorQ,
+    coverage: 0.8,
+  };
+}
+
+/** Scores on the test year (origins in `testYear`). */
+export const scorePeaceArch = (s: EvalSeries, p: WaitForecastParams, testYear: number) =>
+  scoreForecasts([s], p, (x, o) => x.year(o) === testYear);
+
+/** One row of the El Paso hourly file or the averages file. */
+interface ElPasoKey {
+  port: string;
+  lane: string;
+  subLane: string;
+}
+
+const WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+function csvRows(text: string): Record<string, string>[] {
+  const [header, ...lines] = text.trim().split("\n");
+  const cols = header!.split(",");
+  // The files quote no field; port names hold no commas.
+  return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [cols[i]!, v])));
+}
+
+/**
+ * The El Paso series: one per crossing, lane and sub-lane, hourly over the holiday windows (gaps between
+ * windows are missing hours), with CBP's historical average as both the profile and the baseline.
+ */
+export function elPasoSeries(hourlyCsv: string, averagesCsv: string): (EvalSeries & ElPasoKey)[] {
+  const avg = new Map<string, number>();
+  for (const r of csvRows(averagesCsv)) {
+    if (r.avg_wait_minutes === "" || r.avg_wait_minutes === undefined) continue;
+    const m = MONTH_NAMES.indexOf(r.month!) + 1;
+    const w = WEEKDAY_NAMES.indexOf(r.weekday!);
+    avg.set(`${r.port}|${r.lane}|${r.sub_lane}|${m}|${w}|${r.hour}`, Number(r.avg_wait_minutes));
+  }
+  const bySeries = new Map<string, { key: ElPasoKey; values: Map<number, number> }>();
+  for (const r of csvRows(hourlyCsv)) {
+    if (r.wait_minutes === "" || r.wait_minutes === undefined) continue;
+    const id = `${r.port}|${r.lane}|${r.sub_lane}`;
+    const s = bySeries.get(id) ?? {
+      key: { port: r.port!, lane: r.lane!, subLane: r.sub_lane! },
+      values: new Map(),
+    };
+    s.values.set(clockHour(r.date!, Number(r.hour)), Number(r.wait_minutes));
+    bySeries.set(id, s);
+  }
+  return [...bySeries.values()]
+    .filter((s) => s.values.size >= 48)
+    .map(({ key, values }) => {
+      const hours = [...values.keys()].sort((a, b) => a - b);
+      const average = (h: number) =>
+        avg.get(`${key.port}|${key.lane}|${key.subLane}|${monthOf(h)}|${weekdayOf(h)}|${hourOf(h)}`);
+      return {
+        ...key,
+        first: hours[0]!,
+        last: hours.at(-1)!,
+        observed: (h: number) => values.get(h),
+        profile: (h: number) => average(h) ?? 0,
+        hourOfDay: hourOf,
+        historicalAverage: average,
+        year: yearOf,
+      };
+    });
+}
+
+/**
+ * Fits the model on El Paso's own CBP readings, windows before `testFrom` (weights) with the interval from
+ * forecasts of the windows in [calibrateFrom, testFrom) by weights fitted before `calibrateFrom`.
+ */
+export function fitElPaso(
+  series: readonly EvalSeries[],
+  calibrateFrom: string,
+  testFrom: string,
+  fittedOn: string,
+): WaitForecastParams {
+  const before = (d: string) => (_s: EvalSeries, o: number, h: number) => dateOf(o + h) < d;
+  const calibrationWeights = fitWeights(series, before(calibrateFrom));
+  return {
+    fittedOn,
+    weights: fitWeights(series, before(testFrom)),
+    levelBreaks: LEVEL_BREAKS,
+    errorQuantiles: errorQuantiles(
+      series,
+      calibrationWeights,
+      LEVEL_BREAKS,
+      (_s, o) => dateOf(o) >= calibrateFrom && dateOf(o) < testFrom,
+    ),
+    coverage: 0.8,
+  };
+}
+
+/** Scores the El Paso series from a date on (every origin with a CBP average for its target). */
+export const scoreElPasoFrom = (
+  series: readonly EvalSeries[],
+  p: WaitForecastParams,
+  from: string,
+  horizons?: readonly number[],
+) => scoreForecasts(series, p, (_s, o) => dateOf(o) >= from, horizons);
+
+/** Scores the El Paso series (every origin with a CBP average for its target). */
+export const scoreElPaso = (
+  series: readonly EvalSeries[],
+  p: WaitForecastParams,
+  horizons?: readonly number[],
+) => scoreForecasts(series, p, () => true, horizons);
+
+/** The horizons the tables show. */
+export const TABLE_HORIZONS = [1, 2, 3, 6, 12, 24] as const;
+
+/** Mean of a score field over horizons 1–3. */
+export function mean13(
+  scores: readonly HorizonScore[],
+  f: (s: HorizonScore) => number | null,
+): number | null {
+  const xs = scores.filter((s) => s.horizon <= 3).map(f);
+  if (xs.some((x) => x === null)) return null;
+  return (xs as number[]).reduce((a, b) => a + b, 0) / xs.length;
+}
+
+export { MAX_HORIZON_HOURS };

@@ -6,19 +6,18 @@
  */
 import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { portOfCrossing, readingKey, type LaneType, type WaitReading } from "../src/domain/wait-times.ts";
+import {
+  LANE_TYPES,
+  portOfCrossing,
+  readingKey,
+  type LaneType,
+  type WaitReading,
+} from "../src/domain/wait-times.ts";
 import { createRng } from "../src/model/rng.ts";
 import { ROOT } from "./lib.ts";
 
 /** The lane types the synthetic archive has at every crossing (6 of the feed's 7). */
-export const SYNTHETIC_LANES: readonly LaneType[] = [
-  "commercial-standard",
-  "commercial-fast",
-  "passenger-standard",
-  "passenger-sentri",
-  "passenger-ready",
-  "pedestrian-standard",
-];
+export const SYNTHETIC_LANES: readonly LaneType[] = LANE_TYPES.filter((l) => l !== "pedestrian-ready");
 
 interface SyntheticCrossing {
   crossing: string;

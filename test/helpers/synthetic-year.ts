@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { LANE_TYPES } from "../../src/domain/wait-times.ts";
 import { writeManifest, type ArchiveManifest } from "../../src/store/wait-archive.ts";
 import {
   DAILY_SQL,
@@ -33,14 +34,8 @@ const PORTS = [
   "3310",
   "3401",
 ];
-const LANES = [
-  "commercial-standard",
-  "commercial-fast",
-  "passenger-standard",
-  "passenger-sentri",
-  "passenger-ready",
-  "pedestrian-standard",
-];
+/** Every lane type but pedestrian-ready (6, as in bench/waits-synthetic.ts). */
+const LANES = LANE_TYPES.filter((l) => l !== "pedestrian-ready");
 
 /**
  * A compacted year (2025) of synthetic readings written straight into the archive's Parquet layout with its

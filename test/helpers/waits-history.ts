@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { portOfCrossing, readingKey, type WaitReading } from "../../src/domain/wait-times.ts";
+import { portOfCrossing, readingDay, readingKey, type WaitReading } from "../../src/domain/wait-times.ts";
+import { WaitArchiveWriter } from "../../src/store/wait-archive.ts";
 
 const FILE = join(import.meta.dirname, "../fixtures/waits/el-paso-hourly-2025-autumn-excerpt.csv");
 
@@ -64,4 +65,17 @@ export function elPasoHourlyReadings(): WaitReading[] {
       format: "json" as const,
     };
   });
+}
+
+/** Appends readings to an archive folder as `watch` would (one append per UTC day file), under its lock. */
+export function writeArchiveReadings(archiveDir: string, readings: readonly WaitReading[]): void {
+  const writer = WaitArchiveWriter.open(archiveDir);
+  try {
+    const byDay = new Map<string, string[]>();
+    for (const r of readings)
+      byDay.set(readingDay(r), [...(byDay.get(readingDay(r)) ?? []), JSON.stringify(r)]);
+    writer.append("readings", byDay);
+  } finally {
+    writer.close();
+  }
 }

@@ -6,18 +6,16 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { InputError, NotFoundError } from "../../src/domain/errors.ts";
 import { easterSunday, holidaysOn, nthWeekday } from "../../src/domain/holidays.ts";
-import { readingDay } from "../../src/domain/wait-times.ts";
 import { fitLeastAbsolute } from "../../src/model/wait-forecast.ts";
 import {
   CBP_WAIT_FORECAST_PARAMS,
   PEACE_ARCH_FORECAST_PARAMS,
 } from "../../src/model/wait-forecast-params.ts";
 import { waitForecast } from "../../src/services/forecast.ts";
-import { WaitArchiveWriter } from "../../src/store/wait-archive.ts";
 import { buildApp } from "../../src/api/server.ts";
 import { Store } from "../../src/store/db.ts";
 import { evaluateSlice } from "../../scripts/forecast-slice.ts";
-import { elPasoHourlyReadings } from "../helpers/waits-history.ts";
+import { elPasoHourlyReadings, writeArchiveReadings } from "../helpers/waits-history.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 let dir: string;
@@ -26,12 +24,7 @@ let archive: string;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "borderflow-forecast-"));
   archive = join(dir, "archive");
-  const writer = WaitArchiveWriter.open(archive);
-  const byDay = new Map<string, string[]>();
-  for (const r of elPasoHourlyReadings())
-    byDay.set(readingDay(r), [...(byDay.get(readingDay(r)) ?? []), JSON.stringify(r)]);
-  writer.append("readings", byDay);
-  writer.close();
+  writeArchiveReadings(archive, elPasoHourlyReadings());
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { readingDay, type WaitReading } from "../../src/domain/wait-times.ts";
+import type { WaitReading } from "../../src/domain/wait-times.ts";
 import { createRng } from "../../src/model/rng.ts";
 import { parseWaitTimes } from "../../src/sources/cbp-wait-times.ts";
 import { compactWaitArchive } from "../../src/services/wait-archive.ts";
@@ -12,7 +12,7 @@ import { waitSummary, type WaitQuerySpec, type WaitSummary } from "../../src/ser
 import { readManifest, WaitArchiveWriter } from "../../src/store/wait-archive.ts";
 import { readArchiveReadings } from "../../src/store/wait-archive-db.ts";
 import { compactArchive, PARQUET_DIRS } from "../../src/store/wait-compaction.ts";
-import { elPasoHourlyReadings } from "../helpers/waits-history.ts";
+import { elPasoHourlyReadings, writeArchiveReadings } from "../helpers/waits-history.ts";
 import { writeSyntheticYear } from "../helpers/synthetic-year.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -34,14 +34,7 @@ const readings: WaitReading[] = [
   }).readings,
 ];
 
-function writeArchive(archiveDir: string): void {
-  const writer = WaitArchiveWriter.open(archiveDir);
-  const byDay = new Map<string, string[]>();
-  for (const r of readings)
-    byDay.set(readingDay(r), [...(byDay.get(readingDay(r)) ?? []), JSON.stringify(r)]);
-  writer.append("readings", byDay);
-  writer.close();
-}
+const writeArchive = (archiveDir: string) => writeArchiveReadings(archiveDir, readings);
 
 async function compact(archiveDir: string, through: string, keepRawDays?: number) {
   const writer = WaitArchiveWriter.open(archiveDir);

@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError, NotFoundError } from "../../src/domain/errors.ts";
-import { readingDay, type WaitReading } from "../../src/domain/wait-times.ts";
+import { readingDay } from "../../src/domain/wait-times.ts";
 import { median } from "../../src/model/wait-detection.ts";
 import { bestTimes, parseLanes, waitSummary, type WaitSummary } from "../../src/services/waits.ts";
 import { WaitArchiveWriter } from "../../src/store/wait-archive.ts";
@@ -12,21 +12,14 @@ import { waitStatsQuery } from "../../src/store/wait-queries.ts";
 import { runCli } from "../../src/cli/main.ts";
 import { assertGolden } from "../helpers/golden.ts";
 import { captureIo } from "../helpers/io.ts";
-import { elPasoHourlyReadings } from "../helpers/waits-history.ts";
+import { elPasoHourlyReadings, writeArchiveReadings } from "../helpers/waits-history.ts";
 
 const GOLDEN = join(import.meta.dirname, "../golden");
 let dir: string;
 let archive: string;
 const history = elPasoHourlyReadings();
 
-function write(archiveDir: string, readings: readonly WaitReading[]): void {
-  const writer = WaitArchiveWriter.open(archiveDir);
-  const byDay = new Map<string, string[]>();
-  for (const r of readings)
-    byDay.set(readingDay(r), [...(byDay.get(readingDay(r)) ?? []), JSON.stringify(r)]);
-  writer.append("readings", byDay);
-  writer.close();
-}
+const write = writeArchiveReadings;
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "borderflow-waits-"));

@@ -223,6 +223,15 @@ test("kill -9 of watch while its reader is stalled, then restart: no detection i
         .filter(Boolean)
         .map((l) => (JSON.parse(l) as { key: string }).key),
     );
+  // The last poll's detections go to the outbox, then to the detections files: wait until both have them
+  // (the watcher also compacts closed days after each poll, so the last steps can take a moment).
+  const same = () =>
+    JSON.stringify(
+      entries()
+        .map((e) => e.key)
+        .sort(),
+    ) === JSON.stringify(detected().sort());
+  await until("the last poll's detections recorded", same, 30_000);
   const queued = entries();
   assert.deepEqual(queued.map((e) => e.key).sort(), detected().sort());
   assert.ok(queued.length >= 500, `${queued.length} detections queued`);

@@ -62,13 +62,97 @@ export const DemandShockSchema = z
   })
   .strict();
 
-/** Every kind of scenario event; new kinds (officer redeployment) join this union. */
+/** Parameters of the staffing model (src/model/staffing.ts), overridable per officer event. */
+export const STAFFING_PARAMETER_NAMES = [
+  "officerHoursPerYear",
+  "primaryShare",
+  "boothUtilisation",
+  "cutFromPrimary",
+  "povSecondsPerVehicle",
+  "truckSecondsPerTruck",
+  "pedestrianSecondsPerPerson",
+  "busMinutesPerBus",
+  "railOfficerHoursPerTrain",
+  "truckOpenHours",
+] as const;
+export type StaffingParameterName = (typeof STAFFING_PARAMETER_NAMES)[number];
+
+/** Which lanes close first when officers leave (see docs/model.md, staffing). */
+export const OFFICER_POLICIES = [
+  "proportional",
+  "protect-commercial",
+  "protect-travellers",
+  "closure-list",
+] as const;
+export type OfficerPolicy = (typeof OFFICER_POLICIES)[number];
+
+/** Most officers one event may move (CBP's 2019 ceiling before the Secretary is told: 2,000). */
+export const MAX_EVENT_OFFICERS = 5000;
+
+/**
+ * N officers moved away from ports (`ports`, or spread over the land ports of `fieldOffice`) for a window.
+ * The staffing model turns them into closed positions by mode (by `policy`) and that into capacity.
+ */
+export const OfficerRedeploymentSchema = z
+  .object({
+    kind: z.literal("officer-redeployment"),
+    officers: z
+      .number()
+      .min(0, "officers is a number of officers, 0 or more")
+      .max(MAX_EVENT_OFFICERS, `at most ${MAX_EVENT_OFFICERS} officers in one event`),
+    ports: portList.optional(),
+    fieldOffice: z.string().min(1).max(80).optional(),
+    modes: modeList.default([...SCENARIO_MODES]),
+    start: dateTime,
+    end: dateTime,
+    direction: z.enum(DIRECTION_WORDS).default("both"),
+    policy: z
+      .enum(OFFICER_POLICIES, { message: `expected one of ${OFFICER_POLICIES.join(", ")}` })
+      .default("proportional"),
+    closureList: z
+      .array(
+        z
+          .object({
+            port: z.string().min(1).max(80),
+            mode: z.enum(SCENARIO_MODES, { message: `expected one of ${SCENARIO_MODES.join(", ")}` }),
+            share: z.number().min(0).max(1).default(1),
+          })
+          .strict(),
+      )
+      .max(50, "at most 50 closure items")
+      .optional(),
+    staffing: z.partialRecord(z.enum(STAFFING_PARAMETER_NAMES), RangeSchema).default({}),
+    note: z.string().optional(),
+  })
+  .strict()
+  .superRefine((e, c) => {
+    if (!e.ports === !e.fieldOffice)
+      c.addIssue({
+        code: "custom",
+        path: ["ports"],
+        message: "give either ports or fieldOffice (one of the two)",
+      });
+    if (e.policy === "closure-list" && !e.closureList?.length)
+      c.addIssue({
+        code: "custom",
+        path: ["closureList"],
+        message: "policy closure-list needs a closureList",
+      });
+  });
+
+/** Every kind of scenario event. */
 export const ScenarioEventSchema = z.discriminatedUnion("kind", [
   ClosureSchema,
   CapacityCutSchema,
   DemandShockSchema,
+  OfficerRedeploymentSchema,
 ]);
 export type ScenarioEventSpec = z.input<typeof ScenarioEventSchema>;
+
+/** The ports a scenario event names ([] for an officer event given by field office, resolved later). */
+export const eventPorts = (ev: ScenarioEventSpec): string[] => ev.ports ?? [];
+/** The modes a scenario event acts on (an officer event without modes acts on all). */
+export const eventModes = (ev: ScenarioEventSpec): ScenarioMode[] => ev.modes ?? [...SCENARIO_MODES];
 export type ScenarioEvent = z.output<typeof ScenarioEventSchema>;
 
 /** Model parameters a scenario may override (a number, or a range for the Monte Carlo). */

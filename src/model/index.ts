@@ -8,3 +8,4 @@ export * from "./rng.ts";
 export * from "./forecast.ts";
 export * from "./report.ts";
 export * from "./backtest.ts";
+export * from "./staffing.ts";

@@ -1,6 +1,8 @@
 import type { ParameterName, Range, Scenario, ScenarioMode, FlowDirection } from "../domain/scenario.ts";
 import { headline, type Band, type MonteCarloResult } from "./monte-carlo.ts";
 import { PARAMETERS, type ParameterInfo } from "./parameters.ts";
+import type { OfficerEffect } from "./effects.ts";
+import { STAFFING_PARAMETERS, type StaffingParameterName } from "./staffing.ts";
 import type { ModelInput } from "./types.ts";
 import type { FigureStatus } from "../domain/status.ts";
 
@@ -15,6 +17,8 @@ export interface PreparedScenario {
   input: ModelInput;
   ranges: Record<ParameterName, Range>;
   network: { baselineMonths: string[]; seasonalYears: string; valueNotes: string[] };
+  /** The officer events' staffing cuts (empty without officer events). */
+  officers?: OfficerEffect[];
 }
 
 /**
@@ -80,6 +84,8 @@ export interface ScenarioResult {
   /** Backlog per unit (railcars, trucks ...; never added across units) and the day all of it cleared. */
   backlog: { byUnit: { unit: string; peak: Figure; unitDays: Figure }[]; clearDay: Figure };
   monteCarlo: { draws: number; seed: number };
+  /** Each officer event: positions before and after by port and mode, and the capacity multipliers. */
+  officers: OfficerEffect[];
   assumptions: {
     name: string;
     value: string;
@@ -183,6 +189,11 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
       ? "(c) wider-economy effect = direct costs × (multiplier − 1): indirect and induced effects, an order of magnitude"
       : "(c) wider-economy multiplier is off (options.multiplier: true turns it on)",
     ...network.valueNotes,
+    ...(prepared.officers?.length
+      ? [
+          "officer events: the staffing model (docs/model.md) turns officers into closed primary positions and those into capacity; its parameters are fixed at the middle of their ranges in every draw (officers[].bounds gives the multipliers at their mildest and harshest ends)",
+        ]
+      : []),
   ];
   return {
     scenario: { name: scenario.name, description: scenario.description },
@@ -217,7 +228,27 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
       clearDay: fig("clearDay"),
     },
     monteCarlo: { draws, seed },
-    assumptions,
+    officers: prepared.officers ?? [],
+    assumptions: [...assumptions, ...staffingAssumptions(prepared.officers ?? [])],
     notes,
   };
+}
+
+/** The staffing parameters an officer event used, as assumptions (once per parameter, with the value used). */
+function staffingAssumptions(officers: OfficerEffect[]): ScenarioResult["assumptions"] {
+  if (!officers.length) return [];
+  return (Object.entries(STAFFING_PARAMETERS) as [StaffingParameterName, ParameterInfo][]).map(
+    ([name, info]) => {
+      const used = [...new Set(officers.map((o) => o.params[name]))];
+      const r = info.value;
+      return {
+        name,
+        value: `${typeof r === "number" ? r : `${r[0]}–${r[1]}`} (used ${used.map((v) => +v.toFixed(3)).join(", ")})`,
+        unit: info.unit,
+        basis: info.basis,
+        source: info.source,
+        meaning: info.meaning,
+      };
+    },
+  );
 }

@@ -2,7 +2,14 @@
 // against what BTS observed and against "no effect" (the counterfactual alone). The store is read once
 // per event (prepareBacktest); scoring and calibration rerun the pure model on that prepared input.
 import { deriveScenario, type DisruptionEvent } from "../domain/events.ts";
-import { MODE_UNITS, type ParameterName, type Range, type ScenarioMode } from "../domain/scenario.ts";
+import {
+  MODE_UNITS,
+  eventModes,
+  eventPorts,
+  type ParameterName,
+  type Range,
+  type ScenarioMode,
+} from "../domain/scenario.ts";
 import { addMonths, type Month } from "../domain/units.ts";
 import {
   counterfactual,
@@ -61,7 +68,9 @@ export async function prepareBacktest(store: Store, e: DisruptionEvent): Promise
   const events = d.events
     .map((ev) => ({
       ...ev,
-      ports: ev.ports.filter((p) => ev.modes.some((m) => targets.some((t) => t.port === p && t.mode === m))),
+      ports: eventPorts(ev).filter((p) =>
+        eventModes(ev).some((m) => targets.some((t) => t.port === p && t.mode === m)),
+      ),
     }))
     .filter((ev) => ev.ports.length > 0);
   const v = await validateScenario(store, { name: e.title, events, options: { draws: 0 } });

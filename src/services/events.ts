@@ -2,7 +2,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, NotFoundError } from "../domain/errors.ts";
 import { deriveScenario, type DisruptionEvent, type EventFigure } from "../domain/events.ts";
-import { MODE_UNITS, type ScenarioEventSpec, type ScenarioMode } from "../domain/scenario.ts";
+import {
+  MODE_UNITS,
+  eventModes,
+  eventPorts,
+  type ScenarioEventSpec,
+  type ScenarioMode,
+} from "../domain/scenario.ts";
 import { addMonths, daysInMonth, monthRange, type Month } from "../domain/units.ts";
 import { counterfactual, distanceKm, type Counterfactual } from "../model/index.ts";
 import { readEventRegistry } from "../sources/events.ts";
@@ -111,8 +117,8 @@ export async function targetsOf(
   const targets: Target[] = [];
   const dropped: string[] = [];
   for (const ev of events) {
-    for (const port of ev.ports) {
-      for (const mode of ev.modes) {
+    for (const port of eventPorts(ev)) {
+      for (const mode of eventModes(ev)) {
         const key = `${port}/${mode}`;
         if (seen.has(key)) continue;
         seen.add(key);

@@ -10,13 +10,22 @@ import {
   type ScenarioMode,
 } from "../domain/scenario.ts";
 import { addMonths, toMonth, type Month } from "../domain/units.ts";
-import { buildEffects, gridStart, resolveRanges, runMonteCarlo, type ResolvedEvent } from "../model/index.ts";
+import {
+  buildEffects,
+  gridStart,
+  midParams,
+  officerCut,
+  resolveRanges,
+  runMonteCarlo,
+  type ResolvedEvent,
+} from "../model/index.ts";
 import type { ScenarioText } from "../sources/scenario-file.ts";
 import { summarizeScenario, type PreparedScenario, type ScenarioResult } from "../model/report.ts";
 import type { Store } from "../store/db.ts";
 import { getCoverage } from "./coverage.ts";
 import { loadNetwork } from "./network.ts";
 import { matchPort, portNames } from "./resolve.ts";
+import { portsOfFieldOffice } from "./port-areas.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -96,7 +105,7 @@ export async function validateScenario(
   const eventIndex: number[] = [];
   for (const [i, ev] of eventList) {
     const codes: string[] = [];
-    ev.ports.forEach((p, j) => {
+    (ev.ports ?? []).forEach((p, j) => {
       try {
         const hit = matchPort(p, names);
         codes.push(hit.port_code);
@@ -104,16 +113,49 @@ export async function validateScenario(
         add(["events", i, "ports", j], (e as Error).message);
       }
     });
-    for (const code of codes) {
-      const port = ports.find((p) => p.port_code === code)!;
-      ev.modes.forEach((m, k) => {
-        if (!port.crossing_modes.includes(m)) {
-          add(
-            ["events", i, "modes", k],
-            `${port.port_name} (${code}) has never had ${m} crossings in BTS data (it has: ${port.crossing_modes.join(", ") || "none"})`,
-          );
+    let closureList: { port: string; mode: ScenarioMode; share: number }[] | undefined;
+    if (ev.kind === "officer-redeployment") {
+      // An officer event acts on the modes each of its ports has; a field office means its land ports.
+      if (ev.fieldOffice) {
+        try {
+          const fo = await portsOfFieldOffice(store, ev.fieldOffice);
+          codes.push(...fo.ports.map((p) => p.portCode).filter((c) => ports.some((p) => p.port_code === c)));
+        } catch (e) {
+          add(["events", i, "fieldOffice"], (e as Error).message);
+        }
+      }
+      closureList = [];
+      (ev.closureList ?? []).forEach((c, j) => {
+        try {
+          const code = matchPort(c.port, names).port_code;
+          const port = ports.find((p) => p.port_code === code)!;
+          if (!codes.includes(code))
+            add(
+              ["events", i, "closureList", j, "port"],
+              `${port.port_name} (${code}) is not one of the event's ports`,
+            );
+          else if (!port.crossing_modes.includes(c.mode))
+            add(
+              ["events", i, "closureList", j, "mode"],
+              `${port.port_name} (${code}) has never had ${c.mode} crossings in BTS data`,
+            );
+          closureList!.push({ port: code, mode: c.mode, share: c.share });
+        } catch (e) {
+          add(["events", i, "closureList", j, "port"], (e as Error).message);
         }
       });
+    } else {
+      for (const code of codes) {
+        const port = ports.find((p) => p.port_code === code)!;
+        ev.modes.forEach((m, k) => {
+          if (!port.crossing_modes.includes(m)) {
+            add(
+              ["events", i, "modes", k],
+              `${port.port_name} (${code}) has never had ${m} crossings in BTS data (it has: ${port.crossing_modes.join(", ") || "none"})`,
+            );
+          }
+        });
+      }
     }
     const startMs = Date.parse(ev.start);
     const endMs = Date.parse(ev.end);
@@ -133,7 +175,22 @@ export async function validateScenario(
         `${ev.start} is more than two years after the data ends (${cov.last}); the baseline would be stale`,
       );
     }
-    events.push({ ...ev, ports: codes, startMs, endMs } as ResolvedEvent);
+    if (
+      ev.kind === "officer-redeployment" &&
+      codes.length === 0 &&
+      !issues.some((x) => x.path.startsWith(`events[${i}]`))
+    )
+      add(
+        ["events", i, "ports"],
+        "the event names no land port (give ports, or a field office with land ports)",
+      );
+    events.push({
+      ...ev,
+      ports: codes,
+      ...(closureList ? { closureList } : {}),
+      startMs,
+      endMs,
+    } as ResolvedEvent);
     eventIndex.push(i);
   }
   // Contradictions: two capacity events (closure, capacity-cut) or two demand shocks on the same
@@ -203,7 +260,13 @@ export async function prepareScenario(store: Store, v: ValidScenario): Promise<P
     startMs,
     days,
   });
-  const effects = buildEffects(events, network.flows, startMs, days);
+  const ranges = resolveRanges(o.parameters);
+  const mid = midParams(ranges);
+  const effects = buildEffects(events, network.flows, startMs, days, mid);
+  // The officer events' staffing cuts, for the answer (the effects above already hold their multipliers).
+  const officers = events.flatMap((ev, i) =>
+    ev.kind === "officer-redeployment" ? [{ event: i, ...officerCut(ev, network.flows, mid) }] : [],
+  );
   const input = {
     startDate: isoDate(startMs),
     days,
@@ -217,12 +280,12 @@ export async function prepareScenario(store: Store, v: ValidScenario): Promise<P
       multiplier: o.multiplier,
     },
   };
-  const ranges = resolveRanges(o.parameters);
   return {
     scenario: { name: scenario.name, description: scenario.description, options: o },
     startMs,
     input,
     ranges,
+    officers,
     network: {
       baselineMonths: network.baselineMonths,
       seasonalYears: network.seasonalYears,

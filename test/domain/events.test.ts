@@ -54,7 +54,7 @@ test("closure types become closures or capacity cuts by the stated rules", () =>
     const d = deriveScenario(ev({ closure_type, modes_affected: modes }));
     assert.ok(d.ok, closure_type);
     return d.events.map(
-      (e) => `${e.modes[0]} ${e.direction} ${e.kind === "capacity-cut" ? e.remainingCapacity : "closed"}`,
+      (e) => `${e.modes?.[0]} ${e.direction} ${e.kind === "capacity-cut" ? e.remainingCapacity : "closed"}`,
     );
   };
   assert.deepEqual(kind("full (both directions)"), ["truck both closed"]);

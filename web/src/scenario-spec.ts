@@ -160,13 +160,23 @@ export function fromSpec(raw: unknown): { ok: true; draft: Draft } | { ok: false
       issues: r.error.issues.map((i) => `${i.path.map(String).join(".") || "scenario"}: ${i.message}`),
     };
   const s = r.data;
+  // Officer events are not in the builder's form yet (issue 13 adds them); the API and CLI run them.
+  const officer = s.events.findIndex((e) => e.kind === "officer-redeployment");
+  if (officer >= 0)
+    return {
+      ok: false,
+      issues: [
+        `events.${officer}: officer-redeployment events are not editable in the builder yet; run the file with borderflow scenario run or POST /api/scenarios/run`,
+      ],
+    };
+  const events = s.events.filter((e) => e.kind !== "officer-redeployment");
   return {
     ok: true,
     draft: {
       name: s.name,
       description: s.description,
       ...(s.horizonDays !== undefined ? { horizonDays: s.horizonDays } : {}),
-      events: s.events.map((e) => {
+      events: events.map((e) => {
         const start = fromIso(e.start);
         const end = fromIso(e.end);
         return {

@@ -81,6 +81,46 @@ function diversionTable(r: ScenarioResult) {
   };
 }
 
+/** Each officer event: officers and positions by port and mode, and the capacity left (mild–harsh ends). */
+function officerTables(r: ScenarioResult) {
+  return r.officers.map((o) => {
+    const rows = o.cuts.flatMap((c) =>
+      c.modes.map((m) => {
+        const base = o.baseline.find((b) => b.port === c.port)!.modes.find((x) => x.mode === m.mode)!;
+        const key = `${c.port}/${m.mode}/inbound`;
+        return {
+          port: `${c.portName} ${c.port}`,
+          officers: c.officersRemoved,
+          strength: c.officersOnStrength,
+          mode: m.mode,
+          positions: Math.max(...base.positionsByHour),
+          positionsAfter: Math.max(...m.positionsByHourAfter),
+          left: m.remainingShare,
+          range: `${formatValue(o.bounds.harsh[key] ?? 1, "pct")}–${formatValue(o.bounds.mild[key] ?? 1, "pct")}`,
+        };
+      }),
+    );
+    return {
+      title: `Officer event ${o.event}: ${formatValue(o.officers, "int")} officers moved ${o.start.slice(0, 10)}..${o.end.slice(0, 10)}, policy ${o.policy}`,
+      columns: [
+        { label: "port", value: (x: (typeof rows)[number]) => x.port },
+        { label: "officers moved", value: (x: (typeof rows)[number]) => x.officers, format: "num" as const },
+        {
+          label: "on strength (model)",
+          value: (x: (typeof rows)[number]) => x.strength,
+          format: "int" as const,
+        },
+        { label: "mode", value: (x: (typeof rows)[number]) => x.mode },
+        { label: "positions open", value: (x: (typeof rows)[number]) => x.positions, format: "num" as const },
+        { label: "after", value: (x: (typeof rows)[number]) => x.positionsAfter, format: "num" as const },
+        { label: "capacity left", value: (x: (typeof rows)[number]) => x.left, format: "pct" as const },
+        { label: "harsh–mild", value: (x: (typeof rows)[number]) => x.range },
+      ],
+      rows,
+    };
+  });
+}
+
 /** The scenario result as a view for people. */
 export function scenarioView(r: ScenarioResult): View {
   const c = r.costs;
@@ -115,6 +155,7 @@ export function scenarioView(r: ScenarioResult): View {
         : []),
     ],
     tables: [
+      ...officerTables(r),
       flowTable(r),
       diversionTable(r),
       {

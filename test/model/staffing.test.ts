@@ -1,0 +1,288 @@
+// The staffing model: officers → positions by mode over the day → capacity. Unit checks with numbers, and the
+// properties the issue asks for: no officers removed changes nothing; more officers removed never raise
+// capacity — for every policy, one port or several, in the staffing model and in the engine's effects.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  baselineStaffing,
+  buildEffects,
+  cutEvent,
+  cutPort,
+  midParams,
+  officersFreedBy,
+  resolveRanges,
+  runModel,
+  staffingParams,
+  STAFFING_PARAMETERS,
+  STAFFING_PARAMETER_NAMES,
+  type ClosureItem,
+  type FlowInput,
+  type ModelInput,
+  type PortStaffingInput,
+  type ResolvedEvent,
+  type StaffingParams,
+} from "../../src/model/index.ts";
+import { OFFICER_POLICIES, SCENARIO_MODES, type ScenarioMode } from "../../src/domain/scenario.ts";
+
+const P = staffingParams();
+const DAY = 86_400_000;
+const T0 = Date.UTC(2019, 3, 1);
+const DAYS = 60;
+
+const port = (id: string, caps: Partial<Record<ScenarioMode, number>>): PortStaffingInput => ({
+  port: id,
+  portName: `Port ${id}`,
+  modes: Object.entries(caps).map(([mode, capacityPerDay]) => ({
+    mode: mode as ScenarioMode,
+    capacityPerDay: capacityPerDay!,
+    ...(mode === "rail" ? { trainsPerUnit: 0.01 } : {}),
+  })),
+});
+
+test("baseline: positions from capacity, service rate and utilisation; officers by the relief arithmetic", () => {
+  const p: StaffingParams = {
+    ...P,
+    truckSecondsPerTruck: 90,
+    boothUtilisation: 0.5,
+    primaryShare: 0.5,
+    officerHoursPerYear: 1825,
+    truckOpenHours: 12,
+  };
+  const b = baselineStaffing(port("A", { truck: 2400 }), p);
+  const truck = b.modes[0]!;
+  // 3,600 / 90 s = 40 trucks an hour while busy, busy half the time: 20 an hour; 2,400 a day needs 120 position-hours.
+  assert.equal(truck.unitsPerPositionHour, 20);
+  assert.equal(truck.positionHoursPerDay, 120);
+  // Open 12 hours from 06:00: 10 positions each hour, none at night.
+  assert.equal(truck.openHours, 12);
+  assert.deepEqual(truck.positionsByHour.slice(5, 8), [0, 10, 10]);
+  assert.equal(truck.positionsByHour[18], 0);
+  // 120 position-hours ÷ 0.5 primary share = 240 officer-hours a day × 365 ÷ 1,825 = 48 officers.
+  assert.ok(Math.abs(b.officersOnStrength - 48) < 1e-9);
+  // Rail: 1,000 railcars a day at 0.01 trains per railcar = 10 trains × 3 officer-hours = 30 (a crew's
+  // hours are all-in: no utilisation factor).
+  const r = baselineStaffing(port("R", { rail: 1000 }), { ...p, railOfficerHoursPerTrain: 3 }).modes[0]!;
+  assert.ok(Math.abs(r.positionHoursPerDay - 30) < 1e-9);
+});
+
+test("policies: proportional cuts every mode alike; protect-commercial empties pedestrians first; rail closes whole", () => {
+  const p: StaffingParams = { ...P, cutFromPrimary: 1, officerHoursPerYear: 365 }; // one officer = 1 position-hour a day
+  const base = baselineStaffing(
+    port("A", { pedestrian: 6000, "personal-vehicle": 10000, truck: 2000, rail: 500 }),
+    p,
+  );
+  const ph = Object.fromEntries(base.modes.map((m) => [m.mode, m.positionHoursPerDay]));
+  const prop = cutPort(base, 20, "proportional", p);
+  const shares = prop.modes.map((m) => m.remainingShare);
+  assert.ok(shares.every((s) => Math.abs(s - shares[0]!) < 1e-12));
+  assert.ok(Math.abs(shares[0]! - (1 - 20 / base.positionHoursPerDay)) < 1e-12);
+  const pc = cutPort(base, ph.pedestrian! + 1, "protect-commercial", p);
+  const by = (c: typeof pc, m: ScenarioMode) => c.modes.find((x) => x.mode === m)!.remainingShare;
+  assert.equal(by(pc, "pedestrian"), 0);
+  assert.ok(by(pc, "personal-vehicle") < 1 && by(pc, "personal-vehicle") > 0.9);
+  assert.equal(by(pc, "truck"), 1);
+  assert.equal(by(pc, "rail"), 1);
+  // Protect travellers: rail goes first and goes whole, even for one officer.
+  const pt = cutPort(base, 1, "protect-travellers", p);
+  assert.equal(by(pt, "rail"), 0);
+  assert.equal(by(pt, "truck"), 1);
+  assert.ok(pt.hoursClosed >= pt.hoursToFree);
+  // Past every position: everything closed, the rest reported as officers the port could not free.
+  const all = cutPort(base, base.positionHoursPerDay + 50, "proportional", p);
+  assert.ok(all.modes.every((m) => m.remainingShare === 0));
+  assert.ok(Math.abs(all.unmetOfficers - 50) < 1e-9);
+});
+
+test("closure-list: the listed items close in order across ports; officersFreedBy says what they free", () => {
+  const p: StaffingParams = { ...P, cutFromPrimary: 1, officerHoursPerYear: 365 };
+  const a = baselineStaffing(port("A", { rail: 500, truck: 2000 }), p);
+  const b = baselineStaffing(port("B", { rail: 300, pedestrian: 5000 }), p);
+  const list: ClosureItem[] = [
+    { port: "A", mode: "rail", share: 1 },
+    { port: "B", mode: "rail", share: 1 },
+    { port: "B", mode: "pedestrian", share: 0.5 },
+  ];
+  const freed = officersFreedBy([a, b], list, p);
+  const railA = freed[0]!.officers;
+  // Just the first item's officers: only A's rail closes.
+  const one = cutEvent([a, b], railA, "closure-list", p, list);
+  assert.deepEqual(
+    one.flatMap((c) => c.modes.map((m) => `${c.port}/${m.mode}=${m.remainingShare.toFixed(3)}`)),
+    ["A/rail=0.000", "A/truck=1.000", "B/rail=1.000", "B/pedestrian=1.000"],
+  );
+  // Enough for all three: both rails closed, half of B's pedestrian positions.
+  const total = freed.reduce((s, f) => s + f.officers, 0);
+  const three = cutEvent([a, b], total, "closure-list", p, list);
+  assert.equal(three[1]!.modes.find((m) => m.mode === "pedestrian")!.remainingShare.toFixed(3), "0.500");
+  assert.equal(three[0]!.modes.find((m) => m.mode === "truck")!.remainingShare, 1);
+});
+
+// Property tests --------------------------------------------------------------------------------------
+
+const arbParams: fc.Arbitrary<StaffingParams> = fc
+  .tuple(...STAFFING_PARAMETER_NAMES.map(() => fc.double({ min: 0, max: 1, noNaN: true })))
+  .map((us) => {
+    const out = {} as StaffingParams;
+    STAFFING_PARAMETER_NAMES.forEach((k, i) => {
+      const r = STAFFING_PARAMETERS[k].value;
+      out[k] = typeof r === "number" ? r : r[0] + (r[1] - r[0]) * us[i]!;
+    });
+    return out;
+  });
+const arbPort = (id: string) =>
+  fc
+    .subarray([...SCENARIO_MODES], { minLength: 1 })
+    .chain((modes) =>
+      fc
+        .tuple(...modes.map(() => fc.double({ min: 0, max: 50_000, noNaN: true })))
+        .map((caps) => port(id, Object.fromEntries(modes.map((m, i) => [m, caps[i]!])))),
+    );
+const arbCase = fc.record({
+  ports: fc.tuple(arbPort("A"), arbPort("B"), arbPort("C")).chain((ps) => fc.subarray(ps, { minLength: 1 })),
+  p: arbParams,
+  policy: fc.constantFrom(...OFFICER_POLICIES),
+  list: fc.array(
+    fc.record({
+      port: fc.constantFrom("A", "B", "C"),
+      mode: fc.constantFrom(...SCENARIO_MODES),
+      share: fc.double({ min: 0, max: 1, noNaN: true }),
+    }),
+    { maxLength: 6 },
+  ),
+  k1: fc.double({ min: 0, max: 3000, noNaN: true }),
+  k2: fc.double({ min: 0, max: 3000, noNaN: true }),
+});
+
+test("property: removing no officers changes nothing, for every policy and port mix", () => {
+  fc.assert(
+    fc.property(arbCase, ({ ports, p, policy, list }) => {
+      const bases = ports.map((x) => baselineStaffing(x, p));
+      for (const c of cutEvent(bases, 0, policy, p, list)) {
+        assert.equal(c.hoursClosed, 0);
+        for (const m of c.modes) {
+          assert.equal(m.remainingShare, 1);
+          assert.deepEqual(
+            m.positionsByHourAfter,
+            bases.find((b) => b.port === c.port)!.modes.find((x) => x.mode === m.mode)!.positionsByHour,
+          );
+        }
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test("property: more officers removed never raise capacity", () => {
+  fc.assert(
+    fc.property(arbCase, ({ ports, p, policy, list, k1, k2 }) => {
+      const [lo, hi] = k1 <= k2 ? [k1, k2] : [k2, k1];
+      const bases = ports.map((x) => baselineStaffing(x, p));
+      const a = cutEvent(bases, lo, policy, p, list);
+      const b = cutEvent(bases, hi, policy, p, list);
+      a.forEach((c, i) =>
+        c.modes.forEach((m, j) => {
+          const after = b[i]!.modes[j]!;
+          assert.ok(
+            after.remainingShare <= m.remainingShare + 1e-12,
+            `${c.port}/${m.mode} ${policy}: ${m.remainingShare} → ${after.remainingShare}`,
+          );
+          after.positionsByHourAfter.forEach((x, h) => assert.ok(x <= m.positionsByHourAfter[h]! + 1e-9));
+        }),
+      );
+    }),
+    { numRuns: 300 },
+  );
+});
+
+// The same two properties through the engine: the officer event's effects and a model run.
+function flows(): FlowInput[] {
+  return (["rail", "truck", "personal-vehicle", "pedestrian"] as const).flatMap((mode, i) =>
+    (["inbound", "outbound"] as const).map((direction) => ({
+      key: `2303/${mode}/${direction}`,
+      port: "2303",
+      portName: "Eagle Pass",
+      border: "mexico" as const,
+      mode,
+      direction,
+      latitude: 28.7,
+      longitude: -100.5,
+      unit: mode,
+      arrivalsPerDay: new Array(DAYS).fill(1000 * (i + 1)),
+      fromInbound: direction === "outbound",
+      recentDailyRates: [900 * (i + 1), 1000 * (i + 1), 1200 * (i + 1)],
+      unitMix: mode === "rail" ? { trains: 0.01 } : {},
+      loadedShare: 0.6,
+      valuePerUnitUsd: mode === "rail" || mode === "truck" ? 50_000 : 0,
+      commodities: [],
+    })),
+  );
+}
+const officerEvent = (officers: number, policy: (typeof OFFICER_POLICIES)[number]): ResolvedEvent =>
+  ({
+    kind: "officer-redeployment",
+    officers,
+    ports: ["2303"],
+    modes: [...SCENARIO_MODES],
+    direction: "both",
+    policy,
+    closureList: [{ port: "2303", mode: "rail", share: 1 }],
+    staffing: {},
+    startMs: T0 + 5 * DAY,
+    endMs: T0 + 20 * DAY,
+  }) as ResolvedEvent;
+const EP = midParams(resolveRanges({}));
+const modelInput = (ev: ResolvedEvent): ModelInput => {
+  const f = flows();
+  return {
+    startDate: "2019-04-01",
+    days: DAYS,
+    horizonDays: DAYS,
+    flows: f,
+    effects: buildEffects([ev], f, T0, DAYS, EP),
+    options: { rerouting: false, policy: "nearest-first", railToTruck: false, multiplier: false },
+  };
+};
+
+test("property (engine): zero officers leave no effect; more officers never raise any day's capacity or throughput", () => {
+  for (const policy of OFFICER_POLICIES) assert.deepEqual(modelInput(officerEvent(0, policy)).effects, {});
+  fc.assert(
+    fc.property(
+      fc.double({ min: 0, max: 400, noNaN: true }),
+      fc.double({ min: 0, max: 400, noNaN: true }),
+      fc.constantFrom(...OFFICER_POLICIES),
+      (x, y, policy) => {
+        const [lo, hi] = x <= y ? [x, y] : [y, x];
+        const a = modelInput(officerEvent(lo, policy));
+        const b = modelInput(officerEvent(hi, policy));
+        for (const f of a.flows) {
+          const ca = a.effects[f.key]?.capacity ?? new Array(DAYS).fill(1);
+          const cb = b.effects[f.key]?.capacity ?? new Array(DAYS).fill(1);
+          cb.forEach((c: number, d: number) => assert.ok(c <= ca[d]! + 1e-12, `${f.key} day ${d}`));
+        }
+        // Throughput at home per flow: never more with more officers gone (a flow the smaller event left
+        // alone serves all its arrivals).
+        const ra = runModel(a, EP);
+        const rb = runModel(b, EP);
+        for (const f of rb.flows) {
+          const before = ra.flows.find((x) => x.key === f.key);
+          const bound = before ? before.totals.servedHome : f.totals.arrivals;
+          assert.ok(f.totals.servedHome <= bound + 1e-6, `${f.key}: ${f.totals.servedHome} > ${bound}`);
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+test("an event window covering part of a day acts on that share of the day", () => {
+  const ev = {
+    ...officerEvent(100, "proportional"),
+    startMs: T0 + 5 * DAY + 12 * 3_600_000,
+  } as ResolvedEvent;
+  const e = modelInput(ev).effects["2303/truck/inbound"]!;
+  assert.equal(e.capacity[4], 1);
+  const full = e.capacity[6]!;
+  assert.ok(full < 1);
+  assert.ok(Math.abs(e.capacity[5]! - (1 - 0.5 * (1 - full))) < 1e-12);
+});

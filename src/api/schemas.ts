@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BORDERS } from "../domain/ports.ts";
+import { RangeSchema } from "../domain/scenario.ts";
 import { TRADE_GROUPINGS } from "../services/trade.ts";
 
 /** A comma-separated list in a query string (`port=2303,2402`), as an array. */
@@ -157,3 +158,29 @@ export const ForecastQuery = z.object({
     .describe("hours ahead, 1 to 24 (default 6)"),
   at: z.string().max(40).optional().describe("forecast from this instant (ISO with offset; default now)"),
 });
+
+export const SurgeBody = z
+  .object({
+    sector: z.string().min(1).max(80).describe("USBP sector (Del Rio, Tucson ...)"),
+    perDay: z
+      .number()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .describe("encounters per day; default: the sector's own count in the start month"),
+    start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD"),
+    days: z.number().int().min(1).max(180),
+    baselinePerDay: z.number().min(0).max(100_000).optional(),
+    policy: z.enum(["proportional", "protect-commercial", "protect-travellers"]).optional(),
+    parameters: z
+      .object({
+        hoursPerApprehension: RangeSchema.optional(),
+        ofoShare: RangeSchema.optional(),
+        officerHoursPerDay: RangeSchema.optional(),
+      })
+      .strict()
+      .optional(),
+    run: z.boolean().optional().describe("false: the rule and the officer event only"),
+    draws: z.number().int().min(0).max(2000).optional(),
+  })
+  .strict();

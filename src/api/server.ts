@@ -27,6 +27,7 @@ import { defaultArchiveDir } from "../store/wait-archive.ts";
 import { overview } from "../services/overview.ts";
 import { encountersSeries } from "../services/encounters.ts";
 import { portAreas } from "../services/port-areas.ts";
+import { surgeCheck, surgeWhatIf } from "../services/surge.ts";
 import {
   AreasQuery,
   EncountersQuery,
@@ -38,6 +39,7 @@ import {
   PortsQuery,
   ResultObject,
   ScenarioRunQuery,
+  SurgeBody,
   TradeQuery,
   WaitsQuery,
   ForecastQuery,
@@ -435,6 +437,46 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     "/api/scenarios/input",
     "The model input of a scenario, for running it in the browser with the pure model",
     true,
+  );
+
+  api.post(
+    "/api/surge",
+    {
+      schema: {
+        summary:
+          "The surge what-if: encounters in a sector → the surge rule's officers → an officer event → capacity cuts and delayed trade",
+        body: SurgeBody,
+        response: { 200: ResultObject("as `borderflow surge --json`"), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const key = createHash("sha256").update(canonical(b)).digest("hex");
+      return cached(reply, `surge/${key}`, () =>
+        surgeWhatIf(store, {
+          sector: b.sector,
+          start: b.start,
+          days: b.days,
+          ...(b.perDay !== undefined ? { perDay: b.perDay } : {}),
+          ...(b.baselinePerDay !== undefined ? { baselinePerDay: b.baselinePerDay } : {}),
+          ...(b.policy ? { policy: b.policy } : {}),
+          ...(b.parameters ? { parameters: b.parameters as never } : {}),
+          ...(b.run !== undefined ? { run: b.run } : {}),
+          ...(b.draws !== undefined ? { draws: b.draws } : {}),
+        }),
+      );
+    },
+  );
+
+  api.get(
+    "/api/surge/check",
+    {
+      schema: {
+        summary: "The surge rule against the 2019, September 2023 and December 2023 redeployments",
+        response: { 200: ResultObject("as `borderflow surge --check --json`") },
+      },
+    },
+    async (req, reply) => cached(reply, req.url, () => surgeCheck(store)),
   );
 
   api.get(

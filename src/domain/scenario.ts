@@ -91,7 +91,8 @@ export const MAX_EVENT_OFFICERS = 5000;
 
 /**
  * N officers moved away from ports (`ports`, or spread over the land ports of `fieldOffice`) for a window.
- * The staffing model turns them into closed positions by mode (by `policy`) and that into capacity.
+ * The staffing model turns them into closed positions by mode (by `policy`) and that into capacity. A
+ * closure-list event may leave `officers` out: it then moves the officers its closures free.
  */
 export const OfficerRedeploymentSchema = z
   .object({
@@ -99,7 +100,8 @@ export const OfficerRedeploymentSchema = z
     officers: z
       .number()
       .min(0, "officers is a number of officers, 0 or more")
-      .max(MAX_EVENT_OFFICERS, `at most ${MAX_EVENT_OFFICERS} officers in one event`),
+      .max(MAX_EVENT_OFFICERS, `at most ${MAX_EVENT_OFFICERS} officers in one event`)
+      .optional(),
     ports: portList.optional(),
     fieldOffice: z.string().min(1).max(80).optional(),
     modes: modeList.default([...SCENARIO_MODES]),
@@ -131,6 +133,13 @@ export const OfficerRedeploymentSchema = z
         code: "custom",
         path: ["ports"],
         message: "give either ports or fieldOffice (one of the two)",
+      });
+    if (e.officers === undefined && e.policy !== "closure-list")
+      c.addIssue({
+        code: "custom",
+        path: ["officers"],
+        message:
+          "officers is required (only a closure-list event may leave it out: its officers are those its closures free)",
       });
     if (e.policy === "closure-list" && !e.closureList?.length)
       c.addIssue({

@@ -5,6 +5,7 @@ import {
   STAFFING_PARAMETERS,
   baselineStaffing,
   cutEvent,
+  officersFreedBy,
   staffingParams,
   type StaffingParameterName,
   type PortCut,
@@ -26,7 +27,9 @@ export type ResolvedEvent = ScenarioEvent extends infer E
 export interface OfficerEffect {
   /** Index of the event in the scenario. */
   event: number;
+  /** Officers moved (given, or for a closure list without a number, those its closures free). */
   officers: number;
+  officersGiven: boolean;
   policy: string;
   start: string;
   end: string;
@@ -92,7 +95,9 @@ export function officerCut(
   }));
   const run = (p: StaffingParams) => {
     const baseline = inputs.map((x) => baselineStaffing(x, p));
-    const cuts = cutEvent(baseline, ev.officers, ev.policy, p, ev.closureList ?? []);
+    const list = ev.closureList ?? [];
+    const officers = ev.officers ?? officersFreedBy(baseline, list, p).reduce((s, f) => s + f.officers, 0);
+    const cuts = cutEvent(baseline, officers, ev.policy, p, list);
     const multipliers: Record<string, number> = {};
     for (const c of cuts)
       for (const m of c.modes) {
@@ -100,7 +105,7 @@ export function officerCut(
         multipliers[`${c.port}/${m.mode}/inbound`] = m.remainingShare;
         if (m.mode === "rail") multipliers[`${c.port}/${m.mode}/outbound`] = m.remainingShare;
       }
-    return { baseline, cuts, multipliers };
+    return { baseline, cuts, multipliers, officers };
   };
   const p = staffingParams(ev.staffing);
   const mid = run(p);
@@ -122,7 +127,8 @@ export function officerCut(
     railOfficerHoursPerTrain: end("railOfficerHoursPerTrain", !harsh),
   });
   return {
-    officers: ev.officers,
+    officers: mid.officers,
+    officersGiven: ev.officers !== undefined,
     policy: ev.policy,
     start: new Date(ev.startMs).toISOString(),
     end: new Date(ev.endMs).toISOString(),

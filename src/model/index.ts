@@ -9,3 +9,4 @@ export * from "./forecast.ts";
 export * from "./report.ts";
 export * from "./backtest.ts";
 export * from "./staffing.ts";
+export * from "./surge.ts";

@@ -15,7 +15,7 @@ import { DataError, InputError, NotFoundError, StoreError } from "../domain/erro
 import type { Store } from "../store/db.ts";
 import { getCoverage } from "../services/coverage.ts";
 import { crossingsSeries } from "../services/crossings.ts";
-import { eventStudy, findEvent, listEvents, loadEvents } from "../services/events.ts";
+import { eventStudy, findEvent, listEvents, loadEvents, loadOfficerEvents } from "../services/events.ts";
 import { backtestEvent } from "../services/backtest.ts";
 import { deriveScenario } from "../domain/events.ts";
 import { listPorts, portProfile } from "../services/ports.ts";
@@ -28,6 +28,7 @@ import { overview } from "../services/overview.ts";
 import { encountersSeries } from "../services/encounters.ts";
 import { portAreas } from "../services/port-areas.ts";
 import { surgeCheck, surgeWhatIf } from "../services/surge.ts";
+import { december2023Story, officerEventAnswer } from "../services/officer-story.ts";
 import {
   AreasQuery,
   EncountersQuery,
@@ -477,6 +478,57 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (req, reply) => cached(reply, req.url, () => surgeCheck(store)),
+  );
+
+  api.get(
+    "/api/officers/events",
+    {
+      schema: {
+        summary:
+          "The officer redeployments as officer events (2019, Sep 2023, Dec 2023, and the surge rule's Dec 2023)",
+        response: { 200: ResultObject("{ events: [{ id, title, start, end, scenario }] }") },
+      },
+    },
+    async (req, reply) =>
+      cached(reply, req.url, async () => ({
+        events: loadOfficerEvents(store).map((e) => ({
+          id: e.id,
+          title: e.title,
+          start: e.start.date,
+          end: e.end?.date ?? null,
+          notes: e.notes ?? "",
+          scenario: e.scenario ?? [],
+        })),
+      })),
+  );
+
+  api.get(
+    "/api/officers/events/:id",
+    {
+      schema: {
+        summary:
+          "One officer event: its staffing cut, its backtest (skill against no effect) and its sectors' encounters",
+        params: EventParams,
+        response: { 200: ResultObject("{ event, staffing, backtest, encounters, months }"), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const e = findEvent(loadOfficerEvents(store), req.params.id);
+      return cached(reply, `officer-event/${e.id}`, () => officerEventAnswer(store, e.id));
+    },
+  );
+
+  api.get(
+    "/api/stories/december-2023",
+    {
+      schema: {
+        summary: "December 2023 as one chain: surge → officers → capacity → delayed trade",
+        response: {
+          200: ResultObject("{ steps, encounters, rule, closures, scenario, backtest, throughput, notes }"),
+        },
+      },
+    },
+    async (req, reply) => cached(reply, req.url, () => december2023Story(store)),
   );
 
   api.get(

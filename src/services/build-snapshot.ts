@@ -57,7 +57,7 @@ export const RAW_FILES = {
 /** The repository's own sourced reference tables (authored by hand, each row with its source). */
 export const DEFAULT_REFERENCE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../data/reference");
 /** Files of the reference folder, relative to it. */
-export const REFERENCE_FILES = { portAreas: "port-areas.csv" } as const;
+export const REFERENCE_FILES = { portAreas: "port-areas.csv", officerEvents: "officer-events.json" } as const;
 
 /** Options of a snapshot build. */
 export interface BuildOptions {
@@ -346,6 +346,11 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
     if (existsSync(eventsFile)) {
       readEventRegistry(eventsFile); // validates; a bad registry fails the build
       copyFileSync(eventsFile, join(tmp, "events.json"));
+    }
+    const officerEvents = join(refDir, REFERENCE_FILES.officerEvents);
+    if (existsSync(officerEvents)) {
+      readEventRegistry(officerEvents); // validates; a bad file fails the build
+      copyFileSync(officerEvents, join(tmp, REFERENCE_FILES.officerEvents));
     }
     writeFileSync(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
     const portIdentity = await store.all<BuildReport["portIdentity"][number]>({

@@ -53,6 +53,15 @@ export function loadEvents(store: Store, extraFile?: string): DisruptionEvent[] 
   return [...base, ...extra];
 }
 
+/**
+ * The officer redeployments expressed as officer events (the snapshot's officer-events.json, built from
+ * data/reference): the 2019 reassignment with the sources' officer numbers, the 2023 closure lists.
+ */
+export function loadOfficerEvents(store: Store): DisruptionEvent[] {
+  const file = join(store.snapshotDir, "officer-events.json");
+  return existsSync(file) ? readEventRegistry(file) : [];
+}
+
 /** Finds one event by id, with a suggestion when it is unknown. */
 export function findEvent(events: DisruptionEvent[], id: string): DisruptionEvent {
   const hit = events.find((e) => e.id === id);

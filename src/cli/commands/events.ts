@@ -7,6 +7,7 @@ import {
   findEvent,
   listEvents,
   loadEvents,
+  loadOfficerEvents,
   type StudyRow,
 } from "../../services/events.ts";
 import { backtestAll, backtestEvent, type BacktestResult } from "../../services/backtest.ts";
@@ -245,9 +246,13 @@ export function registerEvents(program: Command, io: Io): void {
     .description("turn past disruptions into scenarios, run the model, compare with what BTS observed")
     .option("--event <id>", "only this event")
     .option(extra, extraHelp)
+    .option(
+      "--officers",
+      "the officer redeployments as officer events (2019, Sep 2023, Dec 2023) instead of the registry",
+    )
     .action(
-      queryAction(io, async (store, _g, o: { event?: string; events?: string }) => {
-        const all = loadEvents(store, o.events);
+      queryAction(io, async (store, _g, o: { event?: string; events?: string; officers?: boolean }) => {
+        const all = o.officers ? loadOfficerEvents(store) : loadEvents(store, o.events);
         const chosen = o.event ? [findEvent(all, o.event)] : all;
         const bar =
           io.isTty && chosen.length > 1

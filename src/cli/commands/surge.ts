@@ -4,6 +4,7 @@ import { surgeCheck, surgeWhatIf, type SurgeCheckPeriod } from "../../services/s
 import { queryAction, type Io } from "../context.ts";
 import { formatUsd, formatValue, type View } from "../format.ts";
 import { scenarioView } from "./scenario.ts";
+import { december2023Story } from "../../services/officer-story.ts";
 
 const n0 = (v: number | null) => formatValue(v, "int");
 
@@ -207,4 +208,60 @@ function checkView(
     ]),
     notes,
   };
+}
+
+/** Registers `story`: December 2023 as one chain (surge → officers → capacity → delayed trade). */
+export function registerStory(program: Command, io: Io): void {
+  program
+    .command("story")
+    .description(
+      "December 2023 as one chain: surge → officers → capacity → delayed trade, every figure with its source",
+    )
+    .argument("[name]", "the story (december-2023)", "december-2023")
+    .action(
+      queryAction(io, async (store, _g, name: string) => {
+        if (name !== "december-2023")
+          throw new InputError(`unknown story "${name}" (there is one: december-2023)`);
+        const s = await december2023Story(store);
+        return {
+          data: s,
+          view: (): View => ({
+            title: "December 2023: surge → officers → capacity → delayed trade",
+            tables: [
+              {
+                columns: [
+                  { label: "step", value: (x) => x.step },
+                  { label: "what", value: (x) => x.what },
+                  {
+                    label: "figure",
+                    value: (x) =>
+                      x.value === null
+                        ? null
+                        : x.unit === "USD"
+                          ? formatUsd(x.value)
+                          : x.unit === "share"
+                            ? formatValue(x.value, "change")
+                            : formatValue(x.value, x.unit === "days" ? "num" : "int"),
+                  },
+                  { label: "unit", value: (x) => x.unit },
+                  { label: "source", value: (x) => x.source },
+                ],
+                rows: s.steps,
+              },
+              {
+                title: "The closures CBP chose and the officers they free (staffing model)",
+                columns: [
+                  { label: "closure", value: (x) => x.label },
+                  { label: "from", value: (x) => x.start.slice(0, 10) },
+                  { label: "to", value: (x) => x.end.slice(0, 10) },
+                  { label: "officers freed", value: (x) => x.officers, format: "num" },
+                ],
+                rows: s.closures.items,
+              },
+            ],
+            notes: s.notes,
+          }),
+        };
+      }),
+    );
 }

@@ -47,3 +47,55 @@ test("GET /api/areas and the profile's encounters", async () => {
   assert.equal(p.body.encounters.sector.name, "Del Rio Sector");
   assert.equal(p.body.encounters.months.length, p.body.encounters.sector.values.length);
 });
+
+test("POST /api/surge: the rule, the officer event and the run; bad bodies are refused with every issue", async () => {
+  const r = await app.inject({
+    method: "POST",
+    url: "/api/surge",
+    payload: { sector: "Del Rio", start: "2023-12-01", days: 31, draws: 0 },
+  });
+  assert.equal(r.statusCode, 200, r.body);
+  const b = r.json();
+  assert.equal(b.fieldOffice, "Laredo Field Office");
+  assert.equal(b.event.kind, "officer-redeployment");
+  assert.ok(b.scenario.officers[0].cuts.length > 0);
+  const bad = await app.inject({
+    method: "POST",
+    url: "/api/surge",
+    payload: { sector: "", start: "Dec 1", days: 0 },
+  });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().error.issues.length, 3);
+  const nf = await app.inject({
+    method: "POST",
+    url: "/api/surge",
+    payload: { sector: "Del Ryo", start: "2023-12-01", days: 3 },
+  });
+  assert.equal(nf.statusCode, 404);
+});
+
+test("GET /api/surge/check, /api/officers/events and one officer event", async () => {
+  const c = await get("/api/surge/check");
+  assert.equal(c.status, 200);
+  assert.equal(c.body.periods.length, 3);
+  const list = await get("/api/officers/events");
+  assert.equal(list.body.events.length, 4);
+  const one = await get("/api/officers/events/officers-2023-09");
+  assert.equal(one.status, 200);
+  assert.equal(one.body.backtest.status, "ok");
+  assert.ok(one.body.encounters.length > 0);
+  assert.equal((await get("/api/officers/events/officers-2099")).status, 404);
+});
+
+test("GET /api/stories/december-2023: the chain in steps, each with its source", async () => {
+  const s = await get("/api/stories/december-2023");
+  assert.equal(s.status, 200);
+  const steps = s.body.steps as { step: string; value: number | null; source: string }[];
+  assert.deepEqual(
+    [...new Set(steps.map((x) => x.step))],
+    ["surge", "officers", "capacity", "delayed trade", "what happened"],
+  );
+  assert.equal(steps[0]!.value, 301981);
+  assert.ok(steps.every((x) => x.source.length > 0));
+  assert.ok(s.body.scenario.costs.valueHeldUpUsd.value > 0);
+});

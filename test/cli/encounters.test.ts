@@ -61,3 +61,18 @@ test("areas: every port's field office and sector, filtered", async () => {
   assert.equal(bad.code, 2);
   assert.match(bad.err, /did you mean Del Rio Sector/);
 });
+
+test("surge: the rule step by step; --check the three periods; story the December 2023 chain", async () => {
+  const s = await cli("surge", "--sector", "Del Rio", "--start", "2023-12-01", "--days", "31", "--no-run");
+  assert.equal(s.code, 0, s.err);
+  assert.match(s.out, /Surge in Del Rio Sector: 2,292 encounters a day for 31 days from 2023-12-01/);
+  assert.match(s.out, /officers moved from Laredo Field Office: /);
+  const c = await cli("--json", "surge", "--check");
+  assert.equal(JSON.parse(c.out).periods.length, 3);
+  const st = await cli("story");
+  assert.equal(st.code, 0, st.err);
+  assert.match(st.out, /surge\s+Southwest border encounters, December 2023 .*301,981/);
+  const bad = await cli("surge", "--sector", "Del Rio");
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /give --sector and --start/);
+});

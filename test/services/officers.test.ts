@@ -1,0 +1,165 @@
+// Officer events, the surge rule and the December 2023 chain on the real snapshot.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { Store } from "../../src/store/db.ts";
+import { runScenario, validateScenario } from "../../src/services/scenario.ts";
+import { fieldOfficeOfSector, surgeCheck, surgeWhatIf } from "../../src/services/surge.ts";
+import { loadOfficerEvents } from "../../src/services/events.ts";
+import { officerEventAnswer } from "../../src/services/officer-story.ts";
+import { InputError } from "../../src/domain/errors.ts";
+
+let store: Store;
+before(async () => {
+  store = await Store.open({ path: ":memory:" });
+});
+after(() => store.close());
+
+const officerScenario = (event: Record<string, unknown>) => ({
+  name: "officers",
+  events: [
+    {
+      kind: "officer-redeployment",
+      start: "2023-12-01T00:00:00-06:00",
+      end: "2023-12-15T00:00:00-06:00",
+      ...event,
+    },
+  ],
+  options: { draws: 0 },
+});
+
+test("an officer event on a field office resolves to its land ports; the answer carries the cut", async () => {
+  const v = await validateScenario(
+    store,
+    officerScenario({ officers: 100, fieldOffice: "laredo", policy: "protect-commercial" }),
+  );
+  assert.ok(v.ok, JSON.stringify(!v.ok && v.issues));
+  assert.deepEqual(v.events[0]!.ports, ["2301", "2302", "2303", "2304", "2305", "2307", "2309", "2310"]);
+  const r = await runScenario(store, v);
+  const o = r.officers[0]!;
+  assert.equal(o.officers, 100);
+  assert.equal(o.cuts.length, 8);
+  // Protect commercial: pedestrians go first, trucks and rail stay whole.
+  const laredo = o.cuts.find((c) => c.port === "2304")!;
+  assert.ok(laredo.modes.find((m) => m.mode === "pedestrian")!.remainingShare < 1);
+  assert.equal(laredo.modes.find((m) => m.mode === "truck")!.remainingShare, 1);
+  assert.equal(laredo.modes.find((m) => m.mode === "rail")!.remainingShare, 1);
+  assert.ok(Math.abs(o.cuts.reduce((s, c) => s + c.officersRemoved, 0) - 100) < 1e-6);
+  // The staffing parameters are listed with the others.
+  assert.ok(r.assumptions.some((a) => a.name === "boothUtilisation"));
+});
+
+test("officer event refusals: unknown field office, both or neither of ports and fieldOffice, closure items off the event", async () => {
+  const bad = await validateScenario(store, officerScenario({ officers: 10, fieldOffice: "Laredoo" }));
+  assert.ok(!bad.ok);
+  assert.match(bad.issues[0]!.message, /did you mean Laredo Field Office/);
+  const both = await validateScenario(
+    store,
+    officerScenario({ officers: 10, fieldOffice: "Laredo", ports: ["2303"] }),
+  );
+  assert.ok(!both.ok && /either ports or fieldOffice/.test(both.issues[0]!.message));
+  const noOfficers = await validateScenario(store, officerScenario({ ports: ["2303"] }));
+  assert.ok(!noOfficers.ok && /officers is required/.test(noOfficers.issues[0]!.message));
+  const off = await validateScenario(
+    store,
+    officerScenario({
+      ports: ["2303"],
+      policy: "closure-list",
+      closureList: [{ port: "2402", mode: "rail" }],
+    }),
+  );
+  assert.ok(!off.ok && /not one of the event's ports/.test(off.issues[0]!.message));
+  const tooMany = await validateScenario(store, officerScenario({ officers: 9000, ports: ["2303"] }));
+  assert.ok(!tooMany.ok && /at most 5000/.test(tooMany.issues[0]!.message));
+});
+
+test("a closure list without officers moves the officers its closures free, and closes exactly those", async () => {
+  const v = await validateScenario(
+    store,
+    officerScenario({
+      ports: ["Eagle Pass", "El Paso"],
+      modes: ["rail"],
+      policy: "closure-list",
+      closureList: [
+        { port: "2303", mode: "rail" },
+        { port: "2402", mode: "rail" },
+      ],
+    }),
+  );
+  assert.ok(v.ok, JSON.stringify(!v.ok && v.issues));
+  const r = await runScenario(store, v);
+  const o = r.officers[0]!;
+  assert.equal(o.officersGiven, false);
+  assert.ok(o.officers > 5 && o.officers < 40, `rail crews free ${o.officers} officers`);
+  for (const c of o.cuts) assert.equal(c.modes.find((m) => m.mode === "rail")!.remainingShare, 0);
+  assert.equal(o.multipliers["2303/rail/outbound"], 0, "a closed rail crossing is closed both ways");
+});
+
+test("the surge rule: sectors to field offices, the steps, and the what-if's officer event", async () => {
+  assert.equal((await fieldOfficeOfSector(store, "Del Rio")).fieldOffice, "Laredo Field Office");
+  assert.equal((await fieldOfficeOfSector(store, "Yuma")).fieldOffice, "Tucson Field Office");
+  assert.equal((await fieldOfficeOfSector(store, "El Centro")).fieldOffice, "San Diego Field Office");
+  const r = await surgeWhatIf(store, { sector: "Del Rio", start: "2023-12-01", days: 31, run: false });
+  // Del Rio in Dec 2023: 71,048 ÷ 31 a day, from the data.
+  assert.ok(Math.abs(r.encountersPerDay - 71048 / 31) < 1e-6);
+  assert.match(r.encountersFrom!, /2023-12 in cbp-nationwide-encounters-aor/);
+  const p = r.parameters.reduce((o, x) => ({ ...o, [x.name]: x.value }), {} as Record<string, number>);
+  const expected =
+    ((r.encountersPerDay - r.baselinePerDay) * p.hoursPerApprehension! * p.ofoShare!) / p.officerHoursPerDay!;
+  assert.ok(Math.abs(r.rule.officers - expected) < 1e-9);
+  assert.ok(r.rule.officersLow < r.rule.officers && r.rule.officers < r.rule.officersHigh);
+  assert.equal(r.event.kind, "officer-redeployment");
+  assert.equal((r.event as { fieldOffice: string }).fieldOffice, "Laredo Field Office");
+  assert.equal(r.scenario, null);
+  // Below the normal level nothing moves.
+  const calm = await surgeWhatIf(store, { sector: "Del Rio", start: "2023-12-01", days: 10, perDay: 100 });
+  assert.equal(calm.rule.officers, 0);
+  assert.equal(calm.scenario, null);
+  await assert.rejects(
+    surgeWhatIf(store, { sector: "Del Ryo", start: "2023-12-01", days: 10 }),
+    /did you mean Del Rio Sector/,
+  );
+  await assert.rejects(surgeWhatIf(store, { sector: "Del Rio", start: "2023-12-01", days: 0 }), InputError);
+});
+
+test("the surge rule's check: three periods, 2019 against the sources, 2023 against the closures", async () => {
+  const c = await surgeCheck(store);
+  assert.deepEqual(
+    c.periods.map((p) => p.id),
+    ["2019", "2023-09", "2023-12"],
+  );
+  const y2019 = c.periods[0]!;
+  assert.equal(y2019.reportedTotal.officers, 545);
+  assert.equal(y2019.byFieldOffice.find((f) => f.fieldOffice === "Laredo Field Office")!.reported, 300);
+  assert.ok(y2019.officersLow < y2019.officers && y2019.officers < y2019.officersHigh);
+  // The encounters the check uses are the data's: RGV April–May 2019 from CBP's exact sector table.
+  const rgv = y2019.sectors.find((s) => s.sector === "Rio Grande Valley Sector")!;
+  assert.equal(rgv.file, "cbp-usbp-apprehensions-by-sector-monthly-fy2000-fy2020.csv.gz");
+  assert.ok(Math.abs(rgv.perDay! - (36727 + 49821) / 61) < 1e-6);
+  const dec = c.periods[2]!;
+  assert.ok(dec.closures!.items.some((i) => i.label === "Eagle Pass rail"));
+  assert.ok(dec.closures!.officers > 0 && dec.closures!.officers < dec.officers);
+});
+
+test("the officer events file: valid, and the surge-rule event's numbers equal the check's December 2023", async () => {
+  const events = loadOfficerEvents(store);
+  assert.deepEqual(
+    events.map((e) => e.id),
+    ["officers-2019-reassignment", "officers-2023-09", "officers-2023-12", "officers-2023-12-surge-rule"],
+  );
+  const dec = (await surgeCheck(store)).periods.find((p) => p.id === "2023-12")!;
+  const rule = events.find((e) => e.id === "officers-2023-12-surge-rule")!;
+  for (const ev of rule.scenario as { officers: number; note: string }[]) {
+    const fo = dec.byFieldOffice.find((f) => ev.note.startsWith(f.fieldOffice.replace(" Field Office", "")))!;
+    assert.equal(ev.officers, Math.round(fo.officers), ev.note);
+  }
+});
+
+test("an officer event's answer: its backtest against no effect, and its sectors' encounters on the same months", async () => {
+  const a = await officerEventAnswer(store, "officers-2023-12");
+  assert.equal(a.backtest.status, "ok");
+  assert.equal(typeof a.backtest.summary.event.skill, "number");
+  assert.ok(a.staffing.length === 4);
+  const delRio = a.encounters.find((e) => e.sector === "Del Rio Sector")!;
+  assert.equal(delRio.values.length, a.months.length);
+  assert.equal(delRio.values.find((v) => v.month === "2023-12")!.value, 71048);
+});

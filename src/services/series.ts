@@ -7,7 +7,7 @@
 //   and the months before a series break (El Paso 2402 before Ysleta was split out in 2020-03).
 import { deriveScenario } from "../domain/events.ts";
 import { SERIES_BREAKS } from "../domain/port-identity.ts";
-import { MODE_UNITS, type ScenarioMode } from "../domain/scenario.ts";
+import { MODE_UNITS, eventModes, eventPorts, type ScenarioMode } from "../domain/scenario.ts";
 import { sumMonth } from "../domain/status.ts";
 import { daysInMonth, monthRange, type Month } from "../domain/units.ts";
 import { StoreError } from "../domain/errors.ts";
@@ -91,8 +91,8 @@ export function registryEventMonths(store: Store): Promise<Map<string, Map<Month
           new Date(ev.start).toISOString().slice(0, 7) as Month,
           new Date(ev.end).toISOString().slice(0, 7) as Month,
         );
-        for (const port of ev.ports)
-          for (const mode of ev.modes) {
+        for (const port of eventPorts(ev))
+          for (const mode of eventModes(ev)) {
             const m = out.get(`${port}/${mode}`) ?? new Map<Month, string>();
             for (const x of months) if (!m.has(x)) m.set(x, `registry event ${e.id}`);
             out.set(`${port}/${mode}`, m);

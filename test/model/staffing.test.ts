@@ -286,3 +286,15 @@ test("an event window covering part of a day acts on that share of the day", () 
   assert.ok(full < 1);
   assert.ok(Math.abs(e.capacity[5]! - (1 - 0.5 * (1 - full))) < 1e-12);
 });
+
+test("every staffing and surge parameter has a unit, a meaning, a source and a range, and is in docs/model.md", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { SURGE_PARAMETERS } = await import("../../src/model/index.ts");
+  const doc = readFileSync("docs/model.md", "utf8");
+  for (const [k, v] of [...Object.entries(STAFFING_PARAMETERS), ...Object.entries(SURGE_PARAMETERS)]) {
+    assert.ok(doc.includes(`\`${k}\``), `docs/model.md does not document ${k}`);
+    assert.ok(v.unit && v.meaning && v.source, k);
+    const r = v.value as number | readonly [number, number];
+    assert.ok(Array.isArray(r) && r[0] < r[1], `${k} is a range`);
+  }
+});

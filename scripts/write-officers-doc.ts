@@ -1,0 +1,152 @@
+/**
+ * Writes docs/officers.md from real runs: the staffing and surge parameters, the surge rule's check against
+ * the three redeployment periods, the officer events' backtests, and the December 2023 chain.
+ * Run: npx tsx scripts/write-officers-doc.ts   (an in-memory store built from data/snapshot)
+ */
+import { writeFileSync } from "node:fs";
+import { Store } from "../src/store/db.ts";
+import { findEvent, loadEvents, loadOfficerEvents } from "../src/services/events.ts";
+import { backtestAll, backtestEvent } from "../src/services/backtest.ts";
+import { surgeCheck } from "../src/services/surge.ts";
+import { december2023Story } from "../src/services/officer-story.ts";
+import { STAFFING_PARAMETERS, SURGE_PARAMETERS } from "../src/model/index.ts";
+import { formatUsd, formatValue } from "../src/cli/format.ts";
+
+const store = await Store.open({ path: ":memory:" });
+const check = await surgeCheck(store);
+const bt = await backtestAll(store, loadOfficerEvents(store));
+const story = await december2023Story(store);
+const registry2019 = await backtestEvent(store, findEvent(loadEvents(store), "cbp-officer-reassignment-2019"));
+store.close();
+
+const int = (v: number | null | undefined) => formatValue(v ?? null, "int");
+const pct = (v: number | null | undefined) => formatValue(v ?? null, "change");
+const range = (r: number | readonly number[]) => (typeof r === "number" ? String(r) : `${r[0]}–${r[1]}`);
+const paramRows = (
+  ps: Record<
+    string,
+    { value: number | readonly number[]; unit: string; meaning: string; basis: string; source: string }
+  >,
+) =>
+  Object.entries(ps).map(
+    ([k, p]) => `| \`${k}\` | ${range(p.value)} | ${p.unit} | ${p.meaning} | ${p.basis}: ${p.source} |`,
+  );
+
+const periods = check.periods.map((p) => {
+  const lines = [
+    `### ${p.label}, ${p.from}..${p.to}`,
+    "",
+    `The rule: **${int(p.officers)} officers** (${int(p.officersLow)}–${int(p.officersHigh)} with every parameter at the end of its range). Sources: ${p.reportedTotal.officers === null ? "no count" : `**${int(p.reportedTotal.officers)}**`} (${p.reportedTotal.source}).`,
+    "",
+    "| sector | field office | encounters a day | normal a day | officers (rule) |",
+    "|---|---|---:|---:|---:|",
+    ...p.sectors.map(
+      (s) =>
+        `| ${s.sector} | ${s.fieldOffice} | ${int(s.perDay)} | ${int(s.baselinePerDay)} | ${int(s.officers)} |`,
+    ),
+    "",
+    "| field office | rule | at the ranges' ends | sources | source |",
+    "|---|---:|---:|---:|---|",
+    ...p.byFieldOffice.map(
+      (f) =>
+        `| ${f.fieldOffice} | ${int(f.officers)} | ${int(f.officersLow)}–${int(f.officersHigh)} | ${int(f.reported)} | ${f.reportedSource ?? ""} |`,
+    ),
+  ];
+  if (p.closures)
+    lines.push(
+      "",
+      `The closures CBP chose free **${int(p.closures.officers)} officers** at their height (staffing model, middle of the ranges):`,
+      "",
+      "| closure | from | to | position-hours a day | officers freed | source |",
+      "|---|---|---|---:|---:|---|",
+      ...p.closures.items.map(
+        (i) =>
+          `| ${i.label} | ${i.start.slice(0, 10)} | ${i.end.slice(0, 10)} | ${int(i.positionHoursPerDay)} | ${formatValue(i.officers, "num")} | ${i.source} |`,
+      ),
+    );
+  return lines.join("\n");
+});
+
+const btRows = bt.events.map((e) => {
+  const s = e.summary;
+  const units = [...new Set(e.series.filter((x) => x.role === "affected").map((x) => x.unit))];
+  return `| ${e.id} | ${s.event.series} | ${pct(s.observedEffectShare)} | ${pct(s.modelledEffectShare)} | ${formatValue(s.event.modelLoss, "pct")} | ${formatValue(s.event.nullLoss, "pct")} | **${pct(s.event.skill)}** | ${units.join(", ")} |`;
+});
+const byUnit = bt.summary.skillByUnit.map((u) => `${u.unit} ${pct(u.event)} (${u.series} series)`).join("; ");
+
+const text = `# Officers: the staffing model, the surge rule and the redeployments
+
+Made by \`npx tsx scripts/write-officers-doc.ts\` on the vendored snapshot (the same numbers as \`borderflow surge
+--check\`, \`borderflow backtest --officers\` and \`borderflow story\`). How the models work: [model.md](model.md) §7–9.
+Nothing is fitted to the events below.
+
+## The surge rule's parameters
+
+officers = \`ofoShare\` × (encounters − normal level) × \`hoursPerApprehension\` ÷ \`officerHoursPerDay\`, per sector; the
+normal level is the sector's mean daily encounters over the 12 months before.
+
+| parameter | range | unit | meaning | basis and source |
+|---|---|---|---|---|
+${paramRows(SURGE_PARAMETERS).join("\n")}
+
+## The staffing model's parameters
+
+| parameter | range | unit | meaning | basis and source |
+|---|---|---|---|---|
+${paramRows(STAFFING_PARAMETERS).join("\n")}
+
+## The rule against the three redeployment periods
+
+${check.notes.map((n) => `- ${n}`).join("\n")}
+
+${periods.join("\n\n")}
+
+**Reading.** In 2019 the rule's total (${int(check.periods[0]!.officers)}) is near the 545 CBP gave for Southwest ports, but
+that is partly by construction (\`ofoShare\` is anchored on 2019). The split is not: the rule puts the officers where the
+apprehensions rose (El Paso and Rio Grande Valley sectors), so it asks ${int(check.periods[0]!.byFieldOffice.find((f) => f.fieldOffice === "El Paso Field Office")?.officers)} of the El Paso field office where the
+sources imply about 44, and too few of Tucson (Nogales gave up to 150 while Tucson sector's apprehensions barely rose):
+CBP moved officers from where it could spare them, not only from where the surge was. In 2023 CBP gave no numbers;
+the closures it chose free a small fraction of what the rule says OFO would have had to give
+(${int(check.periods[1]!.closures?.officers)} of ${int(check.periods[1]!.officers)} in September, ${int(check.periods[2]!.closures?.officers)} of ${int(check.periods[2]!.officers)} in December). Either the rule overstates OFO's part (a
+smaller \`ofoShare\`; USBP also pulled agents off the line and sectors sent each other agents), or much of the help
+came without a closure (lanes thinned, overtime), or both. The rule is meant to be argued with: its three numbers
+are in the table above and every one is a parameter of \`POST /api/surge\`.
+
+## The officer events, backtested
+
+The redeployments as officer events (\`data/reference/officer-events.json\`, vendored in the snapshot): 2019 with the
+officer numbers the sources give and stated assumptions for the timing; September and December 2023 as the closure
+lists CBP chose (each list moves the officers its closures free); and December 2023 as the surge rule sees it (its
+officers per field office, cut in proportion: a counterfactual policy). Backtested with the model issue's backtest
+([backtest.md](backtest.md)): skill = 1 − model |error| ÷ "no effect" |error| over the event months, each port × mode
+series in its own unit, averaged over the event's series; above 0 the model beats "no effect".
+
+| event | series | observed change | modelled change | model \\|error\\| | null \\|error\\| | skill (event months) | units |
+|---|---:|---:|---:|---:|---:|---:|---|
+${btRows.join("\n")}
+
+Skill by unit over the four events (event months): ${byUnit}. The 80% band held ${bt.summary.band.covered} of ${bt.summary.band.scored} scored
+port-months (${formatValue(bt.summary.band.coverage, "pct")}).
+
+For comparison, the registry's own version of 2019 (\`cbp-officer-reassignment-2019\`: a 50% capacity cut on trucks,
+vehicles and pedestrians at eight ports, from its closure type) scores ${pct(registry2019.summary.event.skill)} in \`borderflow backtest\`
+(observed ${pct(registry2019.summary.observedEffectShare)}, modelled ${pct(registry2019.summary.modelledEffectShare)}): taking
+officers out in the numbers the sources give, through the staffing model, is closer to what BTS counted, but still
+not better than "no effect": monthly crossings at most of those ports did not fall in spring 2019 (demand stayed under
+the thinned capacity, and waits rather than counts took the hit).
+
+## December 2023 as one chain
+
+| step | what | figure | source |
+|---|---|---:|---|
+${story.steps
+  .map(
+    (s) =>
+      `| ${s.step} | ${s.what} | ${s.value === null ? "–" : s.unit === "USD" ? formatUsd(s.value) : s.unit === "share" ? pct(s.value) : formatValue(s.value, s.unit === "days" ? "num" : "int")} | ${s.source} |`,
+  )
+  .join("\n")}
+
+${story.notes.map((n) => `- ${n}`).join("\n")}
+`;
+writeFileSync("docs/officers.md", text);
+console.log("wrote docs/officers.md");

@@ -16,7 +16,10 @@ const store = await Store.open({ path: ":memory:" });
 const check = await surgeCheck(store);
 const bt = await backtestAll(store, loadOfficerEvents(store));
 const story = await december2023Story(store);
-const registry2019 = await backtestEvent(store, findEvent(loadEvents(store), "cbp-officer-reassignment-2019"));
+const registry2019 = await backtestEvent(
+  store,
+  findEvent(loadEvents(store), "cbp-officer-reassignment-2019"),
+);
 store.close();
 
 const int = (v: number | null | undefined) => formatValue(v ?? null, "int");

@@ -1,5 +1,5 @@
 import type { DirectionWord, ScenarioEvent } from "../domain/scenario.ts";
-import type { Params } from "./parameters.ts";
+import { rangeEnd, type Params } from "./parameters.ts";
 import { flowCapacity } from "./simulate.ts";
 import {
   STAFFING_PARAMETERS,
@@ -111,10 +111,8 @@ export function officerCut(
   const mid = run(p);
   // Mildest: few hours per officer, little of them from primary, slow inspections (many positions);
   // harshest: the other ends.
-  const end = (name: StaffingParameterName, high: boolean) => {
-    const r = ev.staffing[name] ?? STAFFING_PARAMETERS[name].value;
-    return typeof r === "number" ? r : high ? r[1] : r[0];
-  };
+  const end = (name: StaffingParameterName, high: boolean) =>
+    rangeEnd(ev.staffing[name] ?? STAFFING_PARAMETERS[name].value, high);
   const extreme = (harsh: boolean): StaffingParams => ({
     ...p,
     officerHoursPerYear: end("officerHoursPerYear", harsh),

@@ -157,3 +157,16 @@ export function drawParams(ranges: Record<ParameterName, Range>, rng: () => numb
   }
   return out;
 }
+
+/** The middle of each parameter of a table (its default range, or an override): one run's values. */
+export function midValues<K extends string>(
+  defs: Record<K, ParameterInfo>,
+  overrides: Partial<Record<K, Range>> = {},
+): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const k of Object.keys(defs) as K[]) out[k] = mid(overrides[k] ?? defs[k].value);
+  return out;
+}
+
+/** One end of a range (a number is both ends). */
+export const rangeEnd = (r: Range, high: boolean): number => (typeof r === "number" ? r : high ? r[1] : r[0]);

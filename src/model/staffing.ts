@@ -8,7 +8,7 @@ import {
   type ScenarioMode,
   type StaffingParameterName,
 } from "../domain/scenario.ts";
-import { mid, type ParameterInfo } from "./parameters.ts";
+import { midValues, type ParameterInfo } from "./parameters.ts";
 
 export { STAFFING_PARAMETER_NAMES, type StaffingParameterName, type OfficerPolicy };
 export type StaffingParams = Record<StaffingParameterName, number>;
@@ -104,9 +104,7 @@ export const STAFFING_PARAMETERS = {
 export function staffingParams(
   overrides: Partial<Record<StaffingParameterName, Range>> = {},
 ): StaffingParams {
-  const out = {} as StaffingParams;
-  for (const k of STAFFING_PARAMETER_NAMES) out[k] = mid(overrides[k] ?? STAFFING_PARAMETERS[k].value);
-  return out;
+  return midValues(STAFFING_PARAMETERS, overrides);
 }
 
 /** The order modes are cut in under each ordered policy (rail is always closed whole). */

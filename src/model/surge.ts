@@ -1,7 +1,7 @@
 // The surge rule: encounters per day in a sector → Border Patrol workload → the share OFO covers → officers
 // moved from the ports. A documented rule a reader can argue with, not a fit. Pure.
 import type { Range } from "../domain/scenario.ts";
-import { mid, type ParameterInfo } from "./parameters.ts";
+import { midValues, rangeEnd, type ParameterInfo } from "./parameters.ts";
 
 export const SURGE_PARAMETER_NAMES = ["hoursPerApprehension", "ofoShare", "officerHoursPerDay"] as const;
 export type SurgeParameterName = (typeof SURGE_PARAMETER_NAMES)[number];
@@ -40,9 +40,7 @@ export const SURGE_PARAMETERS = {
 
 /** The parameters in force: defaults with overrides, the middle of each range. */
 export function surgeParams(overrides: Partial<Record<SurgeParameterName, Range>> = {}): SurgeParams {
-  const out = {} as SurgeParams;
-  for (const k of SURGE_PARAMETER_NAMES) out[k] = mid(overrides[k] ?? SURGE_PARAMETERS[k].value);
-  return out;
+  return midValues(SURGE_PARAMETERS, overrides);
 }
 
 /** One step of the rule, for the answer (so a reader can follow and dispute each). */
@@ -82,10 +80,8 @@ export function surgeOfficers(
   const workload = extra * p.hoursPerApprehension;
   const ofo = workload * p.ofoShare;
   const officers = p.officerHoursPerDay > 0 ? ofo / p.officerHoursPerDay : 0;
-  const end = (k: SurgeParameterName, high: boolean) => {
-    const r = ranges[k] ?? SURGE_PARAMETERS[k].value;
-    return typeof r === "number" ? r : high ? r[1] : r[0];
-  };
+  const end = (k: SurgeParameterName, high: boolean) =>
+    rangeEnd(ranges[k] ?? SURGE_PARAMETERS[k].value, high);
   // Fewest officers: little work per apprehension, a small share, many hours per officer; most: the reverse.
   const at = (most: boolean) =>
     (extra * end("hoursPerApprehension", most) * end("ofoShare", most)) / end("officerHoursPerDay", !most);

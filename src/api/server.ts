@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
-import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -29,6 +28,7 @@ import { encountersSeries } from "../services/encounters.ts";
 import { portAreas } from "../services/port-areas.ts";
 import { surgeCheck, surgeWhatIf } from "../services/surge.ts";
 import { december2023Story, officerEventAnswer } from "../services/officer-story.ts";
+import { registerCompression, registerDashboard } from "./web.ts";
 import {
   AreasQuery,
   EncountersQuery,
@@ -134,6 +134,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       ),
   );
 
+  await registerCompression(app);
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -557,8 +558,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     async (req) => waitForecast(opts.archiveDir ?? defaultArchiveDir(), req.query),
   );
 
-  if (opts.webRoot && existsSync(opts.webRoot)) {
-    await app.register(fastifyStatic, { root: opts.webRoot, prefix: "/", index: ["index.html"] });
-  }
+  if (opts.webRoot && existsSync(opts.webRoot)) await registerDashboard(app, opts.webRoot);
   return app;
 }

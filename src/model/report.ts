@@ -62,6 +62,8 @@ export interface ScenarioResult {
     unitDays: number;
     daily: {
       date: string;
+      /** Share of the crossing's capacity open that day (1 = normal, 0 = closed). */
+      capacityShare: number;
       arrivals: number;
       blocked: number;
       servedHome: number;
@@ -153,6 +155,7 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
       unitDays: f.unitDays,
       daily: f.arrivals.map((a, d) => ({
         date: dateOf(d),
+        capacityShare: affectedDays[d] ?? 1,
         arrivals: a,
         blocked: f.blocked[d]!,
         servedHome: f.servedHome[d]!,

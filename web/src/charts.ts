@@ -5,11 +5,16 @@ import {
   AriaComponent,
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
   MarkLineComponent,
   TooltipComponent,
 } from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
+import { PALETTE } from "./colours.ts";
 import { h } from "./dom.ts";
+import { exportButtons, type Dataset } from "./export.ts";
+
+export { BORDER_COLOURS, PALETTE } from "./colours.ts";
 
 echarts.use([
   BarChart,
@@ -18,6 +23,7 @@ echarts.use([
   AriaComponent,
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
   MarkLineComponent,
   TooltipComponent,
   CanvasRenderer,
@@ -25,21 +31,6 @@ echarts.use([
 
 export type ChartOption = echarts.EChartsCoreOption;
 export type Chart = echarts.ECharts;
-
-/** Colours of series, readable for common colour-vision deficiencies (Okabe–Ito). */
-export const PALETTE = [
-  "#0072B2",
-  "#E69F00",
-  "#009E73",
-  "#CC79A7",
-  "#56B4E9",
-  "#D55E00",
-  "#F0E442",
-  "#000000",
-];
-
-/** Colour of each border on the map and in charts. */
-export const BORDER_COLOURS = { mexico: "#D55E00", canada: "#0072B2" } as const;
 
 const charts = new Set<Chart>();
 const observer = new ResizeObserver((entries) => {
@@ -59,19 +50,31 @@ export function chartFigure(opts: {
   id?: string;
   /** The same numbers as a table, for reading and for screen readers. */
   table?: HTMLElement;
+  /** The chart's numbers as the API gave them, for the CSV and JSON downloads. */
+  data?: () => Dataset;
   onReady?: (chart: Chart) => void;
 }): HTMLElement {
   const box = h("div", {
     class: "chart",
     role: "img",
     "aria-label": `${opts.title}: ${opts.measures}`,
-    style: `height:${opts.height ?? 260}px`,
+    style: { height: `${opts.height ?? 260}px` },
     ...(opts.id ? { "data-chart": opts.id } : {}),
   });
   const fig = h(
     "figure",
-    { class: "chart-figure" },
-    h("figcaption", {}, h("strong", {}, opts.title), h("span", { class: "measures" }, opts.measures)),
+    { class: "chart-figure", ...(opts.id ? { "data-figure-of": opts.id } : {}) },
+    h(
+      "figcaption",
+      {},
+      h(
+        "span",
+        { class: "caption-text" },
+        h("strong", {}, opts.title),
+        h("span", { class: "measures" }, opts.measures),
+      ),
+      opts.data ? exportButtons(opts.data, opts.title) : null,
+    ),
     box,
     opts.table
       ? h("details", { class: "chart-table" }, h("summary", {}, "Show the numbers"), opts.table)
@@ -116,8 +119,10 @@ export function resizeCharts(): void {
 export function baseTimeOption(yFormatter: (v: number) => string): ChartOption {
   return {
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    // Tooltips drawn on the canvas, not as HTML: nothing for a strict Content-Security-Policy to block.
     tooltip: {
       trigger: "axis",
+      renderMode: "richText",
       valueFormatter: (v: unknown) => (typeof v === "number" ? yFormatter(v) : "–"),
     },
     legend: { top: 0, type: "scroll" },

@@ -21,6 +21,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
       (el as HTMLInputElement).value = String(v);
     } else if (k === "checked" && "checked" in el) {
       (el as HTMLInputElement).checked = Boolean(v);
+    } else if (k === "style" && typeof v === "object") {
+      // Through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' styles allows.
+      for (const [p, x] of Object.entries(v as Record<string, string>)) el.style.setProperty(p, x);
+    } else if (k === "style") {
+      throw new Error("h(): pass style as an object ({ background: ... }), never as a string");
     } else {
       el.setAttribute(k, v === true ? "" : String(v));
     }
@@ -52,15 +57,46 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return el as T;
 }
 
+/** Marks a scrolling box when its content is wider than it, so the page can say that it scrolls. */
+const overflow = new ResizeObserver((entries) => {
+  for (const e of entries) markOverflow(e.target as HTMLElement);
+});
+
+function markOverflow(el: HTMLElement): void {
+  const wide = el.scrollWidth > el.clientWidth + 1;
+  el.classList.toggle("overflows", wide);
+  // A box that scrolls must be reachable by keyboard (to scroll it with the arrow keys).
+  if (wide) {
+    el.tabIndex = 0;
+    el.setAttribute("role", "region");
+    el.setAttribute("aria-label", el.dataset.label ?? "table (scrolls sideways)");
+  } else {
+    el.removeAttribute("tabindex");
+    el.removeAttribute("role");
+    el.removeAttribute("aria-label");
+  }
+}
+
+/** A box that scrolls sideways when its content is wider, with a visible hint when it does. */
+export function scrollBox(label: string, className: string, ...children: Child[]): HTMLElement {
+  const el = h(
+    "div",
+    { class: `table-wrap ${className}`.trim(), "data-label": `${label} (scrolls sideways)` },
+    children,
+  );
+  overflow.observe(el);
+  return el;
+}
+
 /** A table from column labels and rows of cells; numeric columns are right-aligned. */
 export function table(
   columns: { label: string; numeric?: boolean }[],
   rows: Child[][],
-  opts: { caption?: string; className?: string; attrs?: Attrs } = {},
+  opts: { caption?: string; className?: string; attrs?: Attrs; label?: string } = {},
 ): HTMLElement {
-  return h(
-    "div",
-    { class: `table-wrap ${opts.className ?? ""}`.trim() },
+  return scrollBox(
+    opts.label ?? opts.caption ?? columns.map((c) => c.label).join(", "),
+    opts.className ?? "",
     h(
       "table",
       opts.attrs ?? {},

@@ -3,15 +3,19 @@
 import { getJson, type EventDetail, type EventItem } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts, type Chart } from "./charts.ts";
 import { h, message, replace, table } from "./dom.ts";
+import { slug, type Dataset } from "./export.ts";
 import {
   formatChange,
   formatCount,
   formatInt,
   formatMonth,
-  formatPct,
+  formatMonthRange,
   formatUsd,
   formatUsdShort,
 } from "./format.ts";
+import { skillByUnit, skillSentence } from "./backtest-skill.ts";
+import { route, type Route } from "./router.ts";
+import type { Shell, View } from "./shell.ts";
 
 const DAY_MS = 86_400_000;
 /** The shortest bar on the timeline, days (most disruptions last days; the axis spans fifteen years). */
@@ -43,9 +47,10 @@ export function renderEventList(el: HTMLElement, events: EventItem[], deps: Even
       grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
       tooltip: {
         trigger: "item",
+        renderMode: "richText",
         formatter: (p: { dataIndex: number }) => {
           const e = sorted[p.dataIndex]!;
-          return `${e.start}${e.end && e.end !== e.start ? ` – ${e.end}` : ""}<br>${escapeHtml(e.title)}`;
+          return `${e.start}${e.end && e.end !== e.start ? ` – ${e.end}` : ""}\n${e.title}`;
         },
       },
       xAxis: {
@@ -136,10 +141,6 @@ function hostOf(url: string): string {
   } catch {
     return url;
   }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 let token = 0;
@@ -287,6 +288,40 @@ function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
         slot,
         chartFigure({
           id: "event-study",
+          data: (): Dataset => ({
+            name: `${slug(e.id)}-study-${slug(key)}`,
+            title: `Event study of ${e.title}: ${rs[0]?.portName ?? ""} (${rs[0]?.port ?? ""}), ${rs[0]?.series ?? ""}`,
+            source: usd
+              ? "BTS TransBorder Freight Data (observed); borderflow event study (counterfactual from earlier months only)"
+              : "BTS Border Crossing/Entry Data (observed); borderflow event study (counterfactual from earlier months only)",
+            api: [`/api/events/${e.id}`],
+            period: { from: rs[0]!.month, to: rs.at(-1)!.month },
+            columns: [
+              { key: "month", label: "month" },
+              { key: "port", label: "CBP port code" },
+              { key: "portName", label: "port" },
+              { key: "role", label: "affected, or an alternative crossing" },
+              { key: "series", label: "series" },
+              { key: "observed", label: "observed", unit: usd ? "USD" : (rs[0]?.series ?? "") },
+              { key: "counterfactual", label: "counterfactual", unit: usd ? "USD" : (rs[0]?.series ?? "") },
+              { key: "lo", label: "90% prediction interval, low", unit: usd ? "USD" : (rs[0]?.series ?? "") },
+              {
+                key: "hi",
+                label: "90% prediction interval, high",
+                unit: usd ? "USD" : (rs[0]?.series ?? ""),
+              },
+              {
+                key: "effect",
+                label: "observed − counterfactual",
+                unit: usd ? "USD" : (rs[0]?.series ?? ""),
+              },
+              { key: "effectShare", label: "effect as a share of the counterfactual", unit: "fraction" },
+              { key: "outside", label: "observed outside the interval" },
+              { key: "status", label: "status of the observed figure" },
+            ],
+            rows: rs.map((r) => ({ ...r, status: r.observed === null ? "missing" : "observed" })),
+            notes: s.notes ?? [],
+          }),
           title: `Event study: ${rs[0]?.portName ?? ""}, ${rs[0]?.series ?? ""}`,
           measures: `${usd ? "trade value per month, USD (exports + imports)" : `${rs[0]?.series ?? "units"} crossing into the U.S. per month (BTS)`}: observed against the counterfactual from data before ${s.origin ? formatMonth(s.origin) : "the event"} and its 90% prediction interval`,
           option: {
@@ -381,92 +416,183 @@ function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
   // Backtest: the model's change at each crossing and month against the observed change.
   if (b.status === "ok" && b.rows?.length) {
     const rows = b.rows;
-    const labels = rows.map((r) => `${r.portName} ${r.month.slice(2)}`);
+    const skills = skillByUnit(rows);
+    const eventMonths = [...new Set(rows.filter((r) => r.phase === "event").map((r) => r.month))].sort();
+    const unscored = (b.series ?? []).filter((x) => !x.scored && x.role === "affected");
     const sm = b.summary;
     out.push(
       h(
         "section",
-        {},
-        h("h3", {}, "Backtest: the model against what happened"),
-        sm
+        { id: "backtest" },
+        h("h3", {}, "Backtest: the model against what happened, unit by unit"),
+        h(
+          "p",
+          { class: "muted" },
+          `At the affected crossings in the event's month${eventMonths.length === 1 ? "" : "s"} (${eventMonths.length ? formatMonthRange(eventMonths[0]!, eventMonths.at(-1)!) : "none"}): the observed change against the counterfactual, the model's change, and whether the model's error is smaller than that of saying “no effect” (predicting the counterfactual). Each unit apart: units are never added together.`,
+        ),
+        sm.event.skill !== null
           ? h(
+              "p",
+              { class: "skill-overall", "data-figure": "eventSkill", "data-beats": String(sm.beatsNull) },
+              `All ${formatInt(sm.event.series)} scored series together (each against its own counterfactual, so no units are added): `,
+              h(
+                "strong",
+                {},
+                sm.beatsNull ? "the model beat “no effect”" : "the model did not beat “no effect”",
+              ),
+              ` in the event's months (skill ${formatChange(sm.event.skill)}; 0 is no better than “no effect”)${sm.after.skill !== null ? `, and ${sm.after.skill > 0 ? "beat" : "did not beat"} it in the months after (skill ${formatChange(sm.after.skill)})` : ""}.`,
+            )
+          : null,
+        h(
+          "div",
+          { class: "cards" },
+          skills.map((k) =>
+            h(
               "div",
-              { class: "cards" },
+              {
+                class: `card skill ${k.verdict}`,
+                "data-figure": `skill:${k.unit}`,
+                "data-verdict": k.verdict,
+              },
               h(
-                "div",
-                { class: "card", "data-figure": "observedEffectShare" },
-                h("span", { class: "label" }, "Observed change"),
-                h("span", { class: "big", "data-part": "value" }, formatChange(sm.observedEffectShare)),
-                h(
-                  "span",
-                  { class: "sub" },
-                  "at the affected crossings over the study months, share of the counterfactual",
-                ),
+                "span",
+                { class: "label" },
+                `${k.unit[0]!.toUpperCase()}${k.unit.slice(1)} at ${k.crossings.join(", ") || "the affected crossings"}`,
               ),
               h(
-                "div",
-                { class: "card", "data-figure": "modelledEffectShare" },
-                h("span", { class: "label" }, "Modelled change"),
-                h("span", { class: "big", "data-part": "value" }, formatChange(sm.modelledEffectShare)),
-                h("span", { class: "sub" }, "what the scenario model predicts for the same months"),
+                "span",
+                { class: "big", "data-part": "verdict" },
+                k.verdict === "beat"
+                  ? "beat “no effect”"
+                  : k.verdict === "tied"
+                    ? "no better than “no effect”"
+                    : k.verdict === "worse"
+                      ? "worse than “no effect”"
+                      : "not compared",
               ),
               h(
-                "div",
-                { class: "card", "data-figure": "meanAbsErrorShare" },
-                h("span", { class: "label" }, "|Error| of the model"),
-                h("span", { class: "big", "data-part": "value" }, formatPct(sm.meanAbsErrorShare)),
+                "span",
+                { class: "sub" },
+                "Observed ",
+                h("strong", { "data-part": "observed" }, formatChange(k.observedShare)),
+                ", modelled ",
+                h("strong", { "data-part": "modelled" }, formatChange(k.modelledShare)),
+                ` against the counterfactual (${formatInt(k.event.months)} port-month${k.event.months === 1 ? "" : "s"}). `,
+                skillSentence(k),
+                k.after.skill !== null
+                  ? ` In the months after: ${k.after.modelError < k.after.nullError ? "beat" : "did not beat"} “no effect” (skill ${formatChange(k.after.skill)}).`
+                  : "",
+              ),
+              k.inEvent.length
+                ? h(
+                    "ul",
+                    { class: "in-event", "aria-label": `${k.unit} in the event's month` },
+                    k.inEvent.map((x) =>
+                      h(
+                        "li",
+                        { "data-crossing-month": `${x.crossing}|${x.month}` },
+                        `${x.crossing}, ${formatMonth(x.month)}: observed `,
+                        h("strong", { "data-part": "observed" }, formatChange(x.observedShare)),
+                        ", modelled ",
+                        h("strong", { "data-part": "modelled" }, formatChange(x.modelledShare)),
+                      ),
+                    ),
+                  )
+                : null,
+            ),
+          ),
+        ),
+        unscored.length
+          ? h(
+              "ul",
+              { class: "notes", "data-unscored": "" },
+              unscored.map((x) =>
                 h(
-                  "span",
-                  { class: "sub" },
-                  `Σ |modelled − observed| ÷ Σ counterfactual, over ${formatInt(sm.monthsCompared)} port-months`,
+                  "li",
+                  {},
+                  `${x.portName} (${x.port}) ${x.mode}, ${x.unit}: shown, not scored — ${x.reason ?? "no reason given"}`,
                 ),
               ),
             )
           : null,
-        chartFigure({
-          id: "backtest",
-          title: "Observed vs modelled change per crossing and month",
-          measures: `change against the counterfactual, ${rows[0]?.unit ?? "units"} per month (negative: fewer crossed)`,
-          height: 300,
-          option: {
-            ...baseTimeOption((v) => formatCount(v)),
-            grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-            xAxis: { type: "category", data: labels, axisLabel: { rotate: 40, fontSize: 10 } },
-            series: [
-              {
-                name: "observed change",
-                type: "bar",
-                data: rows.map((r) => r.observedEffect),
-                itemStyle: { color: "#E69F00" },
-              },
-              {
-                name: "modelled change",
-                type: "bar",
-                data: rows.map((r) => r.modelledEffect),
-                itemStyle: { color: "#0072B2" },
-              },
+        [...new Set(rows.map((r) => r.unit))].map((unit) => {
+          const rs = rows.filter((r) => r.unit === unit);
+          const data = (): Dataset => ({
+            name: `${slug(e.id)}-backtest-${slug(unit)}`,
+            title: `Backtest of ${e.title}: ${unit}, observed vs modelled per crossing and month`,
+            source:
+              "BTS Border Crossing/Entry Data (observed); borderflow event study (counterfactual) and scenario model (modelled)",
+            api: [`/api/events/${e.id}`],
+            period: { from: rs[0]!.month, to: rs.at(-1)!.month },
+            columns: [
+              { key: "port", label: "CBP port code" },
+              { key: "portName", label: "port" },
+              { key: "role", label: "affected, or an alternative crossing" },
+              { key: "mode", label: "mode" },
+              { key: "month", label: "month" },
+              { key: "observed", label: "observed", unit },
+              { key: "counterfactual", label: "counterfactual (no event)", unit },
+              { key: "lo", label: "90% interval, low", unit },
+              { key: "hi", label: "90% interval, high", unit },
+              { key: "observedEffect", label: "observed − counterfactual", unit },
+              { key: "modelledEffect", label: "modelled change", unit },
+              { key: "error", label: "modelled − observed", unit },
+              { key: "status", label: "status of the observed figure" },
             ],
-          },
-          table: table(
-            [
-              { label: "crossing" },
-              { label: "role" },
-              { label: "month" },
-              { label: "observed", numeric: true },
-              { label: "counterfactual", numeric: true },
-              { label: "modelled", numeric: true },
-              { label: "error / cf", numeric: true },
-            ],
-            rows.map((r) => [
-              `${r.portName} (${r.port}) ${r.mode}`,
-              r.role,
-              r.month,
-              formatCount(r.observed, r.unit),
-              formatCount(r.counterfactual),
-              formatCount(r.modelled),
-              formatChange(r.errorShare),
-            ]),
-          ),
+            rows: rs.map((r) => ({ ...r, status: r.observed === null ? "missing" : "observed" })),
+            notes: [...(s.notes ?? []), ...b.rules],
+          });
+          return chartFigure({
+            id: `backtest-${slug(unit)}`,
+            title: `Observed vs modelled change per crossing and month: ${unit}`,
+            measures: `change against the counterfactual, ${unit} per month (negative: fewer crossed)`,
+            height: 300,
+            data,
+            option: {
+              ...baseTimeOption((v) => formatCount(v)),
+              grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+              xAxis: {
+                type: "category",
+                data: rs.map((r) => `${r.portName} ${r.month.slice(2)}`),
+                axisLabel: { rotate: 40, fontSize: 10 },
+              },
+              series: [
+                {
+                  name: "observed change",
+                  type: "bar",
+                  data: rs.map((r) => r.observedEffect),
+                  itemStyle: { color: "#E69F00" },
+                },
+                {
+                  name: "modelled change",
+                  type: "bar",
+                  data: rs.map((r) => r.modelledEffect),
+                  itemStyle: { color: "#0072B2" },
+                },
+              ],
+            },
+            table: table(
+              [
+                { label: "crossing" },
+                { label: "role" },
+                { label: "month" },
+                { label: "observed", numeric: true },
+                { label: "counterfactual", numeric: true },
+                { label: "modelled", numeric: true },
+                { label: "error / cf", numeric: true },
+              ],
+              rs.map((r) => [
+                `${r.portName} (${r.port}) ${r.mode}`,
+                r.role,
+                r.month,
+                formatCount(r.observed, r.unit),
+                formatCount(r.counterfactual),
+                formatCount(r.modelled),
+                formatChange(r.errorShare),
+              ]),
+              { label: `backtest rows, ${unit}` },
+            ),
+          });
         }),
       ),
     );
@@ -503,4 +629,71 @@ function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
     );
   }
   return out;
+}
+
+/** The Past disruptions tab: the timeline and list, and one disruption when its id is in the address. */
+export function createView(shell: Shell): View {
+  const listEl = h("div", { id: "event-list-slot" });
+  const detailEl = h("div", { id: "event-detail", class: "panel-body" });
+  const el = h("div", {}, listEl, detailEl);
+  let eventCodes: string[] = [];
+  let shown = false;
+  let loaded: Promise<void> | null = null;
+  let current: string | null = null;
+  const deps: EventsDeps = {
+    onOpen: (id) => shell.go(route("events", id)),
+    onPorts: (codes) => {
+      eventCodes = codes;
+      if (shown) shell.map.mark(codes, true);
+    },
+    onScenario: (raw) => {
+      // The derived scenario opens in the builder through the address, like any shared scenario.
+      void import("./scenario-spec.ts").then(({ encodeSpec }) =>
+        shell.go(route("scenario", encodeSpec(raw as Parameters<typeof encodeSpec>[0]))),
+      );
+    },
+  };
+  const load = () => {
+    loaded ??= getJson<{ events: EventItem[] }>("/api/events")
+      .then((r) => renderEventList(listEl, r.events, deps))
+      .catch((err: unknown) => {
+        loaded = null;
+        replace(listEl, message("error", `could not load the events: ${(err as Error).message}`));
+      });
+    return loaded;
+  };
+  return {
+    el,
+    show(r: Route) {
+      shown = true;
+      shell.list.setMode("profile");
+      shell.list.setPressed([]);
+      shell.map.select(null);
+      void load().then(() => {
+        for (const b of listEl.querySelectorAll<HTMLElement>(".event-item"))
+          b.setAttribute("aria-current", String(b.dataset.event === r.id));
+      });
+      if (!r.id) {
+        current = null;
+        disposeCharts(detailEl);
+        replace(detailEl);
+        eventCodes = [];
+        shell.map.mark([]);
+        return;
+      }
+      shell.map.mark(eventCodes, true);
+      if (r.id === current) return;
+      current = r.id;
+      void renderEvent(detailEl, r.id, deps).then(() => {
+        const title = document.getElementById("event-title");
+        if (title && (shell.isNarrow() || title.getBoundingClientRect().top > window.innerHeight)) {
+          title.focus({ preventScroll: true });
+          title.scrollIntoView({ block: "start" });
+        }
+      });
+    },
+    hide() {
+      shown = false;
+    },
+  };
 }

@@ -29,11 +29,18 @@ export function formatInt(v: number | null | undefined): string {
   return int.format(v);
 }
 
-/**
- * A count of units, rounded the way a reader needs it: whole numbers from 100 up, one decimal below
- * (`4,022`, `9.7`), with the unit when given (`4,022 railcars`).
- */
+/** A count of whole units with thousands separators and the unit when given: `4,022 railcars`, `84 railcars`. */
 export function formatCount(v: number | null | undefined, unit?: string): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "–";
+  const s = int.format(Math.round(v) === 0 ? 0 : v);
+  return unit ? `${s} ${unit}` : s;
+}
+
+/**
+ * A rate per day, rounded the way a reader needs it: whole numbers from 100 up, one decimal below
+ * (`4,022`, `9.7`), with the unit when given (`9.7 trains`).
+ */
+export function formatRate(v: number | null | undefined, unit?: string): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "–";
   const s = Math.abs(v) >= 100 || v === 0 ? int.format(v) : num1.format(v);
   return unit ? `${s} ${unit}` : s;
@@ -73,4 +80,22 @@ export function formatMonthRange(from: string, to: string): string {
 export function formatDays(v: number): string {
   const s = Number.isInteger(v) ? int.format(v) : num1.format(v);
   return `${s} ${v === 1 ? "day" : "days"}`;
+}
+
+/** The month `n` months after a `YYYY-MM` month (`2023-12` + 1 = `2024-01`). */
+export function addMonths(month: string, n: number): string {
+  const i = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}`;
+}
+
+/** Every month from `from` to `to`, both included. */
+export function monthRange(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let m = from; m <= to && out.length < 2000; m = addMonths(m, 1)) out.push(m);
+  return out;
+}
+
+/** Calendar days of a `YYYY-MM` month. */
+export function daysInMonth(month: string): number {
+  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
 }

@@ -1,48 +1,30 @@
-// The dashboard: a map and list of ports beside three views (a port's profile, the scenario builder, past
-// disruptions), kept in the URL hash so any view can be linked to.
+// The dashboard's shell: the header, the tabs, the list of ports and the overview of the data, which are all
+// the first view needs. Everything else (the map, the charts, the scenario builder, the other views) is
+// loaded when it is first shown, so the first view paints before the map and chart libraries arrive.
 import "./style.css";
-import { getJson, type EventItem, type Health, type PortsAnswer } from "./api.ts";
-import { resizeCharts } from "./charts.ts";
-import { byId, h, message, replace, table } from "./dom.ts";
-import { renderEvent, renderEventList, type EventsDeps } from "./events.ts";
-import { formatInt, formatPct, formatUsd } from "./format.ts";
-import { PortMap } from "./map.ts";
+import { getJson, type Health, type PortsAnswer } from "./api.ts";
+import { byId, h, message, replace } from "./dom.ts";
+import { renderIntro } from "./intro.ts";
+import { MapFacade } from "./map-facade.ts";
 import { PortList } from "./port-list.ts";
-import { renderProfile } from "./profile.ts";
-import { ScenarioBuilder } from "./scenario-builder.ts";
-import { decodeHash } from "./scenario-spec.ts";
-
-type Tab = "ports" | "scenario" | "events";
-const TABS: Tab[] = ["ports", "scenario", "events"];
-
-interface Overview {
-  topPorts: {
-    year: string;
-    ports: {
-      code: string;
-      name: string;
-      border: string;
-      valueUsd: number;
-      perDayUsd: number;
-      truckUsd: number;
-      railUsd: number;
-    }[];
-  };
-  rail2023: {
-    yearUsd: number;
-    perDayUsd: number;
-    december: { valueUsd: number; perDayUsd: number };
-    ports: { code: string; name: string; valueUsd: number }[];
-    topCommodities: { port: string; hs2: string; label: string; share: number }[];
-    pressFigures: { by: string; value: unknown; unit: string; measures: string; comparable?: string }[];
-  };
-  notes: string[];
-}
+import { formatHash, parseHash, route, TABS, type Route, type Tab } from "./router.ts";
+import type { Shell, View } from "./shell.ts";
 
 const narrow = window.matchMedia("(max-width: 820px)");
 
+/** The views, each loaded on first use. */
+const VIEWS: Record<Exclude<Tab, "ports">, () => Promise<{ createView: (shell: Shell) => View }>> = {
+  compare: () => import("./compare.ts"),
+  scenario: () => import("./scenario-view.ts"),
+  events: () => import("./events.ts"),
+  waits: () => import("./waits.ts"),
+};
+
 async function start(): Promise<void> {
   const status = byId("data-status");
+  // Everything the first view needs, asked for at once.
+  const overview = getJson<unknown>("/api/overview");
+  overview.catch(() => {}); // shown by the intro
   let health: Health;
   let portsAnswer: PortsAnswer;
   try {
@@ -66,39 +48,63 @@ async function start(): Promise<void> {
     ports.map((p) => h("option", { value: `${p.name} (${p.code})` })),
   );
 
+  let current: Route = route("ports");
+  /** Each tab's last route, so coming back to a tab restores it. */
+  const lastOf = new Map<Tab, Route>();
   let tab: Tab = "ports";
-  let currentPort: string | null = null;
-  let currentEvent: string | null = null;
-  let eventCodes: string[] = [];
-  let eventsLoaded: Promise<void> | null = null;
+  const views = new Map<Tab, Promise<View>>();
+  let profileModule: Promise<typeof import("./profile.ts")> | null = null;
+  const map = new MapFacade(byId("map"), ports, (code) => list.pick(code));
 
-  const map = new PortMap(byId("map"), ports, (code) => pick(code));
   const list = new PortList({
     ports,
     tradeWindow: portsAnswer.tradeWindow,
     crossingsLast: cov.crossings.last,
-    onPick: (code) => pick(code),
+    onPick: (code, how) => pick(code, how),
     onMeasure: (m) => map.setMeasure(m),
+    onBorder: (b) => map.setBorder(b),
   });
   byId("port-list-slot").replaceWith(list.el);
 
-  const builder = new ScenarioBuilder({
+  const shell: Shell = {
     ports,
-    onPorts: (codes, active, fit) => {
-      if (tab !== "scenario") return;
-      map.mark(codes, fit);
-      list.setPressed(codes);
-      list.setMode("scenario", `event ${active + 1} of the scenario`);
+    byCode,
+    health,
+    map,
+    list,
+    go: (r, how = "push") => go(r, how),
+    replaceRoute: (r) => {
+      if (r.tab !== tab) return;
+      current = r;
+      lastOf.set(r.tab, r);
+      setRoute(r, "replace");
     },
-  });
-  byId("panel-scenario").append(builder.el);
-
-  const setHash = (hash: string) => {
-    const url = `${location.pathname}${location.search}${hash}`;
-    if (`${location.pathname}${location.search}${location.hash}` !== url) history.replaceState(null, "", url);
+    isNarrow: () => narrow.matches,
+    focusView: (el) => focusView(el),
   };
 
-  function showTab(t: Tab, focus = false): void {
+  function view(t: Exclude<Tab, "ports">): Promise<View> {
+    let v = views.get(t);
+    if (!v) {
+      const panel = byId(`panel-${t}`);
+      replace(panel, message("info", "loading…"));
+      v = VIEWS[t]().then((m) => {
+        const created = m.createView(shell);
+        replace(panel, created.el);
+        return created;
+      });
+      v.catch((e: unknown) => {
+        views.delete(t);
+        replace(panel, message("error", `could not load this view: ${(e as Error).message}`));
+      });
+      views.set(t, v);
+    }
+    return v;
+  }
+
+  function showTab(t: Tab, focusTab = false): void {
+    const changed = t !== tab;
+    if (changed) void views.get(tab)?.then((v) => v.hide?.());
     tab = t;
     for (const x of TABS) {
       const btn = byId(`tab-${x}`);
@@ -106,115 +112,85 @@ async function start(): Promise<void> {
       btn.tabIndex = x === t ? 0 : -1;
       byId(`panel-${x}`).hidden = x !== t;
     }
-    if (focus) byId(`tab-${t}`).focus();
+    if (focusTab) byId(`tab-${t}`).focus();
     document.body.dataset.tab = t;
-    if (t === "ports") {
+    if (changed && narrow.matches) window.scrollTo({ top: 0 });
+  }
+
+  /** Shows a route (from a link, Back or a click). */
+  function render(r: Route): void {
+    current = r;
+    lastOf.set(r.tab, r);
+    showTab(r.tab);
+    if (r.tab === "ports") {
       list.setMode("profile");
+      map.showDiversions(null);
       map.mark([]);
-      map.select(currentPort);
-      setHash(currentPort ? `#port=${currentPort}` : "");
-    } else if (t === "scenario") {
-      map.select(null);
-      const codes = builder.portCodes();
-      map.mark(codes, codes.length > 0);
-      list.setPressed(codes);
-      list.setMode("scenario", builder.activeLabel());
-      builder.syncHash();
-    } else {
-      list.setMode("profile");
-      map.select(null);
-      map.mark(eventCodes);
-      setHash(currentEvent ? `#event=${currentEvent}` : "#events");
-      void loadEvents();
+      if (r.id && byCode.has(r.id)) void openPort(r.id);
+      else {
+        if (r.id) list.status(`no port ${r.id}: choose one from the list`);
+        list.setCurrent(null);
+        map.select(null);
+        void profileModule?.then((m) => m.leaveProfile(byId("profile")));
+        renderIntro(byId("profile"), { ports, overview, onReady: afterFirstView });
+      }
+      return;
     }
-    requestAnimationFrame(() => {
-      map.resize();
-      resizeCharts();
+    void view(r.tab).then((v) => {
+      if (current === r) v.show(r);
     });
   }
 
-  function pick(code: string): void {
-    if (tab === "scenario") builder.togglePort(code);
-    else openPort(code);
-  }
-
-  function openPort(code: string): void {
-    if (!byCode.has(code)) return;
-    currentPort = code;
-    if (tab !== "ports") showTab("ports");
+  async function openPort(code: string): Promise<void> {
     list.setCurrent(code);
     map.select(code, true);
-    setHash(`#port=${code}`);
-    void renderProfile(byId("profile"), code, {
-      crossingsLast: cov.crossings.last,
-      tradeLast: cov.trade.last,
-      onAddToScenario: (c) => {
-        builder.usePort(c);
-        showTab("scenario");
-      },
-    }).then(() => {
-      // On a phone the profile is below the map and the list: bring it into view once it is there.
-      if (narrow.matches && currentPort === code) byId("main").scrollIntoView({ block: "start" });
-    });
+    profileModule ??= import("./profile.ts");
+    const { renderProfile } = await profileModule;
+    await renderProfile(byId("profile"), code, shell);
+    afterFirstView();
   }
 
-  const eventsDeps: EventsDeps = {
-    onOpen: (id) => openEvent(id),
-    onPorts: (codes) => {
-      eventCodes = codes;
-      if (tab === "events") map.mark(codes, true);
-    },
-    onScenario: (raw, from) => {
-      if (builder.loadRaw(raw, from)) showTab("scenario");
-    },
-  };
-
-  function loadEvents(): Promise<void> {
-    eventsLoaded ??= getJson<{ events: EventItem[] }>("/api/events")
-      .then((r) => renderEventList(byId("event-list"), r.events, eventsDeps))
-      .catch((e: unknown) => {
-        eventsLoaded = null;
-        replace(byId("event-list"), message("error", `could not load the events: ${(e as Error).message}`));
-      });
-    return eventsLoaded;
+  /** Goes to a route: a new history entry (or the current one replaced), then shows it. */
+  function go(r: Route, how: "push" | "replace" = "push"): void {
+    setRoute(r, how);
+    render(r);
   }
 
-  function openEvent(id: string): void {
-    currentEvent = id;
-    if (tab !== "events") showTab("events");
-    setHash(`#event=${id}`);
-    for (const b of document.querySelectorAll<HTMLElement>(".event-item"))
-      b.setAttribute("aria-current", String(b.dataset.event === id));
-    const detail = byId("event-detail");
-    void renderEvent(detail, id, eventsDeps).then(() => {
-      if (narrow.matches || detail.getBoundingClientRect().top > window.innerHeight)
-        detail.scrollIntoView({ block: "start" });
-    });
-  }
-
-  function route(hash: string): void {
-    const s = hash.replace(/^#/, "");
-    if (s.startsWith("scenario=")) {
-      const d = decodeHash(hash);
-      if (d.ok) builder.loadRaw(d.raw, "the link");
-      else builder.loadRaw(null, `the link (${d.error})`);
-      showTab("scenario");
-    } else if (s.startsWith("port=")) {
-      openPort(decodeURIComponent(s.slice(5)));
-    } else if (s.startsWith("event=")) {
-      void loadEvents();
-      openEvent(decodeURIComponent(s.slice(6)));
-    } else if (s === "events") {
-      showTab("events");
-    } else {
-      showTab("ports");
+  /** A port chosen on the map or in the list: what it does depends on the view. */
+  function pick(code: string, how: "pointer" | "keyboard"): void {
+    if (tab === "ports" || tab === "events") {
+      go(route("ports", code));
+      if (how === "keyboard" || narrow.matches) pendingFocus = "profile-title";
+      return;
     }
+    void views.get(tab)?.then((v) => v.pick?.(code));
   }
 
-  // Tabs: click, or arrow keys between them (the WAI-ARIA tabs pattern).
+  let pendingFocus: string | null = null;
+  function focusView(el: HTMLElement | null): void {
+    // Move focus to a view's heading after a port was chosen in the list (by keyboard, or on a phone where
+    // the list is below the view), so the view is what comes next.
+    if (!el || !pendingFocus || el.id !== pendingFocus) return;
+    pendingFocus = null;
+    el.focus({ preventScroll: !narrow.matches });
+  }
+
+  // The map and the chart library load after the first view has painted.
+  let first = true;
+  function afterFirstView(): void {
+    if (!first) return;
+    first = false;
+    document.body.dataset.ready = "true";
+    requestAnimationFrame(() => setTimeout(() => map.load(), 0));
+  }
+
+  // Tabs: click, or arrow keys between them (the WAI-ARIA tabs pattern). Each tab opens its view as it was.
   for (const t of TABS) {
     const btn = byId(`tab-${t}`);
-    btn.addEventListener("click", () => showTab(t));
+    btn.addEventListener("click", () => {
+      if (t === tab) return;
+      go(lastOf.get(t) ?? route(t));
+    });
     btn.addEventListener("keydown", (e) => {
       const i = TABS.indexOf(t);
       const next =
@@ -222,102 +198,50 @@ async function start(): Promise<void> {
           ? TABS[(i + 1) % TABS.length]
           : e.key === "ArrowLeft"
             ? TABS[(i + TABS.length - 1) % TABS.length]
-            : null;
+            : e.key === "Home"
+              ? TABS[0]
+              : e.key === "End"
+                ? TABS[TABS.length - 1]
+                : null;
       if (next) {
         e.preventDefault();
-        showTab(next, true);
+        go(lastOf.get(next) ?? route(next));
+        byId(`tab-${next}`).focus();
       }
     });
   }
-  window.addEventListener("hashchange", () => route(location.hash));
+  // Back, Forward, a link within the page (#port=2303) or an edited address.
+  const onAddress = () => {
+    const r = parseHash(location.hash);
+    if (formatHash(r) !== formatHash(current)) render(r);
+  };
+  window.addEventListener("popstate", onAddress);
+  window.addEventListener("hashchange", onAddress);
 
-  renderIntro(
-    ports.length,
-    (code) => openPort(code),
-    () => {
-      builder.loadPreset();
-      showTab("scenario");
-    },
-  );
-  route(location.hash);
-  document.body.dataset.ready = "true";
-}
-
-/** The Ports view before a port is chosen: what the dashboard is, and the overview of the data. */
-function renderIntro(portCount: number, open: (code: string) => void, preset: () => void): void {
-  const el = byId("profile");
-  replace(
-    el,
-    h("h2", {}, "U.S. land ports of entry"),
-    h(
-      "p",
-      { class: "lead" },
-      `${formatInt(portCount)} ports on the Mexican and Canadian borders, from BTS Border Crossing/Entry Data (inbound crossings by measure) and BTS TransBorder Freight Data (trade value by mode and commodity). Choose a port on the map or in the list to see what crosses there and what it is worth.`,
-    ),
-    h("div", { id: "overview" }, message("info", "loading the overview…")),
-  );
-  getJson<Overview>("/api/overview")
-    .then((o) => {
-      const slot = document.getElementById("overview");
-      if (!slot) return; // a port was opened meanwhile
-      const r = o.rail2023;
-      replace(
-        slot,
-        h(
-          "section",
-          {},
-          h("h3", {}, `Top ports by trade value, ${o.topPorts.year}`),
-          table(
-            [
-              { label: "port" },
-              { label: "trade, exports + imports", numeric: true },
-              { label: "per day", numeric: true },
-              { label: "truck", numeric: true },
-              { label: "rail", numeric: true },
-            ],
-            o.topPorts.ports.map((p) => [
-              h(
-                "button",
-                { type: "button", class: "link", onclick: () => open(p.code) },
-                `${p.name} (${p.code})`,
-              ),
-              formatUsd(p.valueUsd),
-              formatUsd(p.perDayUsd),
-              formatUsd(p.truckUsd),
-              formatUsd(p.railUsd),
-            ]),
-          ),
-        ),
-        h(
-          "section",
-          { class: "callout" },
-          h("h3", {}, "December 2023: rail at Eagle Pass and El Paso suspended for four days"),
-          h(
-            "p",
-            {},
-            "Rail trade through the two crossings was ",
-            h("strong", {}, formatUsd(r.yearUsd)),
-            " in 2023, ",
-            h("strong", {}, `${formatUsd(r.perDayUsd)} per average day`),
-            ` (${formatUsd(r.december.perDayUsd)} per day in December) — exports + imports, the value of goods that cross, comparable with press figures of goods delayed per day, not with estimates of economic loss. Top commodities: ${r.topCommodities
-              .filter((c) => c.port === "2303")
-              .slice(0, 3)
-              .map((c) => `${c.label} ${formatPct(c.share)}`)
-              .join(", ")} at Eagle Pass.`,
-          ),
-          h("button", { type: "button", onclick: preset }, "Model it in the scenario builder"),
-        ),
-        h(
-          "ul",
-          { class: "notes" },
-          o.notes.map((n) => h("li", {}, n)),
-        ),
-      );
-    })
-    .catch((e: unknown) => {
-      const slot = document.getElementById("overview");
-      if (slot) replace(slot, message("error", `could not load the overview: ${(e as Error).message}`));
+  // Skip links move focus, not only the scroll position.
+  for (const a of document.querySelectorAll<HTMLAnchorElement>("a[data-skip]")) {
+    a.addEventListener("click", (e) => {
+      e.preventDefault();
+      if (a.dataset.skip === "port-list") list.focus();
+      else byId("main").focus();
     });
+  }
+
+  render(parseHash(location.hash));
+  if (current.tab !== "ports") afterFirstView();
 }
 
 void start();
+
+/**
+ * Puts a route in the address bar: `push` adds a history entry (a new view), `replace` changes the current
+ * one (an edit within the view). Returns false when the address already shows it.
+ */
+function setRoute(r: Route, how: "push" | "replace"): boolean {
+  const hash = formatHash(r);
+  const url = `${location.pathname}${location.search}${hash}`;
+  if (`${location.pathname}${location.search}${location.hash}` === url) return false;
+  if (how === "push") history.pushState(null, "", url);
+  else history.replaceState(null, "", url);
+  return true;
+}

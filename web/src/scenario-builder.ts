@@ -1,5 +1,6 @@
 // The scenario builder: a form over a draft scenario, runs through the API or in this browser with the
 // same pure model, downloads the scenario as a file and shares it as a link (the scenario in the URL hash).
+import "./zod-config.ts"; // first: before any zod schema is built
 import { parse as parseYaml } from "yaml";
 import presetText from "../../examples/dec-2023-rail-suspension.json?raw";
 import { DIRECTION_WORDS, MAX_DRAWS, SCENARIO_MODES, ScenarioSpecSchema } from "../../src/domain/scenario.ts";
@@ -8,13 +9,15 @@ import { ApiError, postJson, type PortItem, type PreparedScenario, type Scenario
 import { h, message, replace } from "./dom.ts";
 import { formatInt } from "./format.ts";
 import type { ModelMessage, ModelRequest } from "./model-worker.ts";
+import { portCodeOf, portInput } from "./port-input.ts";
 import { renderResults } from "./scenario-results.ts";
 import {
   ZONES,
   blankDraft,
   blankEvent,
-  encodeHash,
+  encodeSpec,
   formatOffset,
+  portTimeZone,
   fromSpec,
   toIso,
   toSpec,
@@ -56,6 +59,10 @@ export interface BuilderDeps {
   ports: PortItem[];
   /** Called when the ports of the scenario change (to outline them on the map and in the list). */
   onPorts: (codes: string[], activeEvent: number, fit: boolean) => void;
+  /** Called with the scenario in base64url when it changes (to keep it in the address). */
+  onSpec: (encoded: string) => void;
+  /** Called with a run's result once it is shown (to draw its diversions on the map). */
+  onResult: (result: ScenarioResult | null) => void;
 }
 
 /** The builder and its results, in one element. */
@@ -67,6 +74,8 @@ export class ScenarioBuilder {
   private readonly form: HTMLFormElement;
   private readonly status: HTMLElement;
   private readonly results: HTMLElement;
+  /** Says, for screen readers, that results are ready (the results themselves open with the headline). */
+  private readonly announce = h("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
   private readonly shareInput: HTMLInputElement;
   private hashTimer = 0;
   private running = false;
@@ -74,6 +83,8 @@ export class ScenarioBuilder {
 
   constructor(private readonly deps: BuilderDeps) {
     this.form = h("form", {
+      id: "scenario-form",
+      "aria-labelledby": "builder-title",
       class: "scenario-form",
       novalidate: true,
       onsubmit: (e: Event) => this.submit(e),
@@ -84,7 +95,7 @@ export class ScenarioBuilder {
       role: "status",
       "aria-live": "polite",
     });
-    this.results = h("div", { class: "scenario-results", id: "scenario-results", tabindex: "-1" });
+    this.results = h("div", { class: "scenario-results", id: "scenario-results" });
     this.shareInput = h("input", {
       type: "text",
       readonly: true,
@@ -92,17 +103,20 @@ export class ScenarioBuilder {
       "aria-label": "Link to this scenario",
       onfocus: (e: Event) => (e.target as HTMLInputElement).select(),
     });
+    // The file input is never focused itself: the button below opens it.
     const fileInput = h("input", {
       type: "file",
       accept: ".json,.yaml,.yml,application/json",
       id: "scenario-file",
       class: "visually-hidden",
+      tabindex: "-1",
+      "aria-hidden": "true",
       onchange: (e: Event) => void this.openFile(e.target as HTMLInputElement),
     });
     this.el = h(
       "div",
       { class: "builder" },
-      h("h2", {}, "Scenario builder"),
+      h("h2", { id: "builder-title", tabindex: "-1" }, "Scenario builder"),
       h(
         "p",
         { class: "lead" },
@@ -110,10 +124,15 @@ export class ScenarioBuilder {
       ),
       h(
         "div",
-        { class: "toolbar" },
+        { class: "toolbar run-bar" },
         h(
           "button",
-          { type: "button", id: "preset-dec-2023", onclick: () => this.loadPreset() },
+          { type: "submit", id: "run-scenario", class: "primary", form: "scenario-form" },
+          "Run scenario",
+        ),
+        h(
+          "button",
+          { type: "button", class: "secondary", id: "preset-dec-2023", onclick: () => this.loadPreset() },
           "Load December 2023 rail suspension",
         ),
         h(
@@ -121,12 +140,17 @@ export class ScenarioBuilder {
           { type: "button", class: "secondary", onclick: () => this.load(blankDraft()) },
           "New scenario",
         ),
-        h("label", { for: "scenario-file", class: "button secondary" }, "Open a scenario file…"),
+        h(
+          "button",
+          { type: "button", class: "secondary", id: "open-file", onclick: () => fileInput.click() },
+          "Open a scenario file…",
+        ),
         fileInput,
       ),
-      this.form,
       this.status,
+      this.form,
       this.results,
+      this.announce,
     );
     this.render();
   }
@@ -166,16 +190,22 @@ export class ScenarioBuilder {
 
   /**
    * Adds a port to the event being edited (from a port's profile). An event with no port yet takes the
-   * port's main mode (rail, else truck, else the first mode it has), so the first run makes sense.
+   * port's main mode (the one with the most trade, else the crossings it reports) and the port's own time
+   * zone, so the first run makes sense.
    */
-  usePort(code: string): void {
+  usePort(code: string, mode?: string): void {
     const ev = this.draft.events[this.active] ?? this.draft.events[0];
     if (ev && !ev.ports.some((p) => this.codeOf(p) === code)) {
+      const port = this.deps.ports.find((p) => p.code === code);
       if (ev.ports.length === 0) {
-        const modes = this.deps.ports.find((p) => p.code === code)?.crossingModes ?? [];
-        const main = (["rail", "truck", ...SCENARIO_MODES] as const).find((m) => modes.includes(m));
+        const modes = port?.crossingModes ?? [];
+        const main = (SCENARIO_MODES as readonly string[]).includes(mode ?? "")
+          ? (mode as (typeof SCENARIO_MODES)[number])
+          : (["truck", "rail", ...SCENARIO_MODES] as const).find((m) => modes.includes(m));
         if (main) ev.modes = [main];
-        if (this.draft.name === blankDraft().name) this.draft.name = `${this.portName(code)} ${ev.kind}`;
+        if (port) ev.startZone = ev.endZone = portTimeZone(port);
+        if (this.draft.name === blankDraft().name)
+          this.draft.name = `${this.portName(code)} ${ev.modes.map((m) => MODE_LABELS[m]).join(" and ")} ${ev.kind}`;
       }
       ev.ports.push(code);
     }
@@ -194,9 +224,9 @@ export class ScenarioBuilder {
 
   /** Updates the address bar to share the current scenario (while the builder is shown). */
   syncHash(): void {
-    const hash = encodeHash(this.spec());
-    if (location.hash !== hash) history.replaceState(null, "", hash);
-    this.shareInput.value = `${location.origin}${location.pathname}${hash}`;
+    const encoded = encodeSpec(this.spec());
+    this.deps.onSpec(encoded);
+    this.shareInput.value = `${location.origin}${location.pathname}#scenario=${encoded}`;
   }
 
   private load(d: Draft): void {
@@ -206,12 +236,7 @@ export class ScenarioBuilder {
   }
 
   private codeOf(p: string): string {
-    const t = p.trim();
-    const hit =
-      this.deps.ports.find((x) => x.code === t) ??
-      this.deps.ports.find((x) => x.name.toLowerCase() === t.toLowerCase()) ??
-      this.deps.ports.find((x) => `${x.name} (${x.code})`.toLowerCase() === t.toLowerCase());
-    return hit?.code ?? t;
+    return portCodeOf(p, this.deps.ports) ?? p.trim();
   }
 
   private portName(code: string): string {
@@ -411,11 +436,11 @@ export class ScenarioBuilder {
       h(
         "div",
         { class: "toolbar" },
-        h("button", { type: "submit", id: "run-scenario", class: "primary" }, "Run scenario"),
+        h("button", { type: "submit", id: "run-scenario-bottom", class: "primary" }, "Run scenario"),
         h(
           "button",
           { type: "button", class: "secondary", id: "download-scenario", onclick: () => this.download() },
-          "Download JSON",
+          "Download the scenario file",
         ),
         h(
           "button",
@@ -430,7 +455,7 @@ export class ScenarioBuilder {
         this.shareInput,
       ),
     );
-    this.shareInput.value = `${location.origin}${location.pathname}${encodeHash(this.spec())}`;
+    this.shareInput.value = `${location.origin}${location.pathname}#scenario=${encodeSpec(this.spec())}`;
     if (focusId) document.getElementById(focusId)?.focus();
   }
 
@@ -441,24 +466,11 @@ export class ScenarioBuilder {
     const served = new Set(
       codes.flatMap((c) => this.deps.ports.find((p) => p.code === c)?.crossingModes ?? []),
     );
-    const portInput = h("input", {
-      id: id("port-add"),
-      type: "text",
-      list: "port-options",
-      placeholder: "name or code, e.g. Laredo or 2304",
-      autocomplete: "off",
-      onkeydown: (e: KeyboardEvent) => {
-        if (e.key === "Enter") {
-          e.preventDefault();
-          addPort();
-        }
-      },
-    });
+    const portField = portInput(id("port-add"), "name or code, e.g. Laredo or 2304", () => addPort());
     const addPort = () => {
-      const v = portInput.value.trim();
+      const v = portField.value.trim();
       if (!v) return;
-      const m = /\((\d{4})\)\s*$/.exec(v);
-      const code = m ? m[1]! : this.codeOf(v);
+      const code = portCodeOf(v, this.deps.ports) ?? v;
       if (!ev.ports.some((p) => this.codeOf(p) === code)) ev.ports.push(code);
       this.active = i;
       this.changed(true);
@@ -670,7 +682,7 @@ export class ScenarioBuilder {
         h(
           "div",
           { class: "row" },
-          h("label", { for: id("port-add"), class: "grow" }, "Add a port", portInput),
+          h("label", { for: id("port-add"), class: "grow" }, "Add a port", portField),
           h("button", { type: "button", class: "secondary", onclick: addPort }, "Add"),
         ),
       ),
@@ -744,17 +756,14 @@ export class ScenarioBuilder {
         result = await this.runInBrowser(prepared, this.draft.options.draws, this.draft.options.seed);
       }
       const ms = performance.now() - t0;
+      replace(this.status);
       renderResults(this.results, result, { where, ms, requestedDraws: this.draft.options.draws });
       this.results.dataset.where = where;
-      this.results.focus({ preventScroll: true });
-      this.results.scrollIntoView({ block: "start" });
-      replace(
-        this.status,
-        message(
-          "info",
-          `Done: ${result.scenario.name}, run ${where === "server" ? "on the server" : "in this browser"}.`,
-        ),
-      );
+      this.deps.onResult(result);
+      this.announce.textContent = `Results of ${result.scenario.name} are shown, run ${where === "server" ? "on the server" : "in this browser"}.`;
+      const title = document.getElementById("results-title");
+      title?.focus({ preventScroll: true });
+      title?.scrollIntoView({ block: "start" });
     } catch (err) {
       const issues = err instanceof ApiError ? err.issues.map((i) => `${i.path}: ${i.message}`) : [];
       replace(this.status, message("error", `The scenario did not run: ${(err as Error).message}`, issues));

@@ -2,16 +2,22 @@
 // vs queued per day, where the traffic went, value held up by commodity, the cost layers and assumptions.
 import type { ScenarioResult } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
-import { h, replace, statusBadge, table, type Child } from "./dom.ts";
+import { h, replace, scrollBox, statusBadge, table, type Child } from "./dom.ts";
+import { download, toCsv } from "./export.ts";
 import {
   addDays,
   formatCount,
   formatDays,
   formatInt,
   formatPct,
+  formatRate,
   formatUsd,
   formatUsdShort,
 } from "./format.ts";
+import type { Diversion } from "./map-facade.ts";
+import { clearDateText, resultDatasets, resultName, toMarkdown } from "./scenario-export.ts";
+
+export { clearDateText };
 
 type Figure = ScenarioResult["costs"]["valueHeldUpUsd"];
 
@@ -58,10 +64,19 @@ const estimateBadge = (f: Figure) =>
     ? statusBadge("estimate", "trade value carried forward with the national trend, not in the source")
     : null;
 
-/** The date a backlog clear-day index stands for, or a sentence when it did not clear in the run. */
-export function clearDateText(r: ScenarioResult, day: number): string {
-  const cleared = r.flows.every((f) => f.clearDate !== null) || day < r.grid.days;
-  return cleared ? addDays(r.grid.start, day) : `not within ${formatInt(r.grid.days)} days`;
+/** The diversions of a result, for the map: from each closed crossing to each other crossing, in units. */
+export function resultDiversions(r: ScenarioResult): Diversion[] {
+  return r.flows.flatMap((f) =>
+    f.diversions
+      .filter((d) => d.units >= 0.5)
+      .map((d) => ({
+        from: f.port,
+        to: d.to,
+        units: d.units,
+        unit: f.mode === d.mode ? f.unit : "truckloads",
+        label: `${formatCount(d.units, f.mode === d.mode ? f.unit : "truckloads")} from ${f.portName} ${f.mode} ${f.direction}`,
+      })),
+  );
 }
 
 /** Renders a scenario result into `el`. */
@@ -133,26 +148,44 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
   );
 
   // Blocked, rerouted and queued per day, one chart per unit (railcars and trucks are never added up).
+  // "Blocked" counts only the days a crossing was closed or cut; after it reopens, what arrives waits behind
+  // the backlog, which the queue line shows.
   const dates = Array.from({ length: r.grid.days }, (_, d) => addDays(r.grid.start, d));
   const dailyCharts = units.map((unit) => {
     const flows = r.flows.filter((f) => f.unit === unit);
-    const sum = (k: "blocked" | "diverted" | "shifted" | "queue") =>
-      dates.map((_, d) => flows.reduce((s, f) => s + (f.daily[d]?.[k] ?? 0), 0));
-    const blocked = sum("blocked");
+    const reduced = (f: (typeof flows)[number], d: number) => (f.daily[d]?.capacityShare ?? 1) < 1;
+    const sum = (k: "blocked" | "diverted" | "shifted" | "queue", onlyReduced = false) =>
+      dates.map((_, d) =>
+        flows.reduce((s, f) => s + (onlyReduced && !reduced(f, d) ? 0 : (f.daily[d]?.[k] ?? 0)), 0),
+      );
+    const blocked = sum("blocked", true);
     const diverted = sum("diverted");
     const shifted = sum("shifted");
     const queue = sum("queue");
     const hasShift = shifted.some((x) => x > 0);
+    const closedDays = dates.filter((_, d) => flows.some((f) => reduced(f, d)));
     return chartFigure({
       id: `daily-${unit}`,
       title: `Blocked, rerouted and queued per day (${unit})`,
-      measures: `${unit} per day: blocked at the closed crossings, rerouted to other crossings${hasShift ? ", shifted to trucks" : ""}, and the backlog queued at home at the end of each day`,
+      measures: `${unit} per day: blocked while the crossings were closed or cut (shaded, ${closedDays[0] ?? "–"} to ${closedDays.at(-1) ?? "–"}), rerouted to other crossings${hasShift ? ", shifted to trucks" : ""}, and the backlog queued at home at the end of each day`,
       height: 280,
       option: {
         ...baseTimeOption((v) => formatCount(v)),
         xAxis: { type: "category", data: dates.map((d) => d.slice(5)) },
         series: [
-          { name: "blocked", type: "bar", data: blocked, itemStyle: { color: "#D55E00" } },
+          {
+            name: "blocked",
+            type: "bar",
+            data: blocked,
+            itemStyle: { color: "#D55E00" },
+            markArea: closedDays.length
+              ? {
+                  silent: true,
+                  itemStyle: { color: "rgba(213, 94, 0, 0.08)" },
+                  data: [[{ xAxis: closedDays[0]!.slice(5) }, { xAxis: closedDays.at(-1)!.slice(5) }]],
+                }
+              : undefined,
+          },
           { name: "rerouted", type: "bar", data: diverted, itemStyle: { color: "#0072B2" } },
           ...(hasShift
             ? [{ name: "shifted to truck", type: "bar", data: shifted, itemStyle: { color: "#009E73" } }]
@@ -170,6 +203,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       table: table(
         [
           { label: "date" },
+          { label: "closed or cut" },
           { label: "blocked", numeric: true },
           { label: "rerouted", numeric: true },
           ...(hasShift ? [{ label: "shifted to truck", numeric: true }] : []),
@@ -177,11 +211,13 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
         ],
         dates.map((d, i) => [
           d,
+          flows.some((f) => reduced(f, i)) ? "yes" : "",
           formatCount(blocked[i]),
           formatCount(diverted[i]),
           ...(hasShift ? [formatCount(shifted[i])] : []),
           formatCount(queue[i]),
         ]),
+        { label: `${unit} per day` },
       ),
     });
   });
@@ -195,7 +231,11 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
         height: Math.max(180, top.length * 26 + 40),
         option: {
           grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-          tooltip: { trigger: "axis", valueFormatter: (v: unknown) => formatUsd(v as number) },
+          tooltip: {
+            trigger: "axis",
+            renderMode: "richText",
+            valueFormatter: (v: unknown) => formatUsd(v as number),
+          },
           xAxis: { type: "value", axisLabel: { formatter: formatUsdShort } },
           yAxis: {
             type: "category",
@@ -229,9 +269,9 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
           ]
         : [h("td", { class: "num", colspan: "4" }, "off")]),
     );
-  const costTable = h(
-    "div",
-    { class: "table-wrap" },
+  const costTable = scrollBox(
+    "Cost layers",
+    "",
     h(
       "table",
       { "data-table": "cost-layers" },
@@ -304,9 +344,9 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
         h("br"),
         h("small", {}, `${f.mode} ${f.direction}, ${f.unit}`),
       ),
-      formatCount(f.baselinePerDay),
-      formatCount(f.capacityPerDay),
-      formatCount(f.blockedPerClosureDay),
+      formatRate(f.baselinePerDay),
+      formatRate(f.capacityPerDay),
+      formatRate(f.blockedPerClosureDay),
       formatCount(f.blocked),
       formatCount(f.diverted),
       ...(anyShift ? [formatCount(f.shifted)] : []),
@@ -351,18 +391,40 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
     { attrs: { "data-table": "commodities" } },
   );
 
+  const sets = resultDatasets(r);
+  const name = resultName(r);
+  const fileButton = (id: string, label: string, save: () => void) =>
+    h("button", { type: "button", class: "small secondary", "data-download": id, onclick: save }, label);
+  const downloads = h(
+    "div",
+    { class: "export result-downloads", role: "group", "aria-label": "Download the result" },
+    h("span", { class: "export-label" }, "Download the result:"),
+    fileButton("json", "JSON", () =>
+      download(`${name}.json`, `${JSON.stringify(r, null, 2)}\n`, "application/json"),
+    ),
+    fileButton("markdown", "Markdown report", () =>
+      download(`${name}.md`, toMarkdown(r, location.href), "text/markdown;charset=utf-8"),
+    ),
+    (Object.keys(sets) as (keyof typeof sets)[]).map((k) =>
+      fileButton(`csv-${k}`, `CSV: ${k === "daily" ? "daily series" : k}`, () =>
+        download(`${sets[k].name}.csv`, toCsv(sets[k], location.href), "text/csv;charset=utf-8"),
+      ),
+    ),
+  );
+
   replace(
     el,
+    h("h3", { class: "results-title", id: "results-title", tabindex: "-1" }, `Results: ${r.scenario.name}`),
+    headline,
+    downloads,
     h(
       "p",
       { class: "run-summary", "data-summary": "" },
-      h("strong", {}, r.scenario.name),
-      `: ${formatDays(Math.round(r.grid.closureDays * 10) / 10)} of closure (full-day equivalents) from ${r.grid.start}; ${formatDays(r.grid.days)} simulated until the backlog cleared. Monte Carlo: ${formatInt(r.monteCarlo.draws)} draws, seed ${r.monteCarlo.seed}. Run ${info.where === "server" ? "on the server (POST /api/scenarios/run)" : "in this browser with the same model (src/model)"} in ${formatInt(info.ms)} ms. Baseline: daily rates of ${r.baseline.months}, seasonal factors of ${r.baseline.seasonalYears}.`,
+      `${formatDays(Math.round(r.grid.closureDays * 10) / 10)} of closure (full-day equivalents) from ${r.grid.start}; ${formatDays(r.grid.days)} simulated until the backlog cleared. Monte Carlo: ${formatInt(r.monteCarlo.draws)} draws, seed ${r.monteCarlo.seed}. Run ${info.where === "server" ? "on the server (POST /api/scenarios/run)" : "in this browser with the same model (src/model)"} in ${formatInt(info.ms)} ms. Baseline: daily rates of ${r.baseline.months}, seasonal factors of ${r.baseline.seasonalYears}.`,
       capped
         ? ` The API runs at most ${formatInt(r.monteCarlo.draws)} draws; run in the browser for ${formatInt(info.requestedDraws)}.`
         : "",
     ),
-    headline,
     h("section", {}, h("h3", {}, "What happens day by day"), dailyCharts),
     h(
       "section",

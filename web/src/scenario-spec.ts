@@ -1,5 +1,6 @@
 // The scenario being built, as form values (a draft), and its conversions: to and from the scenario file
 // a user writes (schemas/scenario.schema.json), and to and from the URL hash that shares it.
+import "./zod-config.ts";
 import { ianaOffsetMinutes, zonedTimeToUtc } from "../../src/domain/events.ts";
 import {
   ScenarioSpecSchema,
@@ -255,9 +256,42 @@ function fromBase64Url(s: string): string {
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
+/** A scenario file's JSON in base64url, as the URL hash `#scenario=…` holds it. */
+export function encodeSpec(spec: ScenarioSpec): string {
+  return toBase64Url(JSON.stringify(spec));
+}
+
 /** The URL hash that shares a scenario: `#scenario=` and the file's JSON in base64url. */
 export function encodeHash(spec: ScenarioSpec): string {
-  return `#scenario=${toBase64Url(JSON.stringify(spec))}`;
+  return `#scenario=${encodeSpec(spec)}`;
+}
+
+/**
+ * The time zone of a port (the U.S. side): by state, with the two states the zones split — Texas west of
+ * 105° W (El Paso, Ysleta, Tornillo) on Mountain time, the rest of Texas on Central; Idaho's border ports
+ * (Boundary County) on Pacific.
+ */
+export function portTimeZone(p: { state: string; longitude: number }): string {
+  switch (p.state) {
+    case "Texas":
+      return p.longitude < -105 ? "America/Denver" : "America/Chicago";
+    case "California":
+    case "Washington":
+    case "Idaho":
+      return "America/Los_Angeles";
+    case "Arizona":
+      return "America/Phoenix";
+    case "New Mexico":
+    case "Montana":
+      return "America/Denver";
+    case "North Dakota":
+    case "Minnesota":
+      return "America/Chicago";
+    case "Alaska":
+      return "America/Anchorage";
+    default:
+      return "America/New_York"; // Michigan, New York, Vermont, New Hampshire, Maine
+  }
 }
 
 /** The scenario file in a `#scenario=` hash (not yet validated), or an error naming what is wrong. */

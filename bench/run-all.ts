@@ -28,6 +28,7 @@ const BENCHES = [
   "api",
   "waits",
   "waits-archive",
+  "dashboard",
 ] as const;
 
 function gitCommit(): string | null {

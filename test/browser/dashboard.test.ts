@@ -16,14 +16,12 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildApp } from "../../src/api/server.ts";
 import { ensureWebBuilt, WEB_DIST } from "../../src/cli/commands/serve.ts";
 import { formatUsd } from "../../src/cli/format.ts";
-import { readingDay } from "../../src/domain/wait-times.ts";
 import { ScenarioSpecSchema } from "../../src/domain/scenario.ts";
 import type { ScenarioResult } from "../../src/model/report.ts";
 import { Store } from "../../src/store/db.ts";
-import { WaitArchiveWriter } from "../../src/store/wait-archive.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { describeFirstView, measureFirstView } from "../helpers/first-view.ts";
-import { elPasoHourlyReadings } from "../helpers/waits-history.ts";
+import { elPasoHourlyReadings, writeArchiveReadings } from "../helpers/waits-history.ts";
 
 const ARTIFACTS = "test-artifacts";
 const PRESET_FILE = "examples/dec-2023-rail-suspension.json";
@@ -64,12 +62,7 @@ before(async () => {
   assert.ok(built, `web/index.html is missing: the dashboard cannot be built (${log.join("")})`);
   // A wait-time archive of real readings (El Paso, autumn 2025), as `borderflow watch` writes it.
   archive = mkdtempSync(join(tmpdir(), "bf-browser-waits-"));
-  const writer = WaitArchiveWriter.open(archive);
-  const byDay = new Map<string, string[]>();
-  for (const r of elPasoHourlyReadings())
-    byDay.set(readingDay(r), [...(byDay.get(readingDay(r)) ?? []), JSON.stringify(r)]);
-  writer.append("readings", byDay);
-  writer.close();
+  writeArchiveReadings(archive, elPasoHourlyReadings());
   store = await Store.open({ path: ":memory:" });
   app = await buildApp({ store, webRoot: WEB_DIST, archiveDir: archive });
   await app.listen({ host: "127.0.0.1", port: 0 });

@@ -7,10 +7,12 @@ import { Store } from "../src/store/db.ts";
 import { readScenarioFile } from "../src/sources/scenario-file.ts";
 import { validateScenario } from "../src/services/scenario.ts";
 import { loadNetwork } from "../src/services/network.ts";
+import { modelData, zoneOf } from "../src/services/model-data.ts";
 import { MAX_HORIZON_DAYS, SCENARIO_MODES, type ScenarioMode } from "../src/domain/scenario.ts";
 import {
   buildEffects,
-  gridStart,
+  closureHours,
+  gridStartDate,
   midParams,
   resolveRanges,
   runModel,
@@ -27,29 +29,31 @@ const store = await Store.open({ path: ":memory:" });
 const text = readScenarioFile("examples/dec-2023-rail-suspension.json");
 const v = await validateScenario(store, text.data, text);
 if (!v.ok) throw new Error("example scenario is invalid");
-const startMs = gridStart(v.events);
+const data = await modelData(store);
+const zone = (p: string) => zoneOf(data, p);
+const startDate = gridStartDate(v.events, zone);
 const opts = { rerouting: true, policy: "nearest-first" as const, railToTruck: false, multiplier: false };
 
 async function inputFor(
   events: ResolvedEvent[],
   modes: ScenarioMode[],
   borders: ("mexico" | "canada")[],
-  start = startMs,
+  start = startDate,
 ): Promise<ModelInput> {
-  const month = new Date(start).toISOString().slice(0, 7);
   const net = await loadNetwork(store, {
-    eventMonth: month as never,
+    eventMonth: start.slice(0, 7) as never,
     baselineMonths: 12,
     modes,
     borders,
-    startMs: start,
+    startDate: start,
     days: MAX_HORIZON_DAYS,
   });
   return {
-    startDate: new Date(start).toISOString().slice(0, 10),
+    startDate: start,
     days: MAX_HORIZON_DAYS,
     flows: net.flows,
     effects: buildEffects(events, net.flows, start, MAX_HORIZON_DAYS),
+    closureHours: closureHours(events),
     options: opts,
   };
 }
@@ -92,6 +96,7 @@ console.log(
 
 // The sweep: one network per border × mode, then every port of it closed alone for 1, 3, 7, 14 days.
 const sweepStart = Date.UTC(2024, 2, 11, 12);
+const sweepDate = "2024-03-11";
 let runs = 0;
 let buildMs = 0;
 const t0 = performance.now();
@@ -100,7 +105,7 @@ const worst: { port: string; mode: string; days: number; valueUsd: number; clear
 for (const border of ["mexico", "canada"] as const) {
   for (const mode of SCENARIO_MODES) {
     const tb = performance.now();
-    const base = await inputFor([], [mode], [border], sweepStart);
+    const base = await inputFor([], [mode], [border], sweepDate);
     buildMs += performance.now() - tb;
     const ports = [...new Set(base.flows.map((f: FlowInput) => f.port))];
     for (const port of ports) {
@@ -114,7 +119,11 @@ for (const border of ["mexico", "canada"] as const) {
           endMs: sweepStart + days * DAY,
         } as ResolvedEvent;
         const r = runModel(
-          { ...base, effects: buildEffects([ev], base.flows, gridStart([ev]), MAX_HORIZON_DAYS) },
+          {
+            ...base,
+            effects: buildEffects([ev], base.flows, sweepDate, MAX_HORIZON_DAYS),
+            closureHours: closureHours([ev]),
+          },
           params,
         );
         runs++;

@@ -3,6 +3,7 @@
  * and writes the bad-input fixtures in test/fixtures/bad. Run by hand: npx tsx scripts/make-test-fixtures.ts
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { BWT_LANE_FILES } from "../src/sources/bwt-lanes.ts";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 
@@ -79,6 +80,9 @@ for (const f of [
 ]) {
   copyFileSync(join(RAW, "cbp-encounters", f), join(OUT, "cbp-encounters", f));
 }
+// CBP's wait-time feed captures the snapshot build reads lanes and opening hours from (0.23 MB), whole.
+mkdirSync(join(OUT, "cbp-wait-times"), { recursive: true });
+for (const f of Object.values(BWT_LANE_FILES)) copyFileSync(join(RAW, f), join(OUT, f));
 
 // Bad inputs, each a real excerpt with one defect.
 mkdirSync(BAD, { recursive: true });

@@ -1,97 +1,267 @@
 /**
- * Writes docs/backtest.md from a real run of the backtest over the whole registry.
- * Run: npx tsx scripts/write-backtest-doc.ts   (uses a temporary in-memory store built from data/snapshot)
+ * Writes docs/backtest.md from a real run of the out-of-sample backtest over the whole registry (the same
+ * figures as `borderflow backtest --json`) and of the December 2023 example scenario.
+ * Run: npx tsx scripts/write-backtest-doc.ts   (a temporary in-memory store built from data/snapshot)
  */
 import { writeFileSync } from "node:fs";
+import * as prettier from "prettier";
 import { Store } from "../src/store/db.ts";
 import { loadEvents } from "../src/services/events.ts";
-import { backtestAll } from "../src/services/backtest.ts";
+import { BACKTEST_DRAWS, backtestAll } from "../src/services/backtest.ts";
+import { runScenario, validateScenario } from "../src/services/scenario.ts";
+import { readScenarioFile } from "../src/sources/scenario-file.ts";
 import { formatUsd, formatValue } from "../src/cli/format.ts";
+import { BAND_COVERAGE, DESTINATION_MIN_SHARE } from "../src/model/index.ts";
+
+/** The backtest of the model before issue 10, scored the same way (commit 942096c, `borderflow backtest --json`). */
+const BEFORE = {
+  commit: "942096c",
+  beatNull: 8,
+  backtested: 19,
+  skillEvent: -0.0682,
+  skillAfter: -0.0308,
+  destinations: { rose: 33, judged: 54 },
+  band: { covered: 137, scored: 346 },
+  dec2023: "rail to Laredo 1,493, Brownsville 370, Nogales 317 railcars (nearest first within 1,500 km)",
+};
 
 const store = await Store.open({ path: ":memory:" });
+const t0 = performance.now();
 const r = await backtestAll(store, loadEvents(store));
-const pct = (v: number | null) => formatValue(v, "change");
-const rows = r.events.map(
-  (e) =>
-    `| ${e.id} | ${e.status === "ok" ? "ok" : `${e.status}: ${e.reason}`} | ${e.summary.monthsCompared || ""} | ${pct(e.summary.observedEffectShare)} | ${pct(e.summary.modelledEffectShare)} | ${formatValue(e.summary.meanAbsErrorShare, "pct")} | ${e.valueHeldUpPerClosureDayUsd ? formatUsd(e.valueHeldUpPerClosureDayUsd) : "–"} |`,
+const seconds = (performance.now() - t0) / 1000;
+const s = r.summary;
+const cal = r.calibration!;
+const pct = (v: number | null | undefined) => formatValue(v ?? null, "pct");
+const chg = (v: number | null | undefined) => formatValue(v ?? null, "change");
+const int = (v: number | null | undefined) => formatValue(v ?? null, "int");
+
+const text = readScenarioFile("examples/dec-2023-rail-local-times.json");
+const v = await validateScenario(store, text.data, text);
+if (!v.ok) throw new Error("the example scenario is invalid");
+const dec = await runScenario(store, v);
+const decBt = r.events.find((e) => e.id === "cbp-rail-suspension-eagle-pass-el-paso-2023-12")!;
+
+const eventRows = r.events.map((e) => {
+  const m = e.summary;
+  const dests = e.destinations.filter((d) => d.rose !== null);
+  return `| ${e.id} | ${e.status === "ok" ? "ok" : `${e.status}: ${e.reason}`} | ${e.status === "ok" ? m.event.series : ""} | ${chg(m.observedEffectShare)} | ${chg(m.modelledEffectShare)} | ${pct(m.event.nullLoss)} | ${pct(m.event.modelLoss)} | ${chg(m.event.skill)} | ${m.beatsNull === null ? "–" : m.beatsNull ? "yes" : "no"} | ${chg(m.after.skill)} | ${m.band.scored ? `${m.band.covered}/${m.band.scored}` : "–"} | ${dests.length ? `${dests.filter((d) => d.rose).length}/${dests.length}` : "–"} | ${pct(m.baselineError)} |`;
+});
+const unscored = r.events.flatMap((e) =>
+  e.series
+    .filter((x) => x.role === "affected" && !x.scored)
+    .map((x) => `- ${e.id}: ${x.portName} ${x.port} ${x.mode}: ${x.reason}`),
 );
-const dec = r.events.find((e) => e.id === "cbp-rail-suspension-eagle-pass-el-paso-2023-12")!;
-const decRows = dec.rows.map(
+const decRows = decBt.rows.map(
   (x) =>
-    `| ${x.portName} ${x.port} | ${x.role} | ${x.month} | ${formatValue(x.observed, "int")} | ${formatValue(x.counterfactual, "int")} | ${x.lo === null ? "–" : `${formatValue(x.lo, "int")}–${formatValue(x.hi, "int")}`} | ${formatValue(x.modelled, "int")} | ${formatValue(x.errorShare, "change")} |`,
+    `| ${x.portName} ${x.port} | ${x.role} | ${x.month} | ${x.phase} | ${int(x.observed)} | ${int(x.counterfactual)} | ${x.lo === null ? "–" : `${int(x.lo)}–${int(x.hi)}`} | ${int(x.modelled)} | ${x.bandLo === null ? "–" : `${int(x.bandLo)}–${int(x.bandHi)}`} |`,
 );
-const lar = dec.rows.find((x) => x.port === "2304" && x.month === "2023-12")!;
-const larText = `At Laredo, the nearest alternative, the model sends ${formatValue(lar.modelledEffect, "int")} railcars in December 2023; BTS counted ${formatValue(lar.observed, "int")} inbound railcars against a counterfactual of ${formatValue(lar.counterfactual, "int")} (90% interval ${formatValue(lar.lo, "int")}–${formatValue(lar.hi, "int")})${lar.observed !== null && lar.lo !== null && lar.observed < lar.lo ? ": below the interval, so the rerouted flow did not show up there in the monthly counts, in line with Union Pacific's statement that its other gateways lacked capacity. The model's spare capacity at Laredo (a high percentile of past throughput × headroom) is too generous for this case" : ""}.`;
-const figures = dec.publishedFigures.map(
+const decFlows = dec.flows.filter((f) => f.direction === "inbound");
+const excluded = decFlows.flatMap((f) =>
+  f.excluded.map((x) => `| ${f.portName} | ${x.toName} ${x.to} | ${x.reason} |`),
+);
+const diversions = decFlows.flatMap((f) =>
+  f.diversions.map((d) => `| ${f.portName} | ${d.toName} ${d.to} | ${int(d.units)} | ${int(d.km)} |`),
+);
+const fv = dec.costs.valueHeldUpPerClosureDayUsd;
+const figures = decBt.publishedFigures.map(
   (f) =>
     `| ${f.by} | ${typeof f.value === "number" ? formatUsd(f.value) : ""} | ${f.measures} | ${f.comparable} |`,
 );
-const text = `# Backtest: the model against past disruptions
+const unitRows = s.skillByUnit.map(
+  (u) => `| ${u.unit} | ${u.series} | ${u.months} | ${chg(u.event)} | ${chg(u.after)} |`,
+);
+const paramRows = cal.parameters.map((p) => {
+  const sp = cal.spread[p.name]!;
+  const counts = new Map<number, number>();
+  for (const x of sp.values) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return `| \`${p.name}\` | ${p.grid.join(", ")} | ${cal.all[p.name]} | ${sp.min} – ${sp.max} | ${sp.mean.toFixed(2)} | ${[...counts].map(([x, n]) => `${x} ×${n}`).join(", ")} |`;
+});
+const hit = s.destinations.judged ? s.destinations.rose / s.destinations.judged : null;
+// Figures quoted in the reading below, from this run.
+const row = (id: string, port: string, month: string) =>
+  r.events
+    .find((e) => e.id === id)
+    ?.rows.find((x) => x.port === port && x.month === month && x.role === "affected");
+const decEp = row(decBt.id, "2303", "2023-12")!;
+const janEp = row(decBt.id, "2303", "2024-01")!;
+const janElp = row(decBt.id, "2402", "2024-01")!;
+const eff = (x: { observed: number | null; counterfactual: number }) =>
+  x.observed === null ? null : x.observed / x.counterfactual - 1;
+const r2019 = r.events.find((e) => e.id === "cbp-officer-reassignment-2019")!;
+const elp2024 = row("texas-dps-el-paso-inspections-2024-04", "2402", "2024-04")!;
+const short = r.events.filter(
+  (e) =>
+    e.status === "ok" &&
+    e.summary.event.months > 0 &&
+    e.rows.filter((x) => x.scored && x.phase === "event").length <= 2 * e.summary.event.series,
+).length;
+const meets = (ok: boolean) => (ok ? "met" : "**not met**");
 
-Made by \`npx tsx scripts/write-backtest-doc.ts\` (the same numbers as \`borderflow backtest\`) on the vendored
-snapshot. Nothing here is tuned: the model runs with the defaults of [docs/model.md](model.md).
+const doc = `# Backtest: the model against past disruptions, out of sample
 
-## Method
+Made by \`npx tsx scripts/write-backtest-doc.ts\` on the vendored snapshot: the same figures as
+\`borderflow backtest --json\` (${seconds.toFixed(0)} s on the 2-core machine, most of it the calibration).
+Every figure below is **out of sample**: each event is scored with parameters fitted on the other events
+only.
 
-1. **Event → scenario.** Each registry event (\`data/snapshot/events.json\`, from \`../shared/data/events\`) becomes
-   scenario events by stated rules (\`deriveScenario\` in \`src/domain/events.ts\`): modes from \`modes_affected\`
-   (a "(northbound …)" note sets the direction); "full …" and carrier suspensions are closures; "near-full"
-   leaves 10% of capacity, "partial", "severe slowdown", "intermittent" and "full at times" 50%, "slowdown" 75%;
-   "full for rail" with other modes closes rail and halves the rest; "full for Canada-bound" closes outbound and
-   halves inbound. Times come from the local time and zone, else \`utc_approx\`, else local midnight; the end from
-   \`end\`, else \`duration_days_approx\`, else the end of the end date. Events without port codes, without an end,
-   threats and unverified closures are not modelled. A user's event may state its scenario outright.
-2. **Event study.** For each affected port and mode (and the three nearest ports of the same mode and border), the
-   observed BTS monthly inbound units (railcars = Rail Containers Loaded + Empty, trucks, vehicles, pedestrians)
-   from the event's first month to two months after its last, against a counterfactual from earlier data only:
-   the mean seasonally adjusted daily rate of the 12 months before, times the month's seasonal factor from the 4
-   years before that, with a 90% prediction interval from the same method's errors at the same horizon over the
-   36 months before (the wider of the empirical 5–95% band and a normal band). TransBorder value is studied the
-   same way where covered.
-3. **Backtest.** The scenario runs (deterministic run, middle of every parameter range); the model's daily result
-   for inbound flows is summed into calendar months: at an affected port, modelled = counterfactual + Σ (served
-   at home − expected arrivals); at an alternative, counterfactual + Σ units diverted to it. Error = modelled −
-   observed, shown as a share of the counterfactual. The event summary sums the affected port-months:
-   observed and modelled change over the counterfactual, and Σ|error| ÷ Σ counterfactual.
+## Results (leave one event out)
 
-Calibration is not done: no parameter is fitted to these events. Fitting would be a separate step that holds
-events out and reports out-of-sample error.
+| figure | before (commit ${BEFORE.commit}, same scoring) | now | acceptance |
+|---|---:|---:|---|
+| events scored | ${BEFORE.backtested} | ${s.backtested} of ${s.events} | |
+| the model beats "no effect" (event months) | ${BEFORE.beatNull} of ${BEFORE.backtested} (${pct(BEFORE.beatNull / BEFORE.backtested)}) | ${s.beatNull} of ${s.backtested} (${pct(s.beatNullShare)}) | ≥ 70%: ${meets((s.beatNullShare ?? 0) >= 0.7)} |
+| overall skill, event months | ${chg(BEFORE.skillEvent)} | ${chg(s.skill.event)} | ≥ +25%: ${meets((s.skill.event ?? -1) >= 0.25)} |
+| overall skill, the months after | ${chg(BEFORE.skillAfter)} | ${chg(s.skill.after)} | |
+| destinations that rose (≥ ${pct(DESTINATION_MIN_SHARE)} of the diverted units) | ${BEFORE.destinations.rose} of ${BEFORE.destinations.judged} (${pct(BEFORE.destinations.rose / BEFORE.destinations.judged)}) | ${s.destinations.rose} of ${s.destinations.judged} (${pct(hit)}); ${s.destinations.aboveInterval} above their 90% interval | ≥ 70%: ${meets((hit ?? 0) >= 0.7)} |
+| ${pct(BAND_COVERAGE)} band holds the observation | ${BEFORE.band.covered} of ${BEFORE.band.scored} (${pct(BEFORE.band.covered / BEFORE.band.scored)}) | ${s.band.covered} of ${s.band.scored} (${pct(s.band.coverage)}) | 70–90%: ${meets((s.band.coverage ?? 0) >= 0.7 && (s.band.coverage ?? 1) <= 0.9)} |
 
-## All events
+"Before" is the model as issue 10 found it (nearest-first rerouting into historical spare capacity, no lost or
+deferred demand, UTC days, contaminated baselines), run through the scoring below at commit ${BEFORE.commit}
+(\`git checkout ${BEFORE.commit} && borderflow backtest --json\`). Skill by unit, over all events' series of
+that unit, in the unit itself:
 
-${r.events.length} events: ${r.summary.backtested} compared with BTS, ${r.summary.skipped} not (reasons below). Median
-|error| over events: ${formatValue(r.summary.medianAbsErrorShare, "pct")} of the counterfactual; the modelled change
-has the observed sign in ${r.summary.directionAgrees} of ${r.summary.backtested}.
+| unit | series | port-months | skill, event months | skill, after |
+|---|---:|---:|---:|---:|
+${unitRows.join("\n")}
 
-| event | status | port-months | observed change | modelled change | Σ\\|error\\| / Σ cf | model (a) per closure day |
-|---|---|---:|---:|---:|---:|---:|
-${rows.join("\n")}
+### Fitted parameters and their spread across the ${cal.folds.length} folds
+
+Grid search over every combination (${cal.combinations}); objective: ${cal.objective}.
+
+| parameter | grid | fit on every event | folds: min – max | mean | folds (value × count) |
+|---|---|---:|---:|---:|---|
+${paramRows.join("\n")}
+
+The fits on the edges of their grids (where they are) say the model wants more than its documented ranges
+allow: a sign of what it gets wrong, not a licence to widen the ranges until the figures look better.
+
+### Every event
+
+Losses are Σ|error| ÷ Σ counterfactual per port × mode series in its own unit, averaged over the event's
+scored series; skill = 1 − model ÷ null. "Baseline error" is the counterfactual's own median error on quiet
+months: how much of any error is the baseline's.
+
+| event | status | series | observed | modelled | null loss | model loss | skill | beats null | skill after | 80% band | destinations rose | baseline error |
+|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|
+${eventRows.join("\n")}
+
+Series shown but not scored (the rule is stated below, before any result):
+
+${unscored.join("\n")}
+
+## Why the acceptance targets are not all met
+
+- **Monthly counts are blunt for short events.** ${short} of the ${s.backtested} events touch at most two
+  months per series; a closure of days moves a month by a few percent, inside the counterfactual's own error.
+  Where the observed month sits on the counterfactual (December 2023: Eagle Pass railcars ${int(decEp.observed)}
+  observed against ${int(decEp.counterfactual)} expected), any effect the model predicts is an error; "no
+  effect" cannot be beaten there, only matched.
+- **Rule-made scenarios.** The registry says "partial" or "slowdown" without how much; one rule and one fitted
+  \`cutBinding\` serve a pedestrian gate at Nogales, San Ysidro's PedWest twice, the 2019 officer reassignment
+  and Eagle Pass Bridge I, whose observed changes (the table's "observed" column) go both ways. No single
+  binding fits them all; fitting one per event is what the method forbids.
+- **Counterfactuals that miss something else.** After Ysleta's split El Paso's truck series rose through 2024
+  (${chg(eff(elp2024))} against its counterfactual in April 2024), Tornillo's trucks only started in 2023.
+  Model and null share those errors.
+- **The months after.** The model predicts catch-up within days; what BTS shows a month later (Eagle Pass
+  ${chg(eff(janEp))} and El Paso ${chg(eff(janElp))} railcars in January 2024) is not in it.
+- **Band coverage** is per port-month, so the 2019 reassignment's ${r2019.summary.band.scored} months weigh
+  most; its model is biased (modelled ${chg(r2019.summary.modelledEffectShare)}, observed
+  ${chg(r2019.summary.observedEffectShare)}) and its band held ${r2019.summary.band.covered} of them.
+
+What the table shows: the events where the model beats "no effect" (${r.events
+  .filter((e) => e.summary.beatsNull)
+  .map((e) => e.id)
+  .join(", ")}) are the closures and blockades long enough to move a month; on short events and vague partial
+closures it cannot do better than the counterfactual and sometimes does worse.
 
 ## December 2023: Eagle Pass and El Paso rail
 
-| port | role | month | observed | counterfactual | 90% interval | modelled | error |
-|---|---|---|---:|---:|---:|---:|---:|
+The example scenario (\`examples/dec-2023-rail-local-times.json\`: 08:00 local at each crossing — Central at
+Eagle Pass, Mountain at El Paso — to 14:00 Eastern on the 22nd), run with the fitted parameters:
+**value held up per closure day ${formatUsd(fv.value)} (P10 ${formatUsd(fv.p10)} – P90 ${formatUsd(fv.p90)})**
+over ${(dec.grid.closureDays * 24).toFixed(0)} hours (the union of the two windows). Before: $90.14 M (P10
+$87.73 M – P90 $92.64 M), with ${BEFORE.dec2023}.
+
+Where blocked railcars went (inbound):
+
+| from | to | railcars | route km |
+|---|---|---:|---:|
+${diversions.join("\n")}
+
+Crossings ruled out, with the reason the model gives:
+
+| from | not to | why |
+|---|---|---|
+${excluded.join("\n")}
+
+The backtest of the registry event (with the fold that left it out):
+
+| port | role | month | phase | observed | counterfactual | 90% interval | modelled | 80% band |
+|---|---|---|---|---:|---:|---:|---:|---:|
 ${decRows.join("\n")}
 
-Published figures beside the model's comparable layer ((a) value held up per closure day
-${formatUsd(dec.valueHeldUpPerClosureDayUsd ?? 0)}):
+Published figures beside the model's comparable layer:
 
 | by | USD per day | what it measures | compare with |
 |---|---:|---|---|
 ${figures.join("\n")}
 
-## Reading it
+## Method
 
-- ${larText}
-- The monthly BTS totals are blunt for events of a few days: a four-day rail closure moves a month's railcars by
-  about a tenth, within the noise of the counterfactual, and trains held in yards cross later in the same month.
-  Events of weeks (Lukeville, San Ysidro PedWest, Nogales Morley Gate) show clearly in the data.
-- Where the observed change has the opposite sign to the model's, the counterfactual usually misses something
-  else that happened (El Paso's truck counts after Ysleta was split out, a rebound after a slump): the interval
-  column shows how uncertain the counterfactual is.
-- The rule-made scenarios are crude for partial closures (one facility of several is "50%"); a user who knows
-  better states the scenario in the event.
+1. **Event → scenario** (\`deriveScenario\`, \`src/domain/events.ts\`), by stated rules: modes from
+   \`modes_affected\`; only ports whose role is "affected" (Port Huron is the Ambassador Bridge blockade's
+   diversion route, not blockaded); "full …" and carrier suspensions are closures; blockades ("near-full" 10%,
+   "intermittent" and "full at times" 50%, "full for Canada-bound" closes outbound and leaves inbound 50%) cut
+   throughput; "partial" (50%), "severe slowdown" (50%) and "slowdown" (75%) cut **facilities**, of which
+   \`cutBinding\` binds; "full for rail" or "full (rail …)" closes rail and cuts the other modes' facilities
+   to 50%. Times are read per port in its own zone: a clock time in a named zone is one instant, a date
+   without a time is each port's local midnight (an end date the end of that local day). The registry is
+   read-only; the repository's sourced overlay (\`data/model/events-overlay.json\`, applied by the snapshot
+   build, failing it if the registry changes under it) reads the December 2023 start as 08:00 local at each
+   crossing. Events without port codes, without an end, threats and unverified closures are not modelled.
+2. **Counterfactual** for every port × mode series of the event's modes on its border, from clean months
+   before the event only (holes, the registry's event windows, series breaks and the anomalous periods of
+   \`data/model/anomalous-periods.csv\` left out; see [model.md](model.md) §2), with a 90% interval from the
+   same method's past errors at the same horizon.
+3. **What is scored, fixed before any result:** the affected port × mode series (inbound BTS units) whose
+   counterfactual has at least 6 clean months with traffic in the 24 before the event; every month from the
+   event's first to two after its last, the months it touches ("event") apart from those after ("after").
+   Alternatives are judged only as destinations, never in the skill: a destination is an alternative the model
+   sends at least ${pct(DESTINATION_MIN_SHARE)} of the event's diverted units (of that unit) to, not itself
+   affected; it "rose" when its observed month (the month the model sends most there) is above its
+   counterfactual.
+4. **Modelled** = counterfactual + the model's change (at an affected crossing, what it served on time and
+   late minus what was expected; at an alternative, what was diverted to it), summed into calendar months of
+   the crossing's local days. **Loss** of a series = Σ|modelled − observed| ÷ Σ counterfactual over the phase's
+   months; **null loss** the same with the counterfactual alone. An event's loss is the mean over its scored
+   series (a unit-free share: trucks, vehicles and people are never added); skill = 1 − model ÷ null, per event
+   and overall (Σ of the events' model losses ÷ Σ of their null losses: each event counts once).
+5. **Calibration** (\`src/model/calibrate.ts\`): for each event, the grid point minimising the training events'
+   summed event-month model loss; the event is scored with it. Only ${cal.parameters.map((p) => `\`${p.name}\``).join(", ")}
+   are fitted; nothing per event.
+6. **${pct(BAND_COVERAGE)} band** for each scored port-month: the model run under ${BACKTEST_DRAWS} Monte Carlo draws
+   of every documented range (structural and cost parameters; the fitted ones over their whole range, since
+   one event's response varies around the registry's average), each combined with the model's own relative
+   errors ((observed − modelled) ÷ counterfactual) on the other events at the same fold's fit — each other
+   event weighing the same (20 quantiles of its errors) — which hold both the counterfactual's noise and the
+   model's error (a conformal band: calibrated on events it was not fitted to).
+
+### Limits of this evidence
+
+- The leave-one-event-out folds keep each event out of **its parameters' fit**, not out of the model's design:
+  the structure (corridors, facilities against throughput cuts, the demand split) was built knowing these
+  events, and some documented ranges cite readings of them (\`divertShareTruck\`, \`cancelShareTravellers\`,
+  \`travellerRecovery\`, from ../shared/data/reference/corridors/NOTES.md). The grids of
+  \`divertShareTruck\` and \`cancelShareTravellers\` were widened once after a first run put their fits on the
+  edges.
+- ${s.backtested} events, most of them short; 2019's months dominate the band coverage.
+- Rail diversion cannot be checked by month: the events are a few days long.
 `;
-writeFileSync("docs/backtest.md", text);
+
+const options = (await prettier.resolveConfig("docs/backtest.md")) ?? {};
+writeFileSync("docs/backtest.md", await prettier.format(doc, { ...options, filepath: "docs/backtest.md" }));
 store.close();
-console.log(`wrote docs/backtest.md (${r.summary.backtested} events backtested)`);
+console.log(
+  `wrote docs/backtest.md: ${s.beatNull}/${s.backtested} beat the null, skill ${chg(s.skill.event)}, destinations ${s.destinations.rose}/${s.destinations.judged}, band ${pct(s.band.coverage)}`,
+);

@@ -14,9 +14,15 @@ import { DataError, InputError, NotFoundError, StoreError } from "../domain/erro
 import type { Store } from "../store/db.ts";
 import { getCoverage } from "../services/coverage.ts";
 import { crossingsSeries } from "../services/crossings.ts";
-import { eventStudy, findEvent, listEvents, loadEvents, loadOfficerEvents } from "../services/events.ts";
+import {
+  eventScenario,
+  eventStudy,
+  findEvent,
+  listEvents,
+  loadEvents,
+  loadOfficerEvents,
+} from "../services/events.ts";
 import { backtestEvent } from "../services/backtest.ts";
-import { deriveScenario } from "../domain/events.ts";
 import { listPorts, portProfile } from "../services/ports.ts";
 import { runScenario, scenarioModelInput, validateScenario } from "../services/scenario.ts";
 import { tradeSummary } from "../services/trade.ts";
@@ -382,7 +388,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const e = findEvent(events(), req.params.id);
       return cached(reply, `event/${e.id}`, async () => ({
         event: e,
-        scenario: deriveScenario(e),
+        scenario: await eventScenario(store, e),
         study: await eventStudy(store, e),
         backtest: await backtestEvent(store, e),
       }));

@@ -137,19 +137,33 @@ const firstIso = (s: string | null | undefined) => {
 
 type WhenT = z.infer<typeof When>;
 
-/** The instant an event's start or end stands for, and how it was read. */
-function instant(w: WhenT, fallbackZone: string): { ms: number; how: string } | undefined {
+const clock = (t: string | null | undefined) => (t && /^\d{2}:\d{2}$/.test(t.trim()) ? t.trim() : undefined);
+const nextDate = (date: string) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The instant an event's start or end stands for at one port, and how it was read: a clock time in a named
+ * zone is that instant everywhere; a clock time with `tz: "local"` (the repository's overlay) or a date with
+ * no time is read in the port's own zone; else the registry's `utc_approx`. A date with no time is the
+ * start (or, for an end, the end) of that local day.
+ */
+function instantAt(w: WhenT, portZone: string, isEnd: boolean): { ms: number; how: string } | undefined {
   if (!w.date) return undefined;
-  const tz = isZone(w.tz) ? w.tz : fallbackZone;
-  if (w.time_local && /^\d{2}:\d{2}$/.test(w.time_local.trim()) && isZone(w.tz)) {
-    return {
-      ms: zonedTimeToUtc(w.date, w.time_local.trim(), w.tz),
-      how: `${w.date} ${w.time_local} ${w.tz}`,
-    };
-  }
+  const t = clock(w.time_local);
+  if (t && isZone(w.tz)) return { ms: zonedTimeToUtc(w.date, t, w.tz), how: `${w.date} ${t} ${w.tz}` };
+  if (t && w.tz === "local")
+    return { ms: zonedTimeToUtc(w.date, t, portZone), how: `${w.date} ${t} local at each port` };
   const iso = firstIso(w.utc_approx);
   if (iso !== undefined) return { ms: iso, how: `${new Date(iso).toISOString()} (utc_approx)` };
-  return { ms: zonedTimeToUtc(w.date, "00:00", tz), how: `${w.date} 00:00 ${tz} (no time given)` };
+  if (isEnd)
+    return {
+      ms: zonedTimeToUtc(nextDate(w.date), "00:00", portZone),
+      how: `end of ${w.date} local at each port (no time given)`,
+    };
+  return {
+    ms: zonedTimeToUtc(w.date, "00:00", portZone),
+    how: `${w.date} 00:00 local at each port (no time given)`,
+  };
 }
 
 /** What became of an event when turned into a scenario. */
@@ -177,12 +191,17 @@ const BORDER_ZONE: Record<string, string> = {
  * carrier suspension or stoppage is a closure ("full (rail …)" with other modes too closes rail only and leaves
  * the others 50%), "near-full" leaves 10% of capacity, "partial", "severe
  * slowdown", "intermittent" and "full at times" leave 50%, "slowdown" 75%; "full for rail" closes rail and
- * leaves roads 50%; "full for Canada-bound" closes outbound and leaves inbound 50%. Times from the local
- * time and zone, else `utc_approx`, else midnight; the end from `end`, else the duration, else the end date's
- * midnight. Only ports whose role is "affected" are acted on (a "diversion-route" port is where traffic
+ * leaves roads 50%; "full for Canada-bound" closes outbound and leaves inbound 50%. Times are read per
+ * port (`zoneOf`, each port's IANA zone; the border's zone when not given): a clock time in a named zone,
+ * else in the port's own zone when `tz` is "local", else `utc_approx`, else local midnight; the end from
+ * `end`, else the duration, else the end of the end date (local); ports whose windows differ get one
+ * scenario event each. Only ports whose role is "affected" are acted on (a "diversion-route" port is where traffic
  * went). Events with no port code, no end, a threat, or an unverified closure are not modelled.
  */
-export function deriveScenario(e: DisruptionEvent): DerivedScenario {
+export function deriveScenario(
+  e: DisruptionEvent,
+  zoneOf?: (port: string) => string | undefined,
+): DerivedScenario {
   if (e.scenario?.length)
     return { ok: true, events: e.scenario as ScenarioEventSpec[], rules: ["the event's own scenario"] };
   const ports = e.ports
@@ -209,40 +228,50 @@ export function deriveScenario(e: DisruptionEvent): DerivedScenario {
   }
   if (modes.size === 0)
     return { ok: false, reason: `no modelled mode in ${JSON.stringify(e.modes_affected)}` };
-  const zone = isZone(e.start.tz) ? e.start.tz : (BORDER_ZONE[e.border] ?? "UTC");
-  const start = instant(e.start, zone);
-  if (!start) return { ok: false, reason: "no start date" };
-  let endMs: number | undefined;
-  let endHow = "";
+  // Times: each port in its own zone (a stated clock time in a named zone is one instant everywhere).
+  const fallback = BORDER_ZONE[e.border] ?? "UTC";
+  const zoneAt = (port: string) => zoneOf?.(port) ?? fallback;
   const durations = typeof e.duration_days_approx === "number" ? e.duration_days_approx : undefined;
-  const endIso = firstIso(e.end?.utc_approx);
-  if (
-    e.end?.date &&
-    (endIso !== undefined || (e.end.time_local && /^\d{2}:\d{2}$/.test(e.end.time_local) && isZone(e.end.tz)))
-  ) {
-    const i = instant(e.end, zone)!;
-    endMs = i.ms;
-    endHow = i.how;
-  } else if (durations !== undefined && durations > 0) {
-    endMs = start.ms + durations * 86_400_000;
-    endHow = `start + ${durations} days (duration_days_approx)`;
-  } else if (e.end?.date) {
-    const next = new Date(Date.parse(`${e.end.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    endMs = zonedTimeToUtc(next, "00:00", isZone(e.end.tz) ? e.end.tz : zone);
-    endHow = `end of ${e.end.date} (no time given)`;
+  const windows = new Map<string, { start: number; end: number; ports: string[] }>();
+  let how = "";
+  for (const port of ports) {
+    const start = instantAt(e.start, zoneAt(port), false);
+    if (!start) return { ok: false, reason: "no start date" };
+    let end: { ms: number; how: string } | undefined;
+    if (e.end?.date && (clock(e.end.time_local) || firstIso(e.end.utc_approx) !== undefined))
+      end = instantAt(e.end, zoneAt(port), true);
+    else if (durations !== undefined && durations > 0)
+      end = {
+        ms: start.ms + durations * 86_400_000,
+        how: `start + ${durations} days (duration_days_approx)`,
+      };
+    else if (e.end?.date) end = instantAt(e.end, zoneAt(port), true);
+    if (!end) return { ok: false, reason: "no end date or duration" };
+    const endMs = end.ms > start.ms ? end.ms : start.ms + 3_600_000;
+    const k = `${start.ms}/${endMs}`;
+    const w = windows.get(k) ?? { start: start.ms, end: endMs, ports: [] };
+    w.ports.push(port);
+    windows.set(k, w);
+    how = `start ${start.how}; end ${end.how}`;
   }
-  if (endMs === undefined) return { ok: false, reason: "no end date or duration" };
-  if (endMs <= start.ms) endMs = start.ms + 3_600_000;
-  rules.push(`start ${start.how}; end ${endHow}`);
+  rules.push(how);
+  if (windows.size > 1)
+    rules.push(
+      `windows by port: ${[...windows.values()].map((w) => `${w.ports.join(" ")} ${new Date(w.start).toISOString()}..${new Date(w.end).toISOString()}`).join("; ")}`,
+    );
 
-  type Cut = { kind: "closure" } | { kind: "capacity-cut"; remaining: number };
+  // Blockades ("near-full", "intermittent", "full at times") cut the crossing's throughput; a closed
+  // facility, fewer lanes or slower inspections ("partial", "slowdown") cut facilities, of which only part
+  // binds on a day's throughput (the cutBinding parameter).
+  type Cut =
+    { kind: "closure" } | { kind: "capacity-cut"; remaining: number; of: "throughput" | "facilities" };
   const cut = (c: string): Cut => {
-    if (/near-full/.test(c)) return { kind: "capacity-cut", remaining: 0.1 };
-    if (/intermittent|at times|severe slowdown|^partial/.test(c))
-      return { kind: "capacity-cut", remaining: 0.5 };
-    if (/slowdown/.test(c)) return { kind: "capacity-cut", remaining: 0.75 };
+    if (/near-full/.test(c)) return { kind: "capacity-cut", remaining: 0.1, of: "throughput" };
+    if (/intermittent|at times/.test(c)) return { kind: "capacity-cut", remaining: 0.5, of: "throughput" };
+    if (/severe slowdown|^partial/.test(c)) return { kind: "capacity-cut", remaining: 0.5, of: "facilities" };
+    if (/slowdown/.test(c)) return { kind: "capacity-cut", remaining: 0.75, of: "facilities" };
     if (/^full|carrier suspension|carrier work stoppage/.test(c)) return { kind: "closure" };
-    return { kind: "capacity-cut", remaining: 0.5 };
+    return { kind: "capacity-cut", remaining: 0.5, of: "facilities" };
   };
   const iso = (ms: number) => new Date(ms).toISOString();
   const out: ScenarioEventSpec[] = [];
@@ -252,27 +281,34 @@ export function deriveScenario(e: DisruptionEvent): DerivedScenario {
     direction: "both" | "northbound" | "southbound" | "inbound" | "outbound",
     why: string,
   ) => {
-    const base = { ports, modes: [mode], start: iso(start.ms), end: iso(endMs!), direction };
-    out.push(
-      c.kind === "closure"
-        ? { kind: "closure", ...base }
-        : { kind: "capacity-cut", ...base, remainingCapacity: c.remaining },
-    );
+    for (const w of windows.values()) {
+      const base = { ports: w.ports, modes: [mode], start: iso(w.start), end: iso(w.end), direction };
+      out.push(
+        c.kind === "closure"
+          ? { kind: "closure", ...base }
+          : { kind: "capacity-cut", ...base, remainingCapacity: c.remaining, of: c.of },
+      );
+    }
     rules.push(
-      `${mode} ${direction}: ${c.kind === "closure" ? "closure" : `capacity cut to ${c.remaining * 100}%`} (${why})`,
+      `${mode} ${direction}: ${c.kind === "closure" ? "closure" : `${c.of === "facilities" ? "facilities" : "throughput"} cut to ${c.remaining * 100}%`} (${why})`,
     );
   };
   for (const [mode, dir] of modes) {
-    if (/^full for rail/.test(ct)) {
+    if (/^full for rail|^full \(rail/.test(ct)) {
       push(
-        mode === "rail" ? { kind: "closure" } : { kind: "capacity-cut", remaining: 0.5 },
+        mode === "rail" ? { kind: "closure" } : { kind: "capacity-cut", remaining: 0.5, of: "facilities" },
         mode,
         dir,
         "full for rail, partial for road",
       );
     } else if (/^full for canada-bound/.test(ct)) {
       push({ kind: "closure" }, mode, "outbound", "full for Canada-bound traffic");
-      push({ kind: "capacity-cut", remaining: 0.5 }, mode, "inbound", "U.S.-bound partly open");
+      push(
+        { kind: "capacity-cut", remaining: 0.5, of: "throughput" },
+        mode,
+        "inbound",
+        "U.S.-bound partly open",
+      );
     } else {
       push(cut(ct), mode, dir, `closure type "${e.closure_type.split(/[;(]/)[0]!.trim()}"`);
     }

@@ -24,8 +24,27 @@ export type Range = z.infer<typeof RangeSchema>;
 
 const dateTime = z.iso.datetime({
   offset: true,
-  message: "expected an ISO date-time with a time zone, e.g. 2023-12-18T08:00:00-06:00",
+  local: true,
+  message:
+    "expected an ISO date-time with an offset (2023-12-18T08:00:00-06:00), or a local one (2023-12-18T08:00) with a timeZone",
 });
+
+/** True when an ISO date-time carries its offset (Z or ±hh:mm). */
+export const hasOffset = (s: string) => /(Z|[+-]\d{2}:?\d{2})$/i.test(s);
+
+/** True for an IANA time-zone name this runtime knows (America/Chicago). */
+export function isIanaZone(tz: string): boolean {
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `timeZone: "local"`: each port's own zone (an event at 08:00 local at ports in two zones). */
+export const PORT_LOCAL = "local";
 const portList = z.array(z.string().min(1)).min(1, "name at least one port (code or name)");
 const modeList = z
   .array(z.enum(SCENARIO_MODES, { message: `expected one of ${SCENARIO_MODES.join(", ")}` }))
@@ -36,12 +55,46 @@ const window = {
   modes: modeList,
   start: dateTime,
   end: dateTime,
+  /**
+   * The zone of local start/end times: an IANA name (America/Chicago) or "local" (each port's own zone).
+   * Times with an offset need none.
+   */
+  timeZone: z
+    .string()
+    .refine((tz) => tz === PORT_LOCAL || isIanaZone(tz), {
+      message: 'timeZone is an IANA zone name such as America/Chicago, or "local" for each port\'s own zone',
+    })
+    .optional(),
   direction: z.enum(DIRECTION_WORDS).default("both"),
   note: z.string().optional(),
 };
 
+/** Local times need a zone; times with an offset must not also name one (which would win is unclear). */
+const timesAgree = (
+  e: { start: string; end: string; timeZone?: string | undefined },
+  ctx: z.RefinementCtx,
+) => {
+  for (const k of ["start", "end"] as const) {
+    if (!hasOffset(e[k]) && !e.timeZone)
+      ctx.addIssue({
+        code: "custom",
+        path: [k],
+        message: `${k} ${e[k]} has no offset: add one (e.g. -06:00) or give the event a timeZone (America/Chicago, or "local")`,
+      });
+    if (hasOffset(e[k]) && e.timeZone)
+      ctx.addIssue({
+        code: "custom",
+        path: ["timeZone"],
+        message: `${k} ${e[k]} already has an offset; timeZone applies to local times only`,
+      });
+  }
+};
+
 /** A crossing shut for a window: nothing of the given modes crosses. */
-export const ClosureSchema = z.object({ kind: z.literal("closure"), ...window }).strict();
+export const ClosureSchema = z
+  .object({ kind: z.literal("closure"), ...window })
+  .strict()
+  .superRefine(timesAgree);
 /** A crossing working at a fraction of its capacity for a window. */
 export const CapacityCutSchema = z
   .object({
@@ -51,8 +104,15 @@ export const CapacityCutSchema = z
       .number()
       .min(0, "remainingCapacity is a share from 0 to 1")
       .max(1, "remainingCapacity is a share from 0 to 1"),
+    /**
+     * What is cut: "throughput" (default) cuts what the crossing can pass in those hours, as a blockade
+     * does; "facilities" cuts lanes, a facility or inspection speed, of which only part binds on a day's
+     * throughput (the cutBinding parameter): the rest is absorbed by other lanes, longer hours, flatter peaks.
+     */
+    of: z.enum(["throughput", "facilities"]).default("throughput"),
   })
-  .strict();
+  .strict()
+  .superRefine(timesAgree);
 /** Demand multiplied by a factor for a window (a surge > 1, a slump < 1). */
 export const DemandShockSchema = z
   .object({
@@ -60,7 +120,8 @@ export const DemandShockSchema = z
     ...window,
     factor: z.number().min(0, "factor must be 0 or more").max(10, "factor above 10 is not plausible"),
   })
-  .strict();
+  .strict()
+  .superRefine(timesAgree);
 
 /** Parameters of the staffing model (src/model/staffing.ts), overridable per officer event. */
 export const STAFFING_PARAMETER_NAMES = [
@@ -107,6 +168,7 @@ export const OfficerRedeploymentSchema = z
     modes: modeList.default([...SCENARIO_MODES]),
     start: dateTime,
     end: dateTime,
+    timeZone: window.timeZone,
     direction: z.enum(DIRECTION_WORDS).default("both"),
     policy: z
       .enum(OFFICER_POLICIES, { message: `expected one of ${OFFICER_POLICIES.join(", ")}` })
@@ -128,6 +190,7 @@ export const OfficerRedeploymentSchema = z
   })
   .strict()
   .superRefine((e, c) => {
+    timesAgree(e, c);
     if (!e.ports === !e.fieldOffice)
       c.addIssue({
         code: "custom",
@@ -167,10 +230,28 @@ export type ScenarioEvent = z.output<typeof ScenarioEventSchema>;
 /** Model parameters a scenario may override (a number, or a range for the Monte Carlo). */
 export const PARAMETER_NAMES = [
   "headroom",
+  "baselineLevel",
   "capacityPercentile",
+  "surgeFactor",
+  "laneRateTruck",
+  "laneRateVehicle",
+  "laneRatePedestrian",
+  "cutBinding",
   "circuity",
   "leadTimeDays",
   "maxDetourKm",
+  "detourSpeedKmh",
+  "maxDetourHoursTruck",
+  "maxDetourHoursTravellers",
+  "divertShareRail",
+  "divertShareTruck",
+  "divertShareTravellers",
+  "cancelShareFreight",
+  "cancelShareTravellers",
+  "patienceDaysFreight",
+  "patienceDaysTravellers",
+  "catchUpDays",
+  "travellerRecovery",
   "outboundRatio",
   "truckloadsPerRailcar",
   "carryingRatePerYear",

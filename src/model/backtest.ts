@@ -214,6 +214,29 @@ export function phaseLosses(
   return out;
 }
 
+/**
+ * The model's relative errors ((observed − modelled) ÷ counterfactual) at the scored affected port-months of
+ * one event, by phase, summarised as `k` evenly spaced quantiles so that every event weighs the same in a
+ * pool of several events' errors.
+ */
+export function relativeErrors(bi: BacktestInput, p: Params, k = 20): Record<Phase, number[]> {
+  const effects = monthlyEffects(bi.input, runModel(bi.input, p));
+  const out: Record<Phase, number[]> = { event: [], after: [] };
+  for (const s of bi.series) {
+    if (s.role !== "affected" || s.unscored) continue;
+    const e = effects.get(keyOf(s.port, s.mode));
+    for (const m of s.months) {
+      if (m.observed === null || m.counterfactual <= 0) continue;
+      out[m.phase].push((m.observed - m.counterfactual - (e?.get(m.month) ?? 0)) / m.counterfactual);
+    }
+  }
+  for (const phase of ["event", "after"] as const) {
+    const xs = out[phase];
+    out[phase] = xs.length ? Array.from({ length: k }, (_, i) => percentile(xs, (i + 0.5) / k)) : [];
+  }
+  return out;
+}
+
 /** The model's losses for one parameter set (deterministic run only): what the calibration minimises. */
 export function lossOf(bi: BacktestInput, p: Params): Record<Phase, PhaseScore> {
   const r = runModel(bi.input, p);
@@ -229,7 +252,17 @@ export function lossOf(bi: BacktestInput, p: Params): Record<Phase, PhaseScore> 
 export function scoreBacktest(
   bi: BacktestInput,
   params: Params,
-  opts: { ranges?: Record<ParameterName, Range>; draws: number; seed: number },
+  opts: {
+    ranges?: Record<ParameterName, Range>;
+    draws: number;
+    seed: number;
+    /**
+     * The model's own out-of-sample errors ((observed − modelled) ÷ counterfactual) on other events, by
+     * phase: when given, the band draws from them instead of the counterfactual's quiet-month errors (they
+     * hold the counterfactual's noise and the model's error both).
+     */
+    residuals?: Record<Phase, number[]>;
+  },
 ): EventScore {
   const run = runModel(bi.input, params);
   const effects = monthlyEffects(bi.input, run);
@@ -318,11 +351,12 @@ export function scoreBacktest(
       const modelled = m.counterfactual + eff;
       let bandLo: number | null = null;
       let bandHi: number | null = null;
-      if (m.errors.length >= 8) {
+      const errs = opts.residuals?.[m.phase]?.length ? opts.residuals[m.phase]! : m.errors;
+      if (errs.length >= 8) {
         const samples: number[] = [];
         for (const de of drawEffects) {
           const x = de.get(k)?.get(m.month) ?? 0;
-          for (const err of m.errors) samples.push(m.counterfactual * (1 + err) + x);
+          for (const err of errs) samples.push(m.counterfactual * (1 + err) + x);
         }
         bandLo = Math.max(0, percentile(samples, tail));
         bandHi = percentile(samples, 1 - tail);

@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import type { DirectionWord, ScenarioEvent } from "../domain/scenario.ts";
 import { rangeEnd, type Params } from "./parameters.ts";
 import { flowCapacity } from "./simulate.ts";
@@ -14,12 +15,12 @@ import {
 } from "./staffing.ts";
 import type { FlowEffects, FlowInput } from "./types.ts";
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
-/** An event with its ports resolved to codes and its window in epoch milliseconds. */
+/** An event with its ports resolved to codes and its window as instants (epoch milliseconds). */
 export type ResolvedEvent = ScenarioEvent extends infer E
   ? E extends ScenarioEvent
-    ? Omit<E, "ports" | "start" | "end"> & { ports: string[]; startMs: number; endMs: number }
+    ? Omit<E, "ports" | "start" | "end" | "timeZone"> & { ports: string[]; startMs: number; endMs: number }
     : never
   : never;
 
@@ -46,12 +47,17 @@ export interface OfficerEffect {
 }
 
 interface EventHandler<K extends ScenarioEvent["kind"], C = undefined> {
-  /** Work done once per event before the days (the officer event's staffing cut); none for simple kinds. */
+  /** Whether the kind takes capacity away (its window counts in the closure hours). */
+  reducesCapacity: boolean;
+  /** Work done once per event before the hours (the officer event's staffing cut); none for simple kinds. */
   prepare?(ev: Extract<ResolvedEvent, { kind: K }>, flows: readonly FlowInput[], params: Params): C;
-  /** Applies the share `frac` (0..1) of day `d` that the event covers to a flow's effects. */
+  /**
+   * Applies the share `frac` (0..1) of grid hour `hour` (day × 24 + the flow's local hour) that the event
+   * covers to a flow's effects: the seam each kind writes to, hour by hour.
+   */
   apply(
     e: FlowEffects,
-    d: number,
+    hour: number,
     frac: number,
     ev: Extract<ResolvedEvent, { kind: K }>,
     flow: FlowInput,
@@ -146,17 +152,27 @@ export const EVENT_HANDLERS: {
   >;
 } = {
   closure: {
-    apply: (e, d, frac) => void (e.capacity[d]! *= 1 - frac),
+    reducesCapacity: true,
+    apply: (e, h, frac) => void (e.capacity[h]! *= 1 - frac),
   },
   "capacity-cut": {
-    apply: (e, d, frac, ev) => void (e.capacity[d]! *= 1 - frac * (1 - ev.remainingCapacity)),
+    reducesCapacity: true,
+    apply: (e, h, frac, ev) => {
+      const m = 1 - frac * (1 - ev.remainingCapacity);
+      if (ev.of === "facilities") e.cut[h]! *= m;
+      else e.capacity[h]! *= m;
+    },
   },
   "demand-shock": {
-    apply: (e, d, frac, ev) => void (e.demand[d]! *= 1 + frac * (ev.factor - 1)),
+    reducesCapacity: false,
+    apply: (e, h, frac, ev) => void (e.demand[Math.floor(h / 24)]! += (frac / 24) * (ev.factor - 1)),
   },
+  // An officer redeployment's output is a capacity multiplier per flow over its window (staffing.ts), which
+  // binds fully, hour by hour, like a closure's.
   "officer-redeployment": {
+    reducesCapacity: true,
     prepare: (ev, flows, params) => officerCut(ev, flows, params).multipliers,
-    apply: (e, d, frac, _ev, flow, m) => void (e.capacity[d]! *= 1 - frac * (1 - (m[flow.key] ?? 1))),
+    apply: (e, h, frac, _ev, flow, m) => void (e.capacity[h]! *= 1 - frac * (1 - (m[flow.key] ?? 1))),
   },
 };
 
@@ -175,24 +191,68 @@ export function directionCovers(word: DirectionWord, flow: Pick<FlowInput, "dire
   }
 }
 
-/** Day 0 of the grid: midnight UTC of the earliest event start. */
-export function gridStart(events: readonly ResolvedEvent[]): number {
-  const first = Math.min(...events.map((e) => e.startMs));
-  return Math.floor(first / DAY_MS) * DAY_MS;
+/** The local calendar date (YYYY-MM-DD) of an instant in an IANA zone. */
+export function localDate(ms: number, timeZone: string): string {
+  return DateTime.fromMillis(ms, { zone: timeZone }).toISODate()!;
+}
+
+/** Epoch ms of local midnight of a date in an IANA zone. */
+export function localMidnight(date: string, timeZone: string): number {
+  const t = DateTime.fromISO(date, { zone: timeZone });
+  if (!t.isValid) throw new RangeError(`${date} in ${timeZone}: ${t.invalidExplanation ?? "invalid"}`);
+  return t.toMillis();
 }
 
 /**
- * Builds each affected flow's daily capacity and demand multipliers from the events. `params` (the run's
- * middle values) give the officer event the flows' capacity, as the engine computes it.
+ * Day 0 of the grid: the earliest local date on which an event starts at one of its ports (each port in its
+ * own zone). Every flow's day d is then its own local calendar date.
+ */
+export function gridStartDate(events: readonly ResolvedEvent[], zoneOf: (port: string) => string): string {
+  let first: string | undefined;
+  for (const ev of events)
+    for (const port of ev.ports) {
+      const d = localDate(ev.startMs, zoneOf(port));
+      if (first === undefined || d < first) first = d;
+    }
+  if (first === undefined) throw new RangeError("no events");
+  return first;
+}
+
+/** Hours in the union of the events' windows that take capacity away (several events: their union). */
+export function closureHours(events: readonly ResolvedEvent[]): number {
+  const spans = events
+    .filter((e) => EVENT_HANDLERS[e.kind].reducesCapacity)
+    .map((e) => [e.startMs, e.endMs] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let cur: [number, number] | undefined;
+  for (const [s, e] of spans) {
+    if (cur && s <= cur[1]) cur[1] = Math.max(cur[1], e);
+    else {
+      if (cur) total += cur[1] - cur[0];
+      cur = [s, e];
+    }
+  }
+  if (cur) total += cur[1] - cur[0];
+  return total / HOUR_MS;
+}
+
+/**
+ * Builds each affected flow's hourly capacity (closures, throughput cuts, officer redeployments), cut
+ * (facilities cuts) and daily demand multipliers from the events, each event read in the flow's own local
+ * time: hour h of the grid is local hour h mod 24 of the local date startDate + ⌊h/24⌋. `params` (the run's
+ * deterministic values) give the officer event the flows' capacity, as the engine computes it.
  */
 export function buildEffects(
   events: readonly ResolvedEvent[],
   flows: readonly FlowInput[],
-  startMs: number,
+  startDate: string,
   days: number,
   params?: Params,
 ): Record<string, FlowEffects> {
   const out: Record<string, FlowEffects> = {};
+  const hours = days * 24;
+  const zero = new Map<string, number>();
   for (const ev of events) {
     const handler = EVENT_HANDLERS[ev.kind] as EventHandler<typeof ev.kind, unknown>;
     if (handler.prepare && !params)
@@ -207,16 +267,18 @@ export function buildEffects(
         continue;
       if (ev.kind === "officer-redeployment" && (ctx as Record<string, number>)[f.key] === undefined)
         continue;
+      let t0 = zero.get(f.timeZone);
+      if (t0 === undefined) zero.set(f.timeZone, (t0 = localMidnight(startDate, f.timeZone)));
       const e = (out[f.key] ??= {
-        capacity: new Array<number>(days).fill(1),
+        capacity: new Array<number>(hours).fill(1),
+        cut: new Array<number>(hours).fill(1),
         demand: new Array<number>(days).fill(1),
       });
-      const first = Math.max(0, Math.floor((ev.startMs - startMs) / DAY_MS));
-      const last = Math.min(days - 1, Math.floor((ev.endMs - 1 - startMs) / DAY_MS));
-      for (let d = first; d <= last; d++) {
-        const dayStart = startMs + d * DAY_MS;
-        const frac = (Math.min(ev.endMs, dayStart + DAY_MS) - Math.max(ev.startMs, dayStart)) / DAY_MS;
-        if (frac > 0) handler.apply(e, d, frac, ev as never, f, ctx);
+      const from = Math.max(0, (ev.startMs - t0) / HOUR_MS);
+      const to = Math.min(hours, (ev.endMs - t0) / HOUR_MS);
+      for (let h = Math.floor(from); h < to; h++) {
+        const frac = Math.min(h + 1, to) - Math.max(h, from);
+        if (frac > 0) handler.apply(e, h, frac, ev as never, f, ctx);
       }
     }
   }

@@ -10,3 +10,4 @@ export * from "./report.ts";
 export * from "./backtest.ts";
 export * from "./staffing.ts";
 export * from "./surge.ts";
+export * from "./calibrate.ts";

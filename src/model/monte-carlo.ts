@@ -35,6 +35,8 @@ export function headline(r: RunResult): Record<string, number> {
       [`unitDays:${f.unit}`, f.unitDays],
       [`diverted:${f.unit}`, f.totals.diverted],
       [`shifted:${f.unit}`, f.totals.shifted],
+      [`cancelled:${f.unit}`, f.totals.cancelled],
+      [`late:${f.unit}`, f.totals.servedLate],
     ] as const) {
       out[k] = (out[k] ?? 0) + v;
     }

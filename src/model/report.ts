@@ -7,13 +7,13 @@ import type { ModelInput } from "./types.ts";
 import type { FigureStatus } from "../domain/status.ts";
 
 const DAY_MS = 86_400_000;
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** The date `d` days after a date (YYYY-MM-DD). */
+const addDays = (date: string, d: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + d * DAY_MS).toISOString().slice(0, 10);
 
 /** A scenario ready to run: its model input and the facts about how the baseline was made. JSON-safe. */
 export interface PreparedScenario {
   scenario: { name: string; description: string; options: Scenario["options"] };
-  /** Epoch ms of day 0. */
-  startMs: number;
   input: ModelInput;
   ranges: Record<ParameterName, Range>;
   network: { baselineMonths: string[]; seasonalYears: string; valueNotes: string[] };
@@ -54,8 +54,15 @@ export interface ScenarioResult {
     blocked: number;
     diverted: number;
     shifted: number;
+    /** Blocked demand given up (cancelled at once, or after waiting too long). */
+    cancelled: number;
+    /** Blocked demand that waited and crossed at home later (the catch-up). */
     waitedAtHome: number;
+    /** Still waiting at the end of the run (only with a horizon shorter than the backlog). */
+    stillWaiting: number;
     diversions: { to: string; toName: string; mode: string; units: number; km: number; daily: number[] }[];
+    /** Alternatives the model ruled out, and why (rail corridors, detour limits). */
+    excluded: { to: string; toName: string; reason: string }[];
     peakBacklog: number;
     peakDate: string;
     clearDate: string | null;
@@ -67,8 +74,10 @@ export interface ScenarioResult {
       arrivals: number;
       blocked: number;
       servedHome: number;
+      servedLate: number;
       diverted: number;
       shifted: number;
+      cancelled: number;
       queue: number;
     }[];
   }[];
@@ -104,7 +113,8 @@ export interface ScenarioResult {
  * answer, the dashboard's numbers): pure, so the browser produces the same figures as the server.
  */
 export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResult): ScenarioResult {
-  const { startMs, ranges, network } = prepared;
+  const { ranges, network } = prepared;
+  const startDate = prepared.input.startDate;
   const effects = prepared.input.effects;
   const o = prepared.scenario.options;
   const scenario = prepared.scenario;
@@ -123,13 +133,17 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
     ...mc.bands[k]!,
     status,
   });
-  const dateOf = (d: number) => isoDate(startMs + d * DAY_MS);
+  const dateOf = (d: number) => addDays(startDate, d);
   const closure = det.closureDays || 1;
   const totalHeld = det.costs.valueByCommodity.reduce((s, c) => s + c.valueUsd, 0);
 
   const flows = det.flows.map((f) => {
-    const affectedDays = effects[f.key]!.capacity.slice(0, det.days);
-    const blockedDuring = f.blocked.reduce((s, b, d) => s + (affectedDays[d]! < 1 ? b : 0), 0);
+    const e = effects[f.key]!;
+    const reducedOn = (d: number) => {
+      for (let h = d * 24; h < d * 24 + 24; h++) if (e.capacity[h]! < 1 || e.cut[h]! < 1) return true;
+      return false;
+    };
+    const blockedDuring = f.blocked.reduce((s, b, d) => s + (reducedOn(d) ? b : 0), 0);
     const perClosureDay = blockedDuring / closure;
     return {
       key: f.key,
@@ -147,8 +161,11 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
       blocked: f.totals.blocked,
       diverted: f.totals.diverted,
       shifted: f.totals.shifted,
-      waitedAtHome: f.totals.blocked - f.totals.diverted - f.totals.shifted,
+      cancelled: f.totals.cancelled,
+      waitedAtHome: f.totals.servedLate,
+      stillWaiting: f.totals.queueEnd,
       diversions: f.diversions,
+      excluded: f.excluded,
       peakBacklog: f.peakQueue,
       peakDate: dateOf(f.peakDay),
       clearDate: f.clearDay === null ? null : dateOf(f.clearDay),
@@ -159,8 +176,10 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
         arrivals: a,
         blocked: f.blocked[d]!,
         servedHome: f.servedHome[d]!,
+        servedLate: f.servedLate[d]!,
         diverted: f.diverted[d]!,
         shifted: f.shifted[d]!,
+        cancelled: f.cancelled[d]!,
         queue: f.queue[d]!,
       })),
     };
@@ -170,22 +189,26 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
     ([name, info]) => {
       const r = ranges[name];
       const overridden = o.parameters[name] !== undefined;
+      const range = typeof r === "number" ? String(r) : `${r[0]}–${r[1]}`;
+      const fit = !overridden && info.fitted;
       return {
         name,
-        value:
-          (typeof r === "number" ? String(r) : `${r[0]}–${r[1]}`) +
-          (overridden ? " (overridden by the scenario)" : ""),
+        value: fit
+          ? `${fit.value} (fitted; folds ${fit.folds[0]}–${fit.folds[1]}; drawn ${range})`
+          : range + (overridden ? " (overridden by the scenario)" : ""),
         unit: info.unit,
-        basis: overridden ? "scenario" : info.basis,
+        basis: overridden ? "scenario" : fit ? "fitted" : info.basis,
         source: overridden ? "the scenario file" : info.source,
         meaning: info.meaning,
       };
     },
   );
   const notes = [
-    `baseline: daily rates of ${network.baselineMonths[0]}..${network.baselineMonths.at(-1)} (the ${network.baselineMonths.length} months before the first event; months with the events are never used), shaped by seasonal factors from ${network.seasonalYears}`,
+    `baseline: each crossing's level from its newest 12 clean months before ${network.baselineMonths.at(-1)} (holes, the registry's event windows, anomalous periods such as the COVID restrictions and series breaks left out), shaped by seasonal factors from ${network.seasonalYears} and a weekday × hour-of-day profile by mode (data/model/traffic-profiles.csv)`,
+    "times: every crossing runs on its own local calendar days and hours (its IANA zone); a closure blocks the traffic of the hours it covers, so a weekend or night closure blocks less where those hours carry less",
+    "blocked traffic: a share diverts (rail only to crossings the same railroads serve, road traffic within the detour its mode accepts), the rest is cancelled or waits and crosses after reopening at the pace shippers and travellers return (parameters divertShare*, cancelShare*, patienceDays*, catchUpDays)",
     "outbound units are inbound BTS counts × outboundRatio (BTS counts only crossings into the U.S.); outbound value is TransBorder exports, inbound value imports",
-    `capacity: the ${PARAMETERS.capacityPercentile.value * 100}th percentile of each crossing's daily throughput over the last 36 months × headroom, never below its own baseline`,
+    `capacity: the ${PARAMETERS.capacityPercentile.value * 100}th percentile of each crossing's clean daily rates over the last 36 months on its busiest weekday × headroom, never below its own baseline and never above its physical capacity (primary lanes × hours × processing rate from CBP's wait-time feed, or a rail bridge's trains a day); crossings receiving diverted traffic surge (surgeFactor), at least one lane's worth over their hours`,
     '(a) value held up is the value of goods whose crossing was blocked: a gross flow delayed, not a loss. It is the figure press estimates such as "$100 million a day" of delayed shipments compare with',
     "(b) direct costs are what the delay costs: carrying cost of held goods, railcar and truck time, spoilage of perishables, detour km; the cost of trucking shifted rail freight over its whole trip is not modelled (origins and destinations are unknown)",
     o.multiplier
@@ -200,7 +223,7 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
   ];
   return {
     scenario: { name: scenario.name, description: scenario.description },
-    grid: { start: isoDate(startMs), days: det.days, closureDays: det.closureDays },
+    grid: { start: startDate, days: det.days, closureDays: det.closureDays },
     baseline: {
       months: `${network.baselineMonths[0]}..${network.baselineMonths.at(-1)}`,
       seasonalYears: network.seasonalYears,

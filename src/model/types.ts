@@ -1,6 +1,14 @@
 import type { FlowDirection, ScenarioMode } from "../domain/scenario.ts";
 import type { FigureStatus } from "../domain/status.ts";
 
+/** Which railroads serve a rail crossing on each side (data/model/rail-corridors.csv). */
+export interface Railroads {
+  us: string[];
+  foreign: string[];
+  /** Trains a day the crossing can take into the U.S., where a source states it. */
+  inboundTrainsPerDayMax: number | null;
+}
+
 /** One flow of the network: a port × mode × direction, with everything the model needs to know of it. */
 export interface FlowInput {
   /** `2303/rail/inbound` */
@@ -12,17 +20,32 @@ export interface FlowInput {
   direction: FlowDirection;
   latitude: number;
   longitude: number;
+  /** IANA time zone of the port: events and the day's hours are read in it. */
+  timeZone: string;
   /** The unit capacity and queues are counted in: railcars, trucks, buses, vehicles, people. */
   unit: string;
   /**
-   * Expected arrivals per day for each day of the grid, in `unit`, before any event (baseline with the
-   * seasonal factor). For outbound flows derived from inbound counts, multiplied by `outboundRatio` in the run.
+   * Expected arrivals per day for each day of the grid (the port's local calendar days), in `unit`, before
+   * any event: the clean baseline level × the month's seasonal factor × the weekday's factor. For outbound
+   * flows derived from inbound counts, multiplied by `outboundRatio` in the run.
    */
   arrivalsPerDay: number[];
+  /** Share of a day's arrivals in each local hour 0..23 (sums to 1; 0 in hours the crossing is closed). */
+  hourShare: number[];
+  /** The busiest weekday's factor (a day's capacity has to carry it routinely). */
+  peakWeekdayFactor: number;
   /** True when the flow's units are inbound counts standing in for outbound ones (BTS counts inbound only). */
   fromInbound: boolean;
-  /** Daily throughput of recent months (one rate per month), for the capacity percentile. */
+  /** Daily rates of recent clean months (one per month), for the robust peak. */
   recentDailyRates: number[];
+  /**
+   * Physical capacity: primary lanes (booths) for the mode and the hours the crossing is open (CBP's wait-time
+   * feed or a sourced table); null where unknown. Lanes × hours × the lane rate bounds what the crossing can
+   * process in a day, and one lane's worth is the least an open crossing can take on a surge.
+   */
+  lanes: { lanes: number; openHours: number } | null;
+  /** Rail: the railroads on each side (null: no corridor data, so rail is not diverted to or from it). */
+  railroads: Railroads | null;
   /** Other units per unit of `unit` (e.g. trains per railcar, loaded share). */
   unitMix: Record<string, number>;
   /** Share of units that carry goods (loaded); only these are valued or shifted to truck. */
@@ -38,17 +61,22 @@ export interface FlowInput {
   commodities: { hs2: string; label: string; share: number; perishable: boolean }[];
 }
 
-/** How events change one flow on each day of the grid. */
+/**
+ * How events change one flow, hour by hour: the seam every event kind writes to (a closure, a capacity cut,
+ * an officer redeployment's capacity multiplier). Indexed by hour of the grid (day × 24 + local hour).
+ */
 export interface FlowEffects {
-  /** Capacity multiplier per day (1 = normal, 0 = closed all day; 0.5 = half the day or half the lanes). */
+  /** Capacity multiplier per hour that binds fully (1 = normal, 0 = closed). */
   capacity: number[];
+  /** Remaining share per hour under capacity cuts (1 = no cut); how much binds is the `cutBinding` parameter. */
+  cut: number[];
   /** Demand multiplier per day. */
   demand: number[];
 }
 
 /** The whole input of a model run, independent of the store: the grid, the flows and the events' effects. */
 export interface ModelInput {
-  /** ISO date (UTC) of day 0 of the grid. */
+  /** The local calendar date of day 0 of the grid (every flow's day d is its own local date). */
   startDate: string;
   /** Days on the grid (the longest a run may go). */
   days: number;
@@ -57,6 +85,8 @@ export interface ModelInput {
   flows: FlowInput[];
   /** Effects by flow key; flows without an entry are unaffected. */
   effects: Record<string, FlowEffects>;
+  /** Hours in the union of the events' windows (for value held up per closure day). */
+  closureHours: number;
   options: {
     rerouting: boolean;
     policy: "nearest-first" | "proportional";
@@ -77,6 +107,13 @@ export interface Diversion {
   daily: number[];
 }
 
+/** A crossing the model did not send flow to, and why (corridors, detour limits). */
+export interface ExcludedAlternative {
+  to: string;
+  toName: string;
+  reason: string;
+}
+
 /** One affected flow's result. */
 export interface FlowResult {
   key: string;
@@ -90,19 +127,29 @@ export interface FlowResult {
   baselinePerDay: number;
   /** Per day of the run. Expected arrivals with no event (baseline × outbound ratio, no demand shock). */
   expected: number[];
-  /** Arrivals (expected × any demand shock). */
+  /** Arrivals (expected × any demand shock × the travellers' slow return after reopening). */
   arrivals: number[];
+  /** Arrivals that could not cross on time (closed or cut hours, or over capacity). */
   blocked: number[];
+  /** Served at the home crossing: on time plus deferred demand crossing later (catch-up). */
   servedHome: number[];
+  /** Of servedHome, deferred demand crossing late. */
+  servedLate: number[];
   diverted: number[];
   shifted: number[];
+  /** Blocked demand given up: cancelled at once, or after waiting too long. */
+  cancelled: number[];
+  /** Deferred demand waiting at home at the end of each day. */
   queue: number[];
   totals: {
+    expected: number;
     arrivals: number;
     blocked: number;
     servedHome: number;
+    servedLate: number;
     diverted: number;
     shifted: number;
+    cancelled: number;
     queueEnd: number;
   };
   peakQueue: number;
@@ -111,7 +158,8 @@ export interface FlowResult {
   clearDay: number | null;
   unitDays: number;
   diversions: Diversion[];
-  /** Units that could not divert for lack of spare capacity at alternatives (unit-days of queue at home). */
+  /** Alternatives ruled out, with the reason (rail corridors, detour limits). */
+  excluded: ExcludedAlternative[];
   valuePerUnitUsd: number;
 }
 
@@ -134,7 +182,7 @@ export interface Costs {
 /** What one run returns. */
 export interface RunResult {
   days: number;
-  /** Full-closure-day equivalents summed over affected flows' days (capacity lost, as days). */
+  /** The union of the events' windows, in days (closure hours ÷ 24). */
   closureDays: number;
   flows: FlowResult[];
   costs: Costs;

@@ -1,13 +1,5 @@
 import { createHash } from "node:crypto";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -27,6 +19,9 @@ import { parseEncountersCsv } from "../sources/cbp-encounters.ts";
 import { parsePortAreasCsv } from "../sources/port-areas.ts";
 import { ENCOUNTER_FILES, type EncounterRow } from "../domain/encounters.ts";
 import { MODEL_TABLES, readModelTable, type ModelTableName } from "../sources/model-tables.ts";
+import { BWT_LANE_FILES, parseBwtLanes } from "../sources/bwt-lanes.ts";
+import { applyEventsOverlay, EVENTS_OVERLAY_FILE } from "../sources/events-overlay.ts";
+import { portTimeZone, ZONE_SOURCE } from "../domain/zones.ts";
 import type { ParseResult } from "../sources/validate.ts";
 import { Store, type SnapshotManifest } from "../store/db.ts";
 import { TABLE_NAMES, TABLES } from "../store/schema.ts";
@@ -310,6 +305,33 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
       );
       sources.push({ file: `model/${t.file}`, sha256: sha256(join(modelDir, t.file)), rows: rows.length });
     }
+    const lanes = parseBwtLanes(rawDir);
+    for (const rel of Object.values(BWT_LANE_FILES))
+      sources.push({ file: rel, sha256: sha256(need(rawDir, rel)), rows: lanes.length });
+    await store.append(
+      "port_lanes",
+      lanes.map((l) => [
+        l.port_code,
+        l.crossing,
+        l.bwt_port_number,
+        l.commercial_lanes,
+        l.vehicle_lanes,
+        l.pedestrian_lanes,
+        l.hours,
+        l.open_from,
+        l.open_to,
+        l.source,
+        l.captured,
+        l.verification,
+      ]),
+    );
+    await store.append(
+      "port_zones",
+      portList.map((p) => {
+        const z = portTimeZone(p.code, p.state, p.longitude);
+        return [p.code, z.zone, z.basis, ZONE_SOURCE, "inferred"];
+      }),
+    );
 
     step("writing Parquet");
     const tmp = join(dirname(opts.outDir), `.snapshot-tmp-${process.pid}`);
@@ -344,8 +366,12 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
     };
     const eventsFile = join(rawDir, RAW_FILES.events);
     if (existsSync(eventsFile)) {
-      readEventRegistry(eventsFile); // validates; a bad registry fails the build
-      copyFileSync(eventsFile, join(tmp, "events.json"));
+      // The registry with the repository's sourced overlay (data/model/events-overlay.json) applied; a bad
+      // registry, or an overlay entry that no longer matches it, fails the build.
+      const overlayFile = join(modelDir, EVENTS_OVERLAY_FILE);
+      const patched = applyEventsOverlay(readFileSync(eventsFile, "utf8"), readFileSync(overlayFile, "utf8"));
+      writeFileSync(join(tmp, "events.json"), patched);
+      readEventRegistry(join(tmp, "events.json"));
     }
     const officerEvents = join(refDir, REFERENCE_FILES.officerEvents);
     if (existsSync(officerEvents)) {
@@ -389,6 +415,11 @@ const ORDER: Record<(typeof TABLE_NAMES)[number], string> = {
   encounters_sector_cbp: "month, region, area",
   port_areas: "port_code",
   anomalous_periods: "id",
+  rail_corridors: "port_code, valid_from",
+  port_hours: "port_code",
+  traffic_profiles: "mode, kind, index",
+  port_lanes: "port_code, crossing",
+  port_zones: "port_code",
 };
 
 function renderProvenance(

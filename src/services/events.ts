@@ -1,7 +1,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, NotFoundError } from "../domain/errors.ts";
-import { deriveScenario, type DisruptionEvent, type EventFigure } from "../domain/events.ts";
+import {
+  deriveScenario,
+  type DerivedScenario,
+  type DisruptionEvent,
+  type EventFigure,
+} from "../domain/events.ts";
+import { modelData } from "./model-data.ts";
 import {
   MODE_UNITS,
   eventModes,
@@ -20,6 +26,12 @@ import { crossingsMonthly } from "./status.ts";
 import { matchPort, portNames } from "./resolve.ts";
 import type { StudyRow, EventStudy } from "../domain/answers.ts";
 export type { StudyRow, EventStudy } from "../domain/answers.ts";
+
+/** An event as a scenario, each port's times read in its own zone (the snapshot's port_zones). */
+export async function eventScenario(store: Store, e: DisruptionEvent): Promise<DerivedScenario> {
+  const data = await modelData(store);
+  return deriveScenario(e, (p) => data.zones.get(p));
+}
 
 /** How a published figure compares with borderflow's numbers: trade value held up, or something else. */
 export function comparability(f: EventFigure): string | undefined {
@@ -266,7 +278,7 @@ export function outsideCoverage(
  * before the event only, with a 90% prediction interval from the same method's past errors.
  */
 export async function eventStudy(store: Store, e: DisruptionEvent): Promise<EventStudy> {
-  const d = deriveScenario(e);
+  const d = await eventScenario(store, e);
   const head = { id: e.id, title: e.title };
   if (!d.ok) return { ...head, status: "not-modelled", reason: d.reason, months: [], rows: [], notes: [] };
   const cov = await getCoverage(store);

@@ -13,6 +13,7 @@ import {
 import { getCoverage, windowCoverage } from "./coverage.ts";
 import type { FigureStatus } from "../domain/status.ts";
 import { portModeSeries, type PortModeSeries } from "./series.ts";
+import { lanesFor, modelData, railroadsAt, zoneOf } from "./model-data.ts";
 
 /** What a network is built for. */
 export interface NetworkRequest {
@@ -21,8 +22,8 @@ export interface NetworkRequest {
   baselineMonths: number;
   modes: ScenarioMode[];
   borders: ("mexico" | "canada")[];
-  /** Epoch ms of day 0 and the number of days on the grid. */
-  startMs: number;
+  /** The local calendar date of day 0 (every flow's day d is its own local date) and the days on the grid. */
+  startDate: string;
   days: number;
 }
 
@@ -39,10 +40,13 @@ const DAY_MS = 86_400_000;
 const SEASON_YEARS = 8;
 const CAPACITY_MONTHS = 36;
 
-const monthOfDay = (startMs: number, d: number): Month => {
-  const t = new Date(startMs + d * DAY_MS);
+const dayOf = (startDate: string, d: number) => new Date(Date.parse(`${startDate}T00:00:00Z`) + d * DAY_MS);
+const monthOfDay = (startDate: string, d: number): Month => {
+  const t = dayOf(startDate, d);
   return toMonth(t.getUTCFullYear(), t.getUTCMonth() + 1);
 };
+/** 0 = Monday .. 6 = Sunday. */
+const weekdayOfDay = (startDate: string, d: number) => (dayOf(startDate, d).getUTCDay() + 6) % 7;
 
 /**
  * Builds the scenario network from the store: for every port on the given borders that has the given
@@ -165,7 +169,9 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
       for (const [port, ser] of await portModeSeries(store, codes, mode, border, historyStart, windowEnd))
         clean.set(`${port}/${mode}`, ser);
     }
-  const gridMonths = Array.from({ length: req.days }, (_, d) => monthOfDay(req.startMs, d));
+  const gridMonths = Array.from({ length: req.days }, (_, d) => monthOfDay(req.startDate, d));
+  const gridWeekdays = Array.from({ length: req.days }, (_, d) => weekdayOfDay(req.startDate, d));
+  const data = await modelData(store);
   const seasonYears = new Set<string>();
   const flows: FlowInput[] = [];
   for (const p of ports) {
@@ -175,7 +181,17 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
       const ser = clean.get(`${p.port_code}/${mode}`);
       const fit = ser ? fitForecast(ser.baseline, windowEnd) : undefined;
       fit?.seasonYears.forEach((y) => seasonYears.add(y));
-      const arrivals = gridMonths.map((m) => (fit ? fit.level * fit.season[Number(m.slice(5)) - 1]! : 0));
+      const profile = data.profiles.get(mode) ?? {
+        weekday: new Array(7).fill(1),
+        hour: new Array(24).fill(1),
+      };
+      const arrivals = gridMonths.map((m, d) =>
+        fit ? fit.level * fit.season[Number(m.slice(5)) - 1]! * profile.weekday[gridWeekdays[d]!]! : 0,
+      );
+      const lanes = lanesFor(data, p.port_code, mode);
+      const weights = profile.hour.map((w, h) => (lanes && !lanes.open[h] ? 0 : w));
+      const wsum = weights.reduce((a, b) => a + b, 0) || 1;
+      const hourShare = weights.map((w) => w / wsum);
       const recent = monthRange(addMonths(req.eventMonth, -CAPACITY_MONTHS), windowEnd)
         .map((m) => ser?.baseline(m))
         .filter((x): x is number => x !== undefined);
@@ -227,8 +243,13 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
           direction,
           latitude: p.latitude,
           longitude: p.longitude,
+          timeZone: zoneOf(data, p.port_code),
           unit: cfg.unit,
           arrivalsPerDay: arrivals,
+          hourShare,
+          peakWeekdayFactor: Math.max(...profile.weekday),
+          lanes: lanes ? { lanes: lanes.lanes, openHours: lanes.openHours } : null,
+          railroads: mode === "rail" ? railroadsAt(data, p.port_code, req.eventMonth) : null,
           fromInbound: direction === "outbound",
           recentDailyRates: recent,
           unitMix,

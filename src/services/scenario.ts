@@ -12,13 +12,18 @@ import {
 import { addMonths, toMonth, type Month } from "../domain/units.ts";
 import {
   buildEffects,
-  gridStart,
+  closureHours,
+  gridStartDate,
+  localMidnight,
   midParams,
   officerCut,
   resolveRanges,
   runMonteCarlo,
   type ResolvedEvent,
 } from "../model/index.ts";
+import { DateTime } from "luxon";
+import { hasOffset, PORT_LOCAL } from "../domain/scenario.ts";
+import { modelData, zoneOf, type ModelData } from "./model-data.ts";
 import type { ScenarioText } from "../sources/scenario-file.ts";
 import { summarizeScenario, type PreparedScenario, type ScenarioResult } from "../model/report.ts";
 import type { Store } from "../store/db.ts";
@@ -101,6 +106,7 @@ export async function validateScenario(
   });
   const names = await portNames(store);
   const cov = (await getCoverage(store)).crossings;
+  const data = await modelData(store);
   const events: ResolvedEvent[] = [];
   const eventIndex: number[] = [];
   for (const [i, ev] of eventList) {
@@ -157,9 +163,13 @@ export async function validateScenario(
         });
       }
     }
-    const startMs = Date.parse(ev.start);
-    const endMs = Date.parse(ev.end);
-    if (endMs <= startMs) add(["events", i, "end"], `end ${ev.end} is not after start ${ev.start}`);
+    // Times: with an offset, one instant; with a timeZone, local times in it; "local": each port's own zone
+    // (one resolved event per port whose window differs).
+    const windows = eventWindows(ev, codes, data);
+    const startMs = Math.min(...windows.map((w) => w.startMs));
+    const endMs = Math.max(...windows.map((w) => w.endMs));
+    if (windows.some((w) => w.endMs <= w.startMs))
+      add(["events", i, "end"], `end ${ev.end} is not after start ${ev.start}`);
     if (endMs - startMs > MAX_HORIZON_DAYS * DAY_MS)
       add(["events", i, "end"], `an event may last at most ${MAX_HORIZON_DAYS} days`);
     const month = toMonth(new Date(startMs).getUTCFullYear(), new Date(startMs).getUTCMonth() + 1);
@@ -184,14 +194,17 @@ export async function validateScenario(
         ["events", i, "ports"],
         "the event names no land port (give ports, or a field office with land ports)",
       );
-    events.push({
-      ...ev,
-      ports: codes,
-      ...(closureList ? { closureList } : {}),
-      startMs,
-      endMs,
-    } as ResolvedEvent);
-    eventIndex.push(i);
+    for (const w of windows) {
+      const { timeZone: _tz, ...rest } = ev;
+      events.push({
+        ...rest,
+        ports: w.ports,
+        ...(closureList ? { closureList } : {}),
+        startMs: w.startMs,
+        endMs: w.endMs,
+      } as ResolvedEvent);
+      eventIndex.push(i);
+    }
   }
   // Contradictions: two capacity events (closure, capacity-cut) or two demand shocks on the same
   // port, mode and direction at the same time.
@@ -221,7 +234,10 @@ export async function validateScenario(
   if (!parsed.success || issues.length) return { ok: false, issues: byLine() };
   const scenario = parsed.data;
   if (scenario.horizonDays !== undefined && events.length) {
-    const start = gridStart(events);
+    const start = localMidnight(
+      gridStartDate(events, (p) => zoneOf(data, p)),
+      zoneOf(data, events[0]!.ports[0]!),
+    );
     const lastEnd = Math.max(...events.map((e) => e.endMs));
     if (lastEnd > start + scenario.horizonDays * DAY_MS) {
       add(
@@ -234,14 +250,13 @@ export async function validateScenario(
   return { ok: true, scenario, events };
 }
 
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 /** Builds a validated scenario's model input from the store (JSON-safe: the browser can run it). */
 export async function prepareScenario(store: Store, v: ValidScenario): Promise<PreparedScenario> {
   const { scenario, events } = v;
   const o = scenario.options;
-  const startMs = gridStart(events);
-  const eventMonth = isoDate(startMs).slice(0, 7) as Month;
+  const data = await modelData(store);
+  const startDate = gridStartDate(events, (p) => zoneOf(data, p));
+  const eventMonth = startDate.slice(0, 7) as Month;
   const modes = [...new Set(events.flatMap((e) => e.modes as ScenarioMode[]))];
   if (o.railToTruck && modes.includes("rail") && !modes.includes("truck")) modes.push("truck");
   const portBorders = await store.all<{ border: "mexico" | "canada" }>({
@@ -257,19 +272,20 @@ export async function prepareScenario(store: Store, v: ValidScenario): Promise<P
     baselineMonths: o.baselineMonths,
     modes,
     borders: portBorders.map((b) => b.border),
-    startMs,
+    startDate,
     days,
   });
   const ranges = resolveRanges(o.parameters);
   const mid = midParams(ranges);
-  const effects = buildEffects(events, network.flows, startMs, days, mid);
+  const effects = buildEffects(events, network.flows, startDate, days, mid);
   // The officer events' staffing cuts, for the answer (the effects above already hold their multipliers).
   const officers = events.flatMap((ev, i) =>
     ev.kind === "officer-redeployment" ? [{ event: i, ...officerCut(ev, network.flows, mid) }] : [],
   );
   const input = {
-    startDate: isoDate(startMs),
+    startDate,
     days,
+    closureHours: closureHours(events),
     ...(scenario.horizonDays !== undefined ? { horizonDays: scenario.horizonDays } : {}),
     flows: network.flows,
     effects,
@@ -282,7 +298,6 @@ export async function prepareScenario(store: Store, v: ValidScenario): Promise<P
   };
   return {
     scenario: { name: scenario.name, description: scenario.description, options: o },
-    startMs,
     input,
     ranges,
     officers,
@@ -319,3 +334,25 @@ export async function runScenario(
 export const unitOf = (m: ScenarioMode) => MODE_UNITS[m].unit;
 
 export type { Figure, PreparedScenario, ScenarioResult } from "../model/report.ts";
+
+/** An event's window at each of its ports: one instant with an offset, local times in a named zone, or each port's own zone. */
+function eventWindows(
+  ev: ScenarioEvent,
+  ports: string[],
+  data: ModelData,
+): { ports: string[]; startMs: number; endMs: number }[] {
+  const at = (t: string, zone: string | undefined) =>
+    hasOffset(t) || !zone ? Date.parse(t) : DateTime.fromISO(t, { zone }).toMillis();
+  if (ev.timeZone !== PORT_LOCAL || ports.length === 0)
+    return [{ ports, startMs: at(ev.start, ev.timeZone), endMs: at(ev.end, ev.timeZone) }];
+  const byWindow = new Map<string, { ports: string[]; startMs: number; endMs: number }>();
+  for (const p of ports) {
+    const zone = zoneOf(data, p);
+    const w = { startMs: at(ev.start, zone), endMs: at(ev.end, zone) };
+    const k = `${w.startMs}/${w.endMs}`;
+    const e = byWindow.get(k) ?? { ports: [], ...w };
+    e.ports.push(p);
+    byWindow.set(k, e);
+  }
+  return [...byWindow.values()];
+}

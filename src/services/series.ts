@@ -5,15 +5,14 @@
 // - baseline: the observed months minus those that are not a clean baseline: the registry's event windows at
 //   the port and mode, documented anomalous periods (COVID restrictions; data/model/anomalous-periods.csv),
 //   and the months before a series break (El Paso 2402 before Ysleta was split out in 2020-03).
-import { deriveScenario } from "../domain/events.ts";
 import { SERIES_BREAKS } from "../domain/port-identity.ts";
 import { MODE_UNITS, eventModes, eventPorts, type ScenarioMode } from "../domain/scenario.ts";
 import { sumMonth } from "../domain/status.ts";
 import { daysInMonth, monthRange, type Month } from "../domain/units.ts";
-import { StoreError } from "../domain/errors.ts";
 import type { Store } from "../store/db.ts";
 import { memoPerStore } from "./cache.ts";
-import { loadEvents } from "./events.ts";
+import { modelTable } from "./model-data.ts";
+import { eventScenario, loadEvents } from "./events.ts";
 import { crossingsCells } from "./status.ts";
 
 /** Units per day in a month, or undefined when the month is not usable. */
@@ -65,26 +64,12 @@ export function anomalousPeriods(store: Store): Promise<AnomalousPeriod[]> {
   });
 }
 
-/** Reads a model reference table, with a clear error when the database predates it. */
-export async function modelTable<T>(store: Store, table: string): Promise<T[]> {
-  try {
-    return await store.all<T>({ sql: `SELECT * FROM ${table}`, params: [] });
-  } catch (e) {
-    if (/does not exist|not found/i.test((e as Error).message))
-      throw new StoreError(
-        `the database ${store.path} was built from an older snapshot without the model's ${table} table: remove the file (it is rebuilt from the vendored snapshot on the next run)`,
-        { cause: e },
-      );
-    throw e;
-  }
-}
-
 /** Months of the registry's events at each port × mode (`port/mode` → months), from the derived scenarios. */
 export function registryEventMonths(store: Store): Promise<Map<string, Map<Month, string>>> {
   return memoPerStore(store, "registry-event-months", async () => {
     const out = new Map<string, Map<Month, string>>();
     for (const e of loadEvents(store)) {
-      const d = deriveScenario(e);
+      const d = await eventScenario(store, e);
       if (!d.ok) continue;
       for (const ev of d.events) {
         const months = monthRange(

@@ -64,6 +64,83 @@ export const MODEL_TABLES = {
       r.verification,
     ],
   }),
+  rail_corridors: table({
+    file: "rail-corridors.csv",
+    schema: z
+      .object({
+        port_code: z.string().regex(/^\d{4}$/, "expected a 4-digit port code"),
+        crossing: z.string().min(1),
+        us_railroads: textList.pipe(z.array(z.string()).min(1, "name the U.S. railroads")),
+        foreign_railroads: textList.pipe(z.array(z.string()).min(1, "name the foreign railroads")),
+        inbound_trains_per_day_max: z
+          .string()
+          .transform((v) => (v === "" ? null : Number(v)))
+          .pipe(z.number().min(0).nullable()),
+        valid_from: z.union([month, z.literal("")]),
+        valid_to: z.union([month, z.literal("")]),
+        capacity_basis: z.string(),
+        ...sourced,
+      })
+      .refine((r) => !r.valid_from || !r.valid_to || r.valid_from <= r.valid_to, {
+        message: "valid_from is after valid_to",
+      }),
+    toRow: (r) => [
+      r.port_code,
+      r.crossing,
+      r.us_railroads.join(";"),
+      r.foreign_railroads.join(";"),
+      r.inbound_trains_per_day_max,
+      r.valid_from || null,
+      r.valid_to || null,
+      r.capacity_basis,
+      r.source_urls,
+      r.source_dates,
+      r.verification,
+    ],
+  }),
+  port_hours: table({
+    file: "port-hours.csv",
+    schema: z
+      .object({
+        port_code: z.string().regex(/^\d{4}$/, "expected a 4-digit port code"),
+        crossing: z.string().min(1),
+        open_from: z.coerce.number().int().min(0).max(23),
+        open_to: z.coerce.number().int().min(1).max(24),
+        lanes: z.coerce.number().int().min(1),
+        lanes_assumed: z.enum(["yes", "no"]),
+        note: z.string(),
+        ...sourced,
+      })
+      .refine((r) => r.open_from < r.open_to, { message: "open_from is not before open_to" }),
+    toRow: (r) => [
+      r.port_code,
+      r.crossing,
+      r.open_from,
+      r.open_to,
+      r.lanes,
+      r.lanes_assumed === "yes",
+      r.note,
+      r.source_urls,
+      r.source_dates,
+      r.verification,
+    ],
+  }),
+  traffic_profiles: table({
+    file: "traffic-profiles.csv",
+    schema: z
+      .object({
+        mode: z.enum(SCENARIO_MODES),
+        kind: z.enum(["weekday", "hour"]),
+        index: z.coerce.number().int().min(0).max(23),
+        weight: z.coerce.number().min(0),
+        basis: z.string().min(1),
+        source_urls: z.string().min(1),
+        source_dates: z.string(),
+        verification,
+      })
+      .refine((r) => r.kind === "hour" || r.index <= 6, { message: "a weekday index is 0 (Monday) to 6" }),
+    toRow: (r) => [r.mode, r.kind, r.index, r.weight, r.basis, r.source_urls, r.source_dates, r.verification],
+  }),
 } as const;
 
 export type ModelTableName = keyof typeof MODEL_TABLES;

@@ -49,6 +49,26 @@ export const TABLES = {
     id VARCHAR NOT NULL, from_month VARCHAR NOT NULL, to_month VARCHAR NOT NULL, border VARCHAR NOT NULL,
     modes VARCHAR NOT NULL, reason VARCHAR NOT NULL, source_urls VARCHAR NOT NULL, source_dates VARCHAR,
     verification VARCHAR NOT NULL)`,
+  rail_corridors: `CREATE TABLE rail_corridors (
+    port_code VARCHAR NOT NULL, crossing VARCHAR NOT NULL, us_railroads VARCHAR NOT NULL,
+    foreign_railroads VARCHAR NOT NULL, inbound_trains_per_day_max DOUBLE, valid_from VARCHAR, valid_to VARCHAR,
+    capacity_basis VARCHAR, source_urls VARCHAR NOT NULL, source_dates VARCHAR, verification VARCHAR NOT NULL)`,
+  port_hours: `CREATE TABLE port_hours (
+    port_code VARCHAR NOT NULL, crossing VARCHAR NOT NULL, open_from INTEGER NOT NULL, open_to INTEGER NOT NULL,
+    lanes INTEGER NOT NULL, lanes_assumed BOOLEAN NOT NULL, note VARCHAR, source_urls VARCHAR NOT NULL,
+    source_dates VARCHAR, verification VARCHAR NOT NULL)`,
+  traffic_profiles: `CREATE TABLE traffic_profiles (
+    mode VARCHAR NOT NULL, kind VARCHAR NOT NULL, "index" INTEGER NOT NULL, weight DOUBLE NOT NULL,
+    basis VARCHAR NOT NULL, source_urls VARCHAR NOT NULL, source_dates VARCHAR, verification VARCHAR NOT NULL)`,
+  // Derived by the snapshot build: lanes and hours from CBP's wait-time feed; each port's IANA zone.
+  port_lanes: `CREATE TABLE port_lanes (
+    port_code VARCHAR NOT NULL, crossing VARCHAR NOT NULL, bwt_port_number VARCHAR NOT NULL,
+    commercial_lanes INTEGER NOT NULL, vehicle_lanes INTEGER NOT NULL, pedestrian_lanes INTEGER NOT NULL,
+    hours VARCHAR NOT NULL, open_from INTEGER NOT NULL, open_to INTEGER NOT NULL, source VARCHAR NOT NULL,
+    captured VARCHAR NOT NULL, verification VARCHAR NOT NULL)`,
+  port_zones: `CREATE TABLE port_zones (
+    port_code VARCHAR NOT NULL, time_zone VARCHAR NOT NULL, basis VARCHAR NOT NULL, source_url VARCHAR NOT NULL,
+    verification VARCHAR NOT NULL)`,
 } as const;
 
 export type TableName = keyof typeof TABLES;

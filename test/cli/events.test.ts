@@ -20,8 +20,8 @@ test("events lists the registry, filtered; event shows one with its sources and 
   assert.equal(one.code, 0, one.err);
   assert.match(
     one.out,
-    // The registry states the end as 14:00 America/New_York (= 19:00 UTC).
-    /as a scenario: start 2023-12-18T14:00:00.000Z \(utc_approx\); end 2023-12-22 14:00 America\/New_York; rail both: closure/,
+    // 08:00 local at each port (Central at Eagle Pass, Mountain at El Paso); the end 14:00 Eastern for both.
+    /as a scenario: start 2023-12-18 08:00 local at each port; end 2023-12-22 14:00 America\/New_York; windows by port: 2303 2023-12-18T14:00:00.000Z\.\.2023-12-22T19:00:00.000Z; 2402 2023-12-18T15:00:00.000Z\.\.2023-12-22T19:00:00.000Z; rail both: closure/,
   );
   assert.match(one.out, /Sources/);
   assert.match(one.out, /COPARMEX.*comparable to \(a\) trade value held up per closure day/);
@@ -30,12 +30,21 @@ test("events lists the registry, filtered; event shows one with its sources and 
 });
 
 test("backtest of one event as JSON; unknown ids and bad user files are clear errors", async () => {
-  const b = await cli("--json", "backtest", "--event", "ferromex-northbound-train-suspension-2023-09");
+  // --no-calibrate: the documented defaults, only this event read (the calibrated run is tested in services).
+  const b = await cli(
+    "--json",
+    "backtest",
+    "--no-calibrate",
+    "--event",
+    "ferromex-northbound-train-suspension-2023-09",
+  );
   assert.equal(b.code, 0, b.err);
   const r = JSON.parse(b.out);
   assert.equal(r.events.length, 1);
   assert.equal(r.events[0].status, "ok");
   assert.ok(r.events[0].rows.length > 0);
+  assert.equal(r.calibration, null);
+  assert.ok(r.events[0].summary.event.skill !== null);
   const unknown = await cli("event", "nope");
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /unknown event "nope"/);

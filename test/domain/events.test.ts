@@ -37,16 +37,31 @@ test("local times in IANA zones become instants, daylight saving included", () =
   );
 });
 
-test("the December 2023 registry event becomes a 4.21-day rail closure in both directions", () => {
+test("the December 2023 registry event: 08:00 local at each crossing (the overlay) to 14:00 Eastern", () => {
   const [dec] = readEventRegistry("data/snapshot/events.json").filter(
     (e) => e.id === "cbp-rail-suspension-eagle-pass-el-paso-2023-12",
   );
-  const d = deriveScenario(dec!);
+  assert.equal(dec!.start.tz, "local", "the repository's overlay reads 08:00 in each port's zone");
+  const zones: Record<string, string> = { "2303": "America/Chicago", "2402": "America/Denver" };
+  const d = deriveScenario(dec!, (p) => zones[p]);
   assert.ok(d.ok);
-  assert.equal(d.events.length, 1);
-  const e = d.events[0]!;
-  assert.deepEqual([e.kind, e.ports, e.modes, e.direction], ["closure", ["2303", "2402"], ["rail"], "both"]);
-  assert.equal((Date.parse(e.end) - Date.parse(e.start)) / 86_400_000, 4 + 5 / 24);
+  assert.equal(d.events.length, 2, "one window per port: their starts differ by an hour");
+  const [ep, elp] = d.events;
+  assert.deepEqual([ep!.kind, ep!.ports, ep!.modes, ep!.direction], ["closure", ["2303"], ["rail"], "both"]);
+  assert.equal(ep!.start, "2023-12-18T14:00:00.000Z");
+  assert.equal(elp!.start, "2023-12-18T15:00:00.000Z");
+  assert.equal(ep!.end, "2023-12-22T19:00:00.000Z");
+  assert.equal((Date.parse(ep!.end) - Date.parse(ep!.start)) / 86_400_000, 4 + 5 / 24);
+});
+
+test("the Ambassador Bridge blockade acts on Detroit only: Port Huron is its diversion route", () => {
+  const [amb] = readEventRegistry("data/snapshot/events.json").filter(
+    (e) => e.id === "ambassador-bridge-blockade-2022-02",
+  );
+  const d = deriveScenario(amb!, () => "America/Detroit");
+  assert.ok(d.ok);
+  assert.deepEqual([...new Set(d.events.flatMap((e) => e.ports))], ["3801"]);
+  assert.equal(d.events[0]!.start, "2022-02-08T01:00:00.000Z", "Monday evening, 20:00 Eastern");
 });
 
 test("closure types become closures or capacity cuts by the stated rules", () => {
@@ -54,24 +69,30 @@ test("closure types become closures or capacity cuts by the stated rules", () =>
     const d = deriveScenario(ev({ closure_type, modes_affected: modes }));
     assert.ok(d.ok, closure_type);
     return d.events.map(
-      (e) => `${e.modes?.[0]} ${e.direction} ${e.kind === "capacity-cut" ? e.remainingCapacity : "closed"}`,
+      (e) =>
+        `${e.modes?.[0]} ${e.direction} ${e.kind === "capacity-cut" ? `${e.remainingCapacity} ${e.of}` : "closed"}`,
     );
   };
   assert.deepEqual(kind("full (both directions)"), ["truck both closed"]);
-  assert.deepEqual(kind("partial (one facility)"), ["truck both 0.5"]);
-  assert.deepEqual(kind("near-full (lanes blocked)"), ["truck both 0.1"]);
-  assert.deepEqual(kind("slowdown (inspections)"), ["truck both 0.75"]);
-  assert.deepEqual(kind("severe slowdown at all crossings"), ["truck both 0.5"]);
+  assert.deepEqual(kind("partial (one facility)"), ["truck both 0.5 facilities"]);
+  assert.deepEqual(kind("near-full (lanes blocked)"), ["truck both 0.1 throughput"]);
+  assert.deepEqual(kind("slowdown (inspections)"), ["truck both 0.75 facilities"]);
+  assert.deepEqual(kind("severe slowdown at all crossings"), ["truck both 0.5 facilities"]);
+  assert.deepEqual(kind("full at times, partial at others"), ["truck both 0.5 throughput"]);
+  assert.deepEqual(kind("full (rail gateway) - damage in Mexico", ["rail freight", "truck"]), [
+    "rail both closed",
+    "truck both 0.5 facilities",
+  ]);
   assert.deepEqual(kind("carrier suspension (not a port closure)", ["rail freight"]), ["rail both closed"]);
   assert.deepEqual(kind("full for rail; partial for road", ["rail freight", "personal vehicle"]), [
     "rail both closed",
-    "personal-vehicle both 0.5",
+    "personal-vehicle both 0.5 facilities",
   ]);
   assert.deepEqual(kind("full for Canada-bound traffic", ["truck"]), [
     "truck outbound closed",
-    "truck inbound 0.5",
+    "truck inbound 0.5 throughput",
   ]);
-  assert.deepEqual(kind("partial", ["truck (northbound commercial)"]), ["truck northbound 0.5"]);
+  assert.deepEqual(kind("partial", ["truck (northbound commercial)"]), ["truck northbound 0.5 facilities"]);
 });
 
 test("events that cannot be modelled say why", () => {
@@ -86,7 +107,7 @@ test("events that cannot be modelled say why", () => {
   assert.match(no({ modes_affected: ["pleasure boat"] }), /no modelled mode/);
 });
 
-test("a date with no time starts at local midnight; a duration sets the end", () => {
+test("a date with no time starts at each port's local midnight; a duration sets the end", () => {
   const d = deriveScenario(
     ev({
       start: { date: "2018-11-25", time_local: "11:30", tz: "America/Los_Angeles" },
@@ -99,13 +120,34 @@ test("a date with no time starts at local midnight; a duration sets the end", ()
   assert.equal(d.events[0]!.end, "2018-11-26T01:30:00.000Z");
   const m = deriveScenario(
     ev({ start: { date: "2023-04-14", tz: "America/Denver" }, end: { date: "2023-04-18" } }),
+    () => "America/Denver",
   );
   assert.ok(m.ok);
   assert.equal(m.events[0]!.start, "2023-04-14T06:00:00.000Z");
   assert.equal(
     m.events[0]!.end,
     "2023-04-19T06:00:00.000Z",
-    "an end date without a time is the end of that day",
+    "an end date without a time is the end of that local day",
+  );
+  // Two ports in two zones: each starts at its own midnight.
+  const two = deriveScenario(
+    ev({
+      start: { date: "2023-04-14" },
+      end: { date: "2023-04-18" },
+      ports: [
+        { name: "Eagle Pass", cbp_port_code: "2303" },
+        { name: "El Paso", cbp_port_code: "2402" },
+      ],
+    }),
+    (p) => (p === "2303" ? "America/Chicago" : "America/Denver"),
+  );
+  assert.ok(two.ok);
+  assert.deepEqual(
+    two.events.map((e) => [e.ports!.join(), e.start]),
+    [
+      ["2303", "2023-04-14T05:00:00.000Z"],
+      ["2402", "2023-04-14T06:00:00.000Z"],
+    ],
   );
 });
 

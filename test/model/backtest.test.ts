@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   buildEffects,
+  closureHours,
   midParams,
   monthlyEffects,
   phaseLosses,
@@ -16,7 +17,8 @@ import {
 import type { Month } from "../../src/domain/units.ts";
 
 const DAY = 86_400_000;
-const T0 = Date.UTC(2023, 11, 1);
+/** Local midnight of 2023-12-01 in America/Chicago (CST, UTC−6). */
+const T0 = Date.UTC(2023, 11, 1, 6);
 const DAYS = 120;
 
 function flow(port: string, lat: number, perDay: number): FlowInput {
@@ -29,8 +31,13 @@ function flow(port: string, lat: number, perDay: number): FlowInput {
     direction: "inbound",
     latitude: lat,
     longitude: -100,
+    timeZone: "America/Chicago",
     unit: "trucks",
     arrivalsPerDay: new Array(DAYS).fill(perDay),
+    hourShare: new Array(24).fill(1 / 24),
+    peakWeekdayFactor: 1,
+    lanes: null,
+    railroads: null,
     fromInbound: false,
     recentDailyRates: [perDay],
     unitMix: {},
@@ -80,7 +87,8 @@ function input(events: ResolvedEvent[]): BacktestInput["input"] {
     startDate: "2023-12-01",
     days: DAYS,
     flows,
-    effects: buildEffects(events, flows, T0, DAYS),
+    effects: buildEffects(events, flows, "2023-12-01", DAYS),
+    closureHours: closureHours(events),
     options: { rerouting: true, policy: "nearest-first", railToTruck: false, multiplier: false },
   };
 }

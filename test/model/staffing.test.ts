@@ -7,6 +7,7 @@ import fc from "fast-check";
 import {
   baselineStaffing,
   buildEffects,
+  closureHours,
   cutEvent,
   cutPort,
   midParams,
@@ -207,8 +208,14 @@ function flows(): FlowInput[] {
       direction,
       latitude: 28.7,
       longitude: -100.5,
+      // UTC keeps the grid's hours on T0's clock.
+      timeZone: "UTC",
       unit: mode,
       arrivalsPerDay: new Array(DAYS).fill(1000 * (i + 1)),
+      hourShare: new Array(24).fill(1 / 24),
+      peakWeekdayFactor: 1,
+      lanes: null,
+      railroads: null,
       fromInbound: direction === "outbound",
       recentDailyRates: [900 * (i + 1), 1000 * (i + 1), 1200 * (i + 1)],
       unitMix: mode === "rail" ? { trains: 0.01 } : {},
@@ -239,7 +246,8 @@ const modelInput = (ev: ResolvedEvent): ModelInput => {
     days: DAYS,
     horizonDays: DAYS,
     flows: f,
-    effects: buildEffects([ev], f, T0, DAYS, EP),
+    effects: buildEffects([ev], f, "2019-04-01", DAYS, EP),
+    closureHours: closureHours([ev]),
     options: { rerouting: false, policy: "nearest-first", railToTruck: false, multiplier: false },
   };
 };
@@ -256,9 +264,10 @@ test("property (engine): zero officers leave no effect; more officers never rais
         const a = modelInput(officerEvent(lo, policy));
         const b = modelInput(officerEvent(hi, policy));
         for (const f of a.flows) {
-          const ca = a.effects[f.key]?.capacity ?? new Array(DAYS).fill(1);
-          const cb = b.effects[f.key]?.capacity ?? new Array(DAYS).fill(1);
-          cb.forEach((c: number, d: number) => assert.ok(c <= ca[d]! + 1e-12, `${f.key} day ${d}`));
+          // Hourly capacity multipliers (day × 24 + hour).
+          const ca = a.effects[f.key]?.capacity ?? new Array(DAYS * 24).fill(1);
+          const cb = b.effects[f.key]?.capacity ?? new Array(DAYS * 24).fill(1);
+          cb.forEach((c: number, h: number) => assert.ok(c <= ca[h]! + 1e-12, `${f.key} hour ${h}`));
         }
         // Throughput at home per flow: never more with more officers gone (a flow the smaller event left
         // alone serves all its arrivals).
@@ -275,16 +284,18 @@ test("property (engine): zero officers leave no effect; more officers never rais
   );
 });
 
-test("an event window covering part of a day acts on that share of the day", () => {
+test("an event window covering part of a day acts on the hours it covers", () => {
   const ev = {
     ...officerEvent(100, "proportional"),
     startMs: T0 + 5 * DAY + 12 * 3_600_000,
   } as ResolvedEvent;
   const e = modelInput(ev).effects["2303/truck/inbound"]!;
-  assert.equal(e.capacity[4], 1);
-  const full = e.capacity[6]!;
+  const hour = (d: number, h: number) => e.capacity[d * 24 + h]!;
+  assert.equal(hour(4, 12), 1);
+  const full = hour(6, 12);
   assert.ok(full < 1);
-  assert.ok(Math.abs(e.capacity[5]! - (1 - 0.5 * (1 - full))) < 1e-12);
+  assert.equal(hour(5, 11), 1, "the morning before the event");
+  assert.equal(hour(5, 12), full, "the afternoon it covers");
 });
 
 test("every staffing and surge parameter has a unit, a meaning, a source and a range, and is in docs/model.md", async () => {

@@ -6,6 +6,7 @@ import { Store } from "../../src/store/db.ts";
 import { backtestAll, backtestEvent } from "../../src/services/backtest.ts";
 import { eventStudy, findEvent, listEvents, loadEvents } from "../../src/services/events.ts";
 import { InputError, NotFoundError } from "../../src/domain/errors.ts";
+import { PARAMETERS, type ParameterInfo } from "../../src/model/index.ts";
 
 let store: Store;
 before(async () => {
@@ -126,7 +127,29 @@ test('the backtest scores the model against "no effect" per series, each phase a
   assert.equal(r.summary.beatNull, ok.filter((e) => e.summary.beatsNull).length);
   const units = r.summary.skillByUnit.map((u) => u.unit).sort();
   assert.ok(units.includes("railcars") && units.includes("trucks"), units.join(","));
+  // Calibration: one fold per scored event, each event scored with the fit that left it out; the fitted
+  // values in src/model/parameters.ts are the fit on every event, within the folds' spread.
+  const cal = r.calibration!;
+  assert.equal(cal.folds.length, r.summary.backtested);
+  for (const e of ok) {
+    const fold = cal.folds.find((f) => f.heldOut === e.id)!;
+    for (const [k, v] of Object.entries(fold.params)) assert.equal(e.parameters[k], v, `${e.id} ${k}`);
+  }
+  for (const p of cal.parameters) {
+    const info = PARAMETERS[p.name as keyof typeof PARAMETERS] as ParameterInfo;
+    assert.ok(info.fitted, `${p.name} has its fitted value in src/model/parameters.ts`);
+    assert.equal(
+      info.fitted.value,
+      cal.all[p.name],
+      `${p.name}: parameters.ts says ${info.fitted.value}, the calibration ${cal.all[p.name]}`,
+    );
+    assert.deepEqual(info.fitted.folds, [cal.spread[p.name]!.min, cal.spread[p.name]!.max], p.name);
+  }
   const dec = ok.find((e) => e.id === "cbp-rail-suspension-eagle-pass-el-paso-2023-12")!;
+  assert.ok(
+    !dec.destinations.some((d) => d.port === "2304"),
+    "no rail to Laredo (CPKC de Mexico, not Ferromex)",
+  );
   const coparmex = dec.publishedFigures.find((f) => f.by.startsWith("COPARMEX"))!;
   assert.match(coparmex.comparable, /^comparable to \(a\) trade value held up per closure day/);
   assert.ok(dec.valueHeldUpPerClosureDayUsd! > 0);

@@ -48,12 +48,25 @@ test("December 2023: trains and railcars blocked per day, where rerouted flow we
     `${ep.mixPerClosureDay.trains}`,
   );
   const to = new Set(dec.flows.flatMap((f) => f.diversions.map((d) => d.to)));
-  assert.ok(to.has("2304"), "Laredo takes rerouted rail");
+  // Eagle Pass and El Paso are Ferromex crossings; Laredo and Brownsville are served by CPKC de Mexico.
+  assert.ok(!to.has("2304") && !to.has("2301"), "no rail to crossings other railroads serve");
   assert.ok(!to.has("2303") && !to.has("2402"), "nothing is rerouted to a closed crossing");
+  assert.match(
+    ep.excluded.find((x) => x.to === "2304")!.reason,
+    /no railroad serves both: Eagle Pass is UP\/BNSF–FXE, this crossing CPKC\/UP–CPKCM/,
+  );
+  assert.ok(
+    [...to].every((p) => ["2604", "2507"].includes(p)),
+    `only UP–Ferromex crossings: ${[...to]}`,
+  );
   for (const f of dec.flows) {
-    assert.ok(f.waitedAtHome > 0, `${f.key}: spare capacity elsewhere is not enough for all of it`);
+    assert.ok(f.waitedAtHome > 0, `${f.key}: most of it waits and crosses after reopening`);
     assert.ok(f.clearDate! >= "2023-12-22", `${f.key} clears after reopening`);
     assert.ok(f.peakBacklog > 0);
+    const t = f.blocked;
+    assert.ok(
+      Math.abs(t - (f.diverted + f.shifted + f.cancelled + f.waitedAtHome + f.stillWaiting)) < 1e-6 * t,
+    );
   }
   assert.equal(dec.baseline.months, "2022-12..2023-11");
   assert.ok(dec.assumptions.length >= 10 && dec.assumptions.every((a) => a.source));
@@ -187,4 +200,69 @@ test("a scenario on rail and trucks keeps their backlogs apart (different units 
     assert.ok(u.peak.value >= Math.max(...flows.map((f) => f.peakBacklog)) - 1e-6);
     assert.ok(Math.abs(u.unitDays.value - flows.reduce((s, f) => s + f.unitDays, 0)) < 1e-6);
   }
+});
+
+test("scenario files take local times in an IANA zone, or in each port's own zone", async () => {
+  const text = readScenarioFile("examples/dec-2023-rail-local-times.json");
+  const v = await validateScenario(store, text.data, text);
+  assert.ok(v.ok, JSON.stringify(!v.ok && v.issues));
+  const starts = Object.fromEntries(v.events.map((e) => [e.ports.join(), new Date(e.startMs).toISOString()]));
+  assert.deepEqual(starts, { "2303": "2023-12-18T14:00:00.000Z", "2402": "2023-12-18T15:00:00.000Z" });
+  const r = await runScenario(store, v, { draws: 0 });
+  assert.equal((r.grid.closureDays * 24).toFixed(1), "101.0", "the union of the two windows");
+  // "local": 08:00 at each port, in its own zone.
+  const local = await validateScenario(store, {
+    name: "both at 08:00 local",
+    events: [
+      {
+        kind: "closure",
+        ports: ["Eagle Pass", "El Paso"],
+        modes: ["rail"],
+        start: "2023-12-18T08:00",
+        end: "2023-12-19T08:00",
+        timeZone: "local",
+      },
+    ],
+  });
+  assert.ok(local.ok);
+  assert.deepEqual(
+    local.events.map((e) => [e.ports.join(), new Date(e.startMs).toISOString()]),
+    [
+      ["2303", "2023-12-18T14:00:00.000Z"],
+      ["2402", "2023-12-18T15:00:00.000Z"],
+    ],
+  );
+  const bad = await validateScenario(store, {
+    name: "bad zones",
+    events: [
+      {
+        kind: "closure",
+        ports: ["2303"],
+        modes: ["rail"],
+        start: "2023-12-18T08:00",
+        end: "2023-12-19T08:00",
+      },
+      {
+        kind: "closure",
+        ports: ["2303"],
+        modes: ["truck"],
+        start: "2023-12-18T08:00:00-06:00",
+        end: "2023-12-19T08:00:00-06:00",
+        timeZone: "America/Chicago",
+      },
+      {
+        kind: "closure",
+        ports: ["2303"],
+        modes: ["bus"],
+        start: "2023-12-18T08:00",
+        end: "2023-12-19T08:00",
+        timeZone: "Central",
+      },
+    ],
+  });
+  assert.ok(!bad.ok);
+  const msgs = bad.issues.map((i) => `${i.path}: ${i.message}`).join("\n");
+  assert.match(msgs, /events\[0\]\.start: start 2023-12-18T08:00 has no offset/);
+  assert.match(msgs, /events\[1\]\.timeZone: start 2023-12-18T08:00:00-06:00 already has an offset/);
+  assert.match(msgs, /events\[2\]\.timeZone: timeZone is an IANA zone name/);
 });

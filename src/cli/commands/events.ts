@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
-import { deriveScenario, type DisruptionEvent } from "../../domain/events.ts";
+import type { DisruptionEvent } from "../../domain/events.ts";
 import {
   comparability,
+  eventScenario,
   eventStudy,
   findEvent,
   listEvents,
@@ -137,7 +138,7 @@ export function registerEvents(program: Command, io: Io): void {
         const e = findEvent(loadEvents(store, o.events), id);
         const study = await eventStudy(store, e);
         const bt = await backtestEvent(store, e);
-        const derived = deriveScenario(e);
+        const derived = await eventScenario(store, e);
         return {
           data: { event: e, scenario: derived, study, backtest: bt },
           view: (): View => ({
@@ -244,26 +245,41 @@ export function registerEvents(program: Command, io: Io): void {
   program
     .command("backtest")
     .description("turn past disruptions into scenarios, run the model, compare with what BTS observed")
-    .option("--event <id>", "only this event")
+    .option("--event <id>", "report only this event (every event still serves to fit the other folds)")
+    .option("--no-calibrate", "run the documented defaults instead of the leave-one-event-out fits")
     .option(extra, extraHelp)
     .option(
       "--officers",
       "the officer redeployments as officer events (2019, Sep 2023, Dec 2023) instead of the registry",
     )
     .action(
-      queryAction(io, async (store, _g, o: { event?: string; events?: string; officers?: boolean }) => {
+      queryAction(
+        io,
+        async (
+          store,
+          _g,
+          o: { event?: string; events?: string; officers?: boolean; calibrate: boolean },
+        ) => {
         const all = o.officers ? loadOfficerEvents(store) : loadEvents(store, o.events);
         const chosen = o.event ? [findEvent(all, o.event)] : all;
-        const bar =
-          io.isTty && chosen.length > 1
-            ? new cliProgress.SingleBar(
-                { format: "backtest [{bar}] {value}/{total} {id}", clearOnComplete: true },
-                cliProgress.Presets.shades_classic,
-              )
-            : undefined;
-        bar?.start(chosen.length, 0, { id: "" });
-        const r = await backtestAll(store, chosen, (done, _t, id) => bar?.update(done, { id }));
+        const bar = io.isTty
+          ? new cliProgress.SingleBar(
+              { format: "backtest [{bar}] {value}/{total} {step}", clearOnComplete: true },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
+        bar?.start(all.length, 0, { step: "" });
+        const r = await backtestAll(
+          store,
+          all,
+          (done, total, step) => {
+            bar?.setTotal(total);
+            bar?.update(done, { step });
+          },
+          { only: chosen.map((e) => e.id), calibrate: o.calibrate },
+        );
         bar?.stop();
+        const cal = r.calibration;
         const s = r.summary;
         return {
           data: r,
@@ -274,6 +290,14 @@ export function registerEvents(program: Command, io: Io): void {
               `skill by unit (event months): ${s.skillByUnit.map((u) => `${u.unit} ${formatValue(u.event, "change")} (${u.series} series)`).join(", ")}`,
               `destinations: ${s.destinations.rose} of ${s.destinations.judged} alternatives the model sends at least 10% of the diverted units to rose above their counterfactual (${s.destinations.aboveInterval} above its 90% interval)`,
               `80% band: held ${s.band.covered} of ${s.band.scored} scored port-months (${formatValue(s.band.coverage, "pct")})`,
+              cal
+                ? `calibrated (leave one event out, ${cal.folds.length} folds, ${cal.combinations} combinations each): ${cal.parameters
+                    .map((p) => {
+                      const sp = cal.spread[p.name]!;
+                      return `${p.name} ${sp.min === sp.max ? sp.min : `${sp.min}–${sp.max} (mean ${sp.mean.toFixed(2)})`}`;
+                    })
+                    .join(", ")}; every event is scored with the fit that left it out`
+                : "not calibrated: the documented defaults (--no-calibrate)",
             ],
             tables: [backtestTable(r.events)],
             notes: [

@@ -24,7 +24,7 @@ const n1 = (v: number) => formatValue(v, "num");
 
 function flowTable(r: ScenarioResult): TableView<ScenarioResult["flows"][number]> {
   return {
-    title: `Flows at the closed crossings (blocked per closure day: averaged over ${r.grid.closureDays.toFixed(2)} closure-day equivalents)`,
+    title: `Flows at the closed crossings (blocked per closure day: over the ${(r.grid.closureDays * 24).toFixed(1)} hours the events cover, × 24)`,
     columns: [
       { label: "port", value: (f) => `${f.portName} ${f.port}` },
       { label: "mode", value: (f) => f.mode },
@@ -48,12 +48,33 @@ function flowTable(r: ScenarioResult): TableView<ScenarioResult["flows"][number]
       },
       { label: "rerouted", value: (f) => f.diverted, format: "int" },
       { label: "to truck", value: (f) => f.shifted, format: "int" },
-      { label: "waited", value: (f) => f.waitedAtHome, format: "int" },
+      { label: "cancelled", value: (f) => f.cancelled, format: "int" },
+      { label: "waited, crossed later", value: (f) => f.waitedAtHome, format: "int" },
       { label: "peak backlog", value: (f) => f.peakBacklog, format: "int" },
       { label: "peak on", value: (f) => f.peakDate },
       { label: "cleared on", value: (f) => f.clearDate ?? `not within ${r.grid.days} days` },
     ],
     rows: r.flows,
+  };
+}
+
+function excludedTable(r: ScenarioResult) {
+  const seen = new Set<string>();
+  const rows = r.flows
+    .filter(
+      (f) =>
+        f.direction === "inbound" || !r.flows.some((g) => g.port === f.port && g.direction === "inbound"),
+    )
+    .flatMap((f) => f.excluded.map((x) => ({ from: `${f.portName} ${f.mode}`, ...x })))
+    .filter((x) => !seen.has(`${x.from}/${x.to}`) && seen.add(`${x.from}/${x.to}`));
+  return {
+    title: "Crossings not used as alternatives, and why",
+    columns: [
+      { label: "from", value: (x: (typeof rows)[number]) => x.from },
+      { label: "not to", value: (x: (typeof rows)[number]) => `${x.toName} ${x.to}` },
+      { label: "why", value: (x: (typeof rows)[number]) => x.reason },
+    ],
+    rows,
   };
 }
 
@@ -68,7 +89,8 @@ function diversionTable(r: ScenarioResult) {
       })),
   );
   return {
-    title: "Where rerouted flow went (nearest first, within spare capacity)",
+    title:
+      "Where rerouted flow went (nearest first, within spare capacity, only where corridors and detour limits allow)",
     columns: [
       { label: "from", value: (x: (typeof rows)[number]) => x.from },
       { label: "to", value: (x: (typeof rows)[number]) => `${x.toName} ${x.to}` },
@@ -128,8 +150,8 @@ export function scenarioView(r: ScenarioResult): View {
   return {
     title: `Scenario: ${r.scenario.name}`,
     lines: [
-      `day 0 ${r.grid.start}; ${r.grid.closureDays.toFixed(2)} closure-day equivalents; run of ${r.grid.days} days; ${r.monteCarlo.draws} Monte Carlo draws, seed ${r.monteCarlo.seed}`,
-      `baseline months ${r.baseline.months}; seasonal factors from ${r.baseline.seasonalYears}`,
+      `day 0 ${r.grid.start} (each crossing's local date); events cover ${(r.grid.closureDays * 24).toFixed(1)} hours (${r.grid.closureDays.toFixed(2)} days); run of ${r.grid.days} days; ${r.monteCarlo.draws} Monte Carlo draws, seed ${r.monteCarlo.seed}`,
+      `baseline: clean months to ${r.baseline.months.split("..")[1] ?? r.baseline.months}; seasonal factors from ${r.baseline.seasonalYears}`,
       "",
       "(a) trade value held up — goods whose crossing was blocked (a gross flow delayed, not a loss):",
       `    per closure day ${band(c.valueHeldUpPerClosureDayUsd, formatUsd)}`,
@@ -158,6 +180,7 @@ export function scenarioView(r: ScenarioResult): View {
       ...officerTables(r),
       flowTable(r),
       diversionTable(r),
+      excludedTable(r),
       {
         title: "Value held up by commodity (top 10)",
         columns: [

@@ -255,57 +255,55 @@ export function registerEvents(program: Command, io: Io): void {
     .action(
       queryAction(
         io,
-        async (
-          store,
-          _g,
-          o: { event?: string; events?: string; officers?: boolean; calibrate: boolean },
-        ) => {
-        const all = o.officers ? loadOfficerEvents(store) : loadEvents(store, o.events);
-        const chosen = o.event ? [findEvent(all, o.event)] : all;
-        const bar = io.isTty
-          ? new cliProgress.SingleBar(
-              { format: "backtest [{bar}] {value}/{total} {step}", clearOnComplete: true },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
-        bar?.start(all.length, 0, { step: "" });
-        const r = await backtestAll(
-          store,
-          all,
-          (done, total, step) => {
-            bar?.setTotal(total);
-            bar?.update(done, { step });
-          },
-          { only: chosen.map((e) => e.id), calibrate: o.calibrate },
-        );
-        bar?.stop();
-        const cal = r.calibration;
-        const s = r.summary;
-        return {
-          data: r,
-          view: (): View => ({
-            title: `Backtest of ${chosen.length} event(s): ${s.backtested} compared with BTS, ${s.skipped} not (reasons in the table)`,
-            lines: [
-              `event months: the model beats "no effect" in ${s.beatNull} of ${s.backtested} events; overall skill ${formatValue(s.skill.event, "change")} (after months ${formatValue(s.skill.after, "change")})`,
-              `skill by unit (event months): ${s.skillByUnit.map((u) => `${u.unit} ${formatValue(u.event, "change")} (${u.series} series)`).join(", ")}`,
-              `destinations: ${s.destinations.rose} of ${s.destinations.judged} alternatives the model sends at least 10% of the diverted units to rose above their counterfactual (${s.destinations.aboveInterval} above its 90% interval)`,
-              `80% band: held ${s.band.covered} of ${s.band.scored} scored port-months (${formatValue(s.band.coverage, "pct")})`,
-              cal
-                ? `calibrated (leave one event out, ${cal.folds.length} folds, ${cal.combinations} combinations each): ${cal.parameters
-                    .map((p) => {
-                      const sp = cal.spread[p.name]!;
-                      return `${p.name} ${sp.min === sp.max ? sp.min : `${sp.min}–${sp.max} (mean ${sp.mean.toFixed(2)})`}`;
-                    })
-                    .join(", ")}; every event is scored with the fit that left it out`
-                : "not calibrated: the documented defaults (--no-calibrate)",
-            ],
-            tables: [backtestTable(r.events)],
-            notes: [
-              "observed = BTS inbound crossings minus a counterfactual from earlier data only; modelled = the counterfactual plus the model's daily result for inbound flows, summed into the same months",
-              'skill = 1 − model |error| ÷ null |error|, where each |error| is Σ|error| ÷ Σ counterfactual per port × mode series, averaged over the event\'s series (units are never added); above 0 the model beats "no effect"',
-            ],
-          }),
-        };
-      }),
+        async (store, _g, o: { event?: string; events?: string; officers?: boolean; calibrate: boolean }) => {
+          const all = o.officers ? loadOfficerEvents(store) : loadEvents(store, o.events);
+          const chosen = o.event ? [findEvent(all, o.event)] : all;
+          const bar = io.isTty
+            ? new cliProgress.SingleBar(
+                { format: "backtest [{bar}] {value}/{total} {step}", clearOnComplete: true },
+                cliProgress.Presets.shades_classic,
+              )
+            : undefined;
+          bar?.start(all.length, 0, { step: "" });
+          const r = await backtestAll(
+            store,
+            all,
+            (done, total, step) => {
+              bar?.setTotal(total);
+              bar?.update(done, { step });
+            },
+            // The officer redeployments are another registry: they run with the disruption registry's fits.
+            { only: chosen.map((e) => e.id), calibrate: o.officers ? false : o.calibrate },
+          );
+          bar?.stop();
+          const cal = r.calibration;
+          const s = r.summary;
+          return {
+            data: r,
+            view: (): View => ({
+              title: `Backtest of ${chosen.length} event(s): ${s.backtested} compared with BTS, ${s.skipped} not (reasons in the table)`,
+              lines: [
+                `event months: the model beats "no effect" in ${s.beatNull} of ${s.backtested} events; overall skill ${formatValue(s.skill.event, "change")} (after months ${formatValue(s.skill.after, "change")})`,
+                `skill by unit (event months): ${s.skillByUnit.map((u) => `${u.unit} ${formatValue(u.event, "change")} (${u.series} series)`).join(", ")}`,
+                `destinations: ${s.destinations.rose} of ${s.destinations.judged} alternatives the model sends at least 10% of the diverted units to rose above their counterfactual (${s.destinations.aboveInterval} above its 90% interval)`,
+                `80% band: held ${s.band.covered} of ${s.band.scored} scored port-months (${formatValue(s.band.coverage, "pct")})`,
+                cal
+                  ? `calibrated (leave one event out, ${cal.folds.length} folds, ${cal.combinations} combinations each): ${cal.parameters
+                      .map((p) => {
+                        const sp = cal.spread[p.name]!;
+                        return `${p.name} ${sp.min === sp.max ? sp.min : `${sp.min}–${sp.max} (mean ${sp.mean.toFixed(2)})`}`;
+                      })
+                      .join(", ")}; every event is scored with the fit that left it out`
+                  : "not calibrated here: the documented ranges and the fitted values of src/model/parameters.ts",
+              ],
+              tables: [backtestTable(r.events)],
+              notes: [
+                "observed = BTS inbound crossings minus a counterfactual from earlier data only; modelled = the counterfactual plus the model's daily result for inbound flows, summed into the same months",
+                'skill = 1 − model |error| ÷ null |error|, where each |error| is Σ|error| ÷ Σ counterfactual per port × mode series, averaged over the event\'s series (units are never added); above 0 the model beats "no effect"',
+              ],
+            }),
+          };
+        },
+      ),
     );
 }

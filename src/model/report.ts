@@ -172,7 +172,7 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
       unitDays: f.unitDays,
       daily: f.arrivals.map((a, d) => ({
         date: dateOf(d),
-        capacityShare: affectedDays[d] ?? 1,
+        capacityShare: f.openShare[d] ?? 1,
         arrivals: a,
         blocked: f.blocked[d]!,
         servedHome: f.servedHome[d]!,

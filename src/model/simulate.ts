@@ -332,6 +332,7 @@ export function runModel(input: ModelInput, p: Params): RunResult {
       shifted: series(),
       cancelled: series(),
       queue: series(),
+      openShare: s.open!.slice(),
       totals: {
         expected: 0,
         arrivals: 0,
@@ -454,6 +455,7 @@ export function runModel(input: ModelInput, p: Params): RunResult {
       "shifted",
       "cancelled",
       "queue",
+      "openShare",
     ] as const)
       o[k] = o[k].slice(0, days);
     const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);

@@ -141,6 +141,8 @@ export interface FlowResult {
   cancelled: number[];
   /** Deferred demand waiting at home at the end of each day. */
   queue: number[];
+  /** Share of each day's capacity left, weighted by the day's traffic hours (1 = untouched, 0 = closed). */
+  openShare: number[];
   totals: {
     expected: number;
     arrivals: number;

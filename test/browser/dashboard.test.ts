@@ -905,6 +905,24 @@ test(
     await chartsDrawn(page, "#event-detail");
     assert.equal(await page.locator('[data-chart="event-study"]').count(), 1);
     await shot(page, "dashboard-1440-event", "#event-study");
+    // The chain from the surge to the delayed trade, as GET /api/stories/december-2023 tells it.
+    const story = await api<{ steps: { step: string; value: number; unit: string }[] }>(
+      "/api/stories/december-2023",
+    );
+    await page.waitForSelector('.chain-step[data-step="surge"] [data-part="value"]');
+    assert.equal(
+      await text(page, '.chain-step[data-step="surge"] [data-part="value"]'),
+      `${int.format(story.steps[0]!.value)} ${story.steps[0]!.unit}`,
+    );
+    assert.equal(
+      await page.locator(".chain-step").count(),
+      new Set(story.steps.map((x) => x.step)).size,
+      "one step of the chain per stage",
+    );
+    await chartsDrawn(page, "#story");
+    await checkExport(page, '[data-figure-of="story-encounters"]', "December 2023: encounters");
+    await checkExport(page, '[data-figure-of="story-throughput"]', "December 2023: throughput");
+    await shot(page, "dashboard-1440-story", "#story-title");
     await ctx.close();
   },
 );
@@ -994,9 +1012,74 @@ test(
     await checkExport(page, '[data-figure-of="waits-hour"]', "waits by hour");
     await checkExport(page, '[data-figure-of="waits-weekday"]', "waits by weekday");
     await shot(page, "dashboard-1440-waits");
+    // The next hours, from the archive's last reading (it is not live): the API's forecast, as estimates.
+    await page.waitForSelector('#waits-forecast [data-chart^="forecast-"][data-ready]');
+    const f = await checkExport(page, '#waits-forecast [data-figure-of^="forecast-"]', "waits forecast");
+    assert.ok(
+      f.rows.every((r) => r.status === "estimate"),
+      "forecasts are estimates",
+    );
+    assert.match(await text(page, "#waits-forecast h3"), /estimate/);
     // A port without readings says so.
     await page.goto(`${base}/#waits=2303`);
     await page.waitForSelector('[data-empty="waits"]');
+    await ctx.close();
+  },
+);
+
+test(
+  "the surge what-if gives officers, opens as an officer event in the builder, and runs to the API's figures",
+  { timeout: 180_000 },
+  async () => {
+    const surge = await api<{ rule: { officers: number }; event: { officers: number; fieldOffice: string } }>(
+      "/api/surge",
+      { sector: "Del Rio Sector", start: "2023-12-01", days: 31, policy: "proportional", draws: 200 },
+    );
+    const ctx = await newContext(DESKTOP);
+    const page = await ctx.newPage();
+    await open(page, "#scenario");
+    await page.click("#surge-panel summary");
+    await page.waitForSelector('#surge-sector option[value="Del Rio Sector"]', { state: "attached" });
+    await page.selectOption("#surge-sector", "Del Rio Sector");
+    await page.fill("#surge-start", "2023-12-01");
+    await page.fill("#surge-days", "31");
+    await page.click("#surge-run");
+    await page.waitForSelector('[data-figure="surgeOfficers"]');
+    assert.equal(
+      await text(page, '[data-figure="surgeOfficers"] [data-part="value"]'),
+      `${whole(surge.rule.officers)} officers`,
+    );
+    assert.ok(
+      (await page.locator('[data-table="surge-rule"] tbody tr').count()) >= 5,
+      "the rule step by step",
+    );
+    await page.click("#surge-open");
+    await page.waitForFunction(`document.querySelector("#ev0-kind")?.value === "officer-redeployment"`);
+    assert.equal(Number(await page.inputValue("#ev0-officers")), surge.event.officers);
+    assert.equal(await page.inputValue("#ev0-field-office"), surge.event.fieldOffice);
+    await page.click("#run-scenario");
+    await page.waitForSelector("#officers [data-part=officers]");
+    const spec = JSON.parse((await download(page, "#download-scenario")).text) as unknown;
+    const expected = await api<ScenarioResult>("/api/scenarios/run", spec);
+    assert.equal(
+      await text(page, '[data-figure="valueHeldUpUsd"] [data-part="value"]'),
+      formatUsd(expected.costs.valueHeldUpUsd.value),
+    );
+    assert.equal(
+      await text(page, "#officers [data-part=officers]"),
+      `${whole(expected.officers![0]!.officers)} officers`,
+    );
+    const rows = parseCsv((await download(page, '[data-download="csv-officers"]')).text);
+    const cuts = expected.officers![0]!.cuts.flatMap((c) =>
+      c.modes.map((m) => [c.port, m.mode, m.remainingShare]),
+    );
+    const col = (k: string) => rows.header.indexOf(k);
+    assert.deepEqual(
+      rows.rows.map((r) => [r[col("port")], r[col("mode")], Number(r[col("remainingShare")])]),
+      cuts,
+    );
+    await chartsDrawn(page, "#scenario-results");
+    await shot(page, "dashboard-1440-officers", "#officers");
     await ctx.close();
   },
 );

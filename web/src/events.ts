@@ -18,6 +18,8 @@ import { route, type Route } from "./router.ts";
 import type { Shell, View } from "./shell.ts";
 
 const DAY_MS = 86_400_000;
+/** The founding case: its view also tells the chain from the surge to the delayed trade. */
+const DEC_2023_EVENT = "cbp-rail-suspension-eagle-pass-el-paso-2023-12";
 /** The shortest bar on the timeline, days (most disruptions last days; the axis spans fifteen years). */
 const MIN_BAR_DAYS = 45;
 
@@ -259,6 +261,20 @@ function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
               { className: "small" },
             )
           : null,
+      ),
+    );
+  }
+
+  // December 2023: the whole chain, from the migrant surge to the delayed trade.
+  if (e.id === DEC_2023_EVENT) {
+    const slot = h("div", { id: "story" });
+    void import("./story.ts").then((m) => m.renderStory(slot));
+    out.push(
+      h(
+        "section",
+        { "aria-labelledby": "story-title" },
+        h("h3", { id: "story-title" }, "The chain, from the surge to the delayed trade"),
+        slot,
       ),
     );
   }

@@ -3,7 +3,15 @@
 import "./zod-config.ts"; // first: before any zod schema is built
 import { parse as parseYaml } from "yaml";
 import presetText from "../../examples/dec-2023-rail-suspension.json?raw";
-import { DIRECTION_WORDS, MAX_DRAWS, SCENARIO_MODES, ScenarioSpecSchema } from "../../src/domain/scenario.ts";
+import {
+  DIRECTION_WORDS,
+  MAX_DRAWS,
+  MAX_EVENT_OFFICERS,
+  OFFICER_POLICIES,
+  SCENARIO_MODES,
+  ScenarioSpecSchema,
+  type OfficerPolicy,
+} from "../../src/domain/scenario.ts";
 import type { ScenarioSpec } from "../../src/domain/scenario.ts";
 import { ApiError, postJson, type PortItem, type PreparedScenario, type ScenarioResult } from "./api.ts";
 import { h, message, replace } from "./dom.ts";
@@ -34,7 +42,21 @@ const KINDS: { id: EventKind; label: string }[] = [
   { id: "closure", label: "closure" },
   { id: "capacity-cut", label: "capacity cut" },
   { id: "demand-shock", label: "demand change" },
+  { id: "officer-redeployment", label: "officers moved away" },
 ];
+
+const POLICY_LABELS: Record<OfficerPolicy, string> = {
+  proportional: "every lane in proportion",
+  "protect-commercial": "close traveller lanes first (protect commercial)",
+  "protect-travellers": "close commercial lanes first (protect travellers)",
+  "closure-list": "the closures listed in the file",
+};
+
+/** A field office or sector with its land ports (GET /api/areas). */
+export interface Area {
+  name: string;
+  ports: string[];
+}
 
 const DIRECTION_LABELS: Record<(typeof DIRECTION_WORDS)[number], string> = {
   both: "both directions",
@@ -63,6 +85,8 @@ export interface BuilderDeps {
   onSpec: (encoded: string) => void;
   /** Called with a run's result once it is shown (to draw its diversions on the map). */
   onResult: (result: ScenarioResult | null) => void;
+  /** The field offices with their land ports (for officer events), once loaded. */
+  fieldOffices?: () => Area[];
 }
 
 /** The builder and its results, in one element. */
@@ -219,7 +243,21 @@ export class ScenarioBuilder {
 
   /** The ports of every event, as codes where known. */
   portCodes(): string[] {
-    return [...new Set(this.draft.events.flatMap((e) => e.ports.map((p) => this.codeOf(p))))];
+    const offices = this.deps.fieldOffices?.() ?? [];
+    return [
+      ...new Set(
+        this.draft.events.flatMap((e) =>
+          e.kind === "officer-redeployment" && e.fieldOffice
+            ? (offices.find((f) => f.name === e.fieldOffice)?.ports ?? [])
+            : e.ports.map((p) => this.codeOf(p)),
+        ),
+      ),
+    ];
+  }
+
+  /** Redraws the form (e.g. once the field offices have loaded). */
+  refresh(): void {
+    this.render();
   }
 
   /** Updates the address bar to share the current scenario (while the builder is shown). */
@@ -483,7 +521,7 @@ export class ScenarioBuilder {
       const showOffset = () => {
         try {
           const iso = toIso(ev[localKey], ev[zoneKey]);
-          offsetEl.textContent = `UTC${formatOffset(zoneOffsetMinutes(ev[zoneKey], Date.parse(iso)))} → ${iso}`;
+          offsetEl.textContent = `UTC${formatOffset(zoneOffsetMinutes(ev[zoneKey], Date.parse(iso)))}, so ${iso}`;
         } catch {
           offsetEl.textContent = "";
         }
@@ -606,6 +644,76 @@ export class ScenarioBuilder {
               }),
             )
           : null,
+        ev.kind === "officer-redeployment"
+          ? [
+              h(
+                "label",
+                { for: id("officers") },
+                ev.policy === "closure-list" ? "Officers (empty: those the closures free)" : "Officers moved",
+                h("input", {
+                  id: id("officers"),
+                  type: "number",
+                  min: "0",
+                  max: String(MAX_EVENT_OFFICERS),
+                  step: "10",
+                  value: ev.officers === null ? "" : String(ev.officers),
+                  oninput: (e: Event) => {
+                    const v = (e.target as HTMLInputElement).value;
+                    ev.officers = v === "" ? null : Number(v);
+                    this.changed(false);
+                  },
+                }),
+              ),
+              h(
+                "label",
+                { for: id("field-office") },
+                "From",
+                h(
+                  "select",
+                  {
+                    id: id("field-office"),
+                    onchange: (e: Event) => {
+                      ev.fieldOffice = (e.target as HTMLSelectElement).value;
+                      this.changed(true, true);
+                    },
+                  },
+                  h("option", { value: "", selected: !ev.fieldOffice }, "the ports listed below"),
+                  (this.deps.fieldOffices?.() ?? []).map((f) =>
+                    h(
+                      "option",
+                      { value: f.name, selected: f.name === ev.fieldOffice },
+                      `the ${f.name} field office's land ports (${f.ports.length})`,
+                    ),
+                  ),
+                  ev.fieldOffice && !(this.deps.fieldOffices?.() ?? []).some((f) => f.name === ev.fieldOffice)
+                    ? h(
+                        "option",
+                        { value: ev.fieldOffice, selected: true },
+                        `the ${ev.fieldOffice} field office`,
+                      )
+                    : null,
+                ),
+              ),
+              h(
+                "label",
+                { for: id("policy") },
+                "Lanes closed first",
+                h(
+                  "select",
+                  {
+                    id: id("policy"),
+                    onchange: (e: Event) => {
+                      ev.policy = (e.target as HTMLSelectElement).value as OfficerPolicy;
+                      this.changed(true);
+                    },
+                  },
+                  OFFICER_POLICIES.filter((x) => x !== "closure-list" || ev.closureList?.length).map((x) =>
+                    h("option", { value: x, selected: x === ev.policy }, POLICY_LABELS[x]),
+                  ),
+                ),
+              ),
+            ]
+          : null,
         ev.kind === "demand-shock"
           ? h(
               "label",
@@ -644,48 +752,59 @@ export class ScenarioBuilder {
           ),
         ),
       ),
-      h(
-        "div",
-        { class: "ports-field" },
-        h("span", { class: "field-label", id: id("ports-label") }, "Ports"),
-        h(
-          "ul",
-          { class: "chips", "aria-labelledby": id("ports-label"), "data-ports": String(i) },
-          ev.ports.length
-            ? ev.ports.map((p, j) => {
-                const code = this.codeOf(p);
-                const name = this.portName(code);
-                return h(
-                  "li",
-                  { class: "chip", "data-code": code },
-                  name === code ? code : `${name} (${code})`,
-                  h(
-                    "button",
-                    {
-                      type: "button",
-                      "aria-label": `remove ${name} from event ${i + 1}`,
-                      onclick: () => {
-                        ev.ports.splice(j, 1);
-                        this.changed(true);
-                      },
-                    },
-                    "×",
+      ev.kind === "officer-redeployment" && ev.fieldOffice
+        ? h(
+            "p",
+            { class: "muted", "data-ports": String(i) },
+            `Ports: the land ports of the ${ev.fieldOffice} field office (${
+              (this.deps.fieldOffices?.() ?? [])
+                .find((f) => f.name === ev.fieldOffice)
+                ?.ports.map((c) => this.portName(c))
+                .join(", ") ?? "as the server knows them"
+            }).`,
+          )
+        : h(
+            "div",
+            { class: "ports-field" },
+            h("span", { class: "field-label", id: id("ports-label") }, "Ports"),
+            h(
+              "ul",
+              { class: "chips", "aria-labelledby": id("ports-label"), "data-ports": String(i) },
+              ev.ports.length
+                ? ev.ports.map((p, j) => {
+                    const code = this.codeOf(p);
+                    const name = this.portName(code);
+                    return h(
+                      "li",
+                      { class: "chip", "data-code": code },
+                      name === code ? code : `${name} (${code})`,
+                      h(
+                        "button",
+                        {
+                          type: "button",
+                          "aria-label": `remove ${name} from event ${i + 1}`,
+                          onclick: () => {
+                            ev.ports.splice(j, 1);
+                            this.changed(true);
+                          },
+                        },
+                        "×",
+                      ),
+                    );
+                  })
+                : h(
+                    "li",
+                    { class: "muted" },
+                    "no port yet: add one here, or choose ports on the map or in the list",
                   ),
-                );
-              })
-            : h(
-                "li",
-                { class: "muted" },
-                "no port yet: add one here, or choose ports on the map or in the list",
-              ),
-        ),
-        h(
-          "div",
-          { class: "row" },
-          h("label", { for: id("port-add"), class: "grow" }, "Add a port", portField),
-          h("button", { type: "button", class: "secondary", onclick: addPort }, "Add"),
-        ),
-      ),
+            ),
+            h(
+              "div",
+              { class: "row" },
+              h("label", { for: id("port-add"), class: "grow" }, "Add a port", portField),
+              h("button", { type: "button", class: "secondary", onclick: addPort }, "Add"),
+            ),
+          ),
       h(
         "fieldset",
         { class: "inline-radios modes" },

@@ -20,7 +20,7 @@ const period = (r: ScenarioResult) => ({ from: r.grid.start, to: addDays(r.grid.
 /** The CSV tables of a result. */
 export function resultDatasets(
   r: ScenarioResult,
-): Record<"daily" | "flows" | "diversions" | "commodities" | "costs", Dataset> {
+): Record<"daily" | "flows" | "diversions" | "commodities" | "costs", Dataset> & { officers?: Dataset } {
   const name = resultName(r);
   const base = { source: SOURCE, api: ["/api/scenarios/run"], period: period(r), notes: r.notes };
   const flowCols = [
@@ -168,6 +168,57 @@ export function resultDatasets(
         status: f?.status ?? null,
       })),
     },
+    ...(r.officers?.length
+      ? {
+          officers: {
+            ...base,
+            name: `${name}-officers`,
+            title: `${r.scenario.name}: officers moved, by port and mode (staffing model, an estimate)`,
+            columns: [
+              { key: "event", label: "event index in the scenario" },
+              { key: "officers", label: "officers the event moves", unit: "officers" },
+              { key: "policy", label: "lanes closed first" },
+              { key: "start", label: "start" },
+              { key: "end", label: "end" },
+              { key: "port", label: "CBP port code" },
+              { key: "portName", label: "port" },
+              { key: "officersRemoved", label: "officers moved from the port", unit: "officers" },
+              { key: "officersOnStrength", label: "officers the port's staffing implies", unit: "officers" },
+              {
+                key: "hoursClosed",
+                label: "primary position-hours closed a day",
+                unit: "position-hours per day",
+              },
+              { key: "mode", label: "mode" },
+              {
+                key: "positionHoursPerDay",
+                label: "the mode's position-hours a day before",
+                unit: "position-hours per day",
+              },
+              { key: "remainingShare", label: "share of the mode's capacity left", unit: "fraction" },
+            ],
+            rows: r.officers.flatMap((o) =>
+              o.cuts.flatMap((c) =>
+                c.modes.map((m) => ({
+                  event: o.event,
+                  officers: o.officers,
+                  policy: o.policy,
+                  start: o.start,
+                  end: o.end,
+                  port: c.port,
+                  portName: c.portName,
+                  officersRemoved: c.officersRemoved,
+                  officersOnStrength: c.officersOnStrength,
+                  hoursClosed: c.hoursClosed,
+                  mode: m.mode,
+                  positionHoursPerDay: m.positionHoursPerDay,
+                  remainingShare: m.remainingShare,
+                })),
+              ),
+            ),
+          },
+        }
+      : {}),
   };
 }
 

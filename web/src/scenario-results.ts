@@ -405,9 +405,9 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
     fileButton("markdown", "Markdown report", () =>
       download(`${name}.md`, toMarkdown(r, location.href), "text/markdown;charset=utf-8"),
     ),
-    (Object.keys(sets) as (keyof typeof sets)[]).map((k) =>
+    Object.entries(sets).map(([k, d]) =>
       fileButton(`csv-${k}`, `CSV: ${k === "daily" ? "daily series" : k}`, () =>
-        download(`${sets[k].name}.csv`, toCsv(sets[k], location.href), "text/csv;charset=utf-8"),
+        download(`${d.name}.csv`, toCsv(d, location.href), "text/csv;charset=utf-8"),
       ),
     ),
   );
@@ -425,6 +425,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
         ? ` The API runs at most ${formatInt(r.monteCarlo.draws)} draws; run in the browser for ${formatInt(info.requestedDraws)}.`
         : "",
     ),
+    officersSection(r),
     h("section", {}, h("h3", {}, "What happens day by day"), dailyCharts),
     h(
       "section",
@@ -501,5 +502,94 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
         r.notes.map((n) => h("li", {}, n)),
       ),
     ),
+  );
+}
+
+const POLICY_WORDS: Record<string, string> = {
+  proportional: "every lane in proportion",
+  "protect-commercial": "traveller lanes first",
+  "protect-travellers": "commercial lanes first",
+  "closure-list": "the closures listed",
+};
+
+/**
+ * Officer events: how many officers left which ports, the primary positions that closes and the capacity
+ * left by mode (the staffing model, docs/model.md), and the positions open by hour before and during.
+ */
+function officersSection(r: ScenarioResult): HTMLElement | null {
+  const effects = r.officers ?? [];
+  if (!effects.length) return null;
+  return h(
+    "section",
+    { id: "officers", "aria-labelledby": "officers-title" },
+    h("h3", { id: "officers-title" }, "Officers moved and the capacity they leave"),
+    effects.map((o) => {
+      const hours = Array.from({ length: 24 }, (_, i) => i);
+      const sumBy = (pick: (port: number, mode: number) => number[] | undefined) =>
+        hours.map((hr) =>
+          o.baseline.reduce((s, p, i) => s + p.modes.reduce((t, _m, j) => t + (pick(i, j)?.[hr] ?? 0), 0), 0),
+        );
+      const before = sumBy((i, j) => o.baseline[i]?.modes[j]?.positionsByHour);
+      const after = sumBy((i, j) => {
+        const port = o.baseline[i];
+        const mode = port?.modes[j];
+        const cut = o.cuts.find((c) => c.port === port?.port)?.modes.find((m) => m.mode === mode?.mode);
+        return cut?.positionsByHourAfter ?? mode?.positionsByHour;
+      });
+      return h(
+        "div",
+        { class: "officer-event", "data-officer-event": String(o.event) },
+        h(
+          "p",
+          { class: "lead" },
+          h("strong", { "data-part": "officers" }, formatCount(o.officers, "officers")),
+          ` moved ${o.officersGiven ? "" : "(those the listed closures free) "}from ${o.start.slice(0, 16).replace("T", " ")} to ${o.end.slice(0, 16).replace("T", " ")}, ${POLICY_WORDS[o.policy] ?? o.policy}.`,
+        ),
+        table(
+          [
+            { label: "port" },
+            { label: "officers moved", numeric: true },
+            { label: "on strength", numeric: true },
+            { label: "position-hours closed a day", numeric: true },
+            { label: "could not be freed", numeric: true },
+            { label: "capacity left by mode" },
+          ],
+          o.cuts.map((c) => [
+            `${c.portName} (${c.port})`,
+            formatRate(c.officersRemoved),
+            formatRate(c.officersOnStrength),
+            formatRate(c.hoursClosed),
+            formatRate(c.unmetOfficers),
+            c.modes.map((m) => `${m.mode} ${formatPct(m.remainingShare)}`).join(", "),
+          ]),
+          {
+            caption:
+              "Per port: officers moved and the primary positions that closes (staffing model, an estimate)",
+            attrs: { "data-table": `officer-cuts-${o.event}` },
+            className: "small",
+          },
+        ),
+        chartFigure({
+          id: `positions-${o.event}`,
+          title: "Primary positions open by hour, before and during",
+          measures: "inspection positions open in each local hour, summed over the event's ports and modes",
+          height: 220,
+          option: {
+            ...baseTimeOption((v) => formatCount(v)),
+            xAxis: { type: "category", data: hours.map((x) => `${String(x).padStart(2, "0")}:00`) },
+            series: [
+              { name: "before", type: "line", step: "middle", data: before, itemStyle: { color: "#0072B2" } },
+              {
+                name: "during the event",
+                type: "line",
+                step: "middle",
+                data: after,
+                itemStyle: { color: "#D55E00" },
+              },
+            ],
+          },
+        }),
+      );
+    }),
   );
 }

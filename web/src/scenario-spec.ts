@@ -5,11 +5,19 @@ import { ianaOffsetMinutes, zonedTimeToUtc } from "../../src/domain/events.ts";
 import {
   ScenarioSpecSchema,
   type DirectionWord,
+  type OfficerPolicy,
   type ScenarioMode,
   type ScenarioSpec,
 } from "../../src/domain/scenario.ts";
 
-export type EventKind = "closure" | "capacity-cut" | "demand-shock";
+export type EventKind = "closure" | "capacity-cut" | "demand-shock" | "officer-redeployment";
+
+/** A closure of an officer event's closure list (policy closure-list), kept as the file gave it. */
+export interface ClosureItem {
+  port: string;
+  mode: ScenarioMode;
+  share: number;
+}
 
 /** One event of the draft, as the form holds it. */
 export interface DraftEvent {
@@ -26,6 +34,15 @@ export interface DraftEvent {
   remainingPct: number;
   /** Demand factor of a demand shock. */
   factor: number;
+  /** Officers an officer event moves (null: a closure-list event moving what its closures free). */
+  officers: number | null;
+  /** An officer event spread over a field office's land ports ("" : over the event's ports). */
+  fieldOffice: string;
+  /** Which lanes close first when officers leave. */
+  policy: OfficerPolicy;
+  /** Kept from a file (not edited in the form). */
+  closureList?: ClosureItem[];
+  staffing?: Record<string, number | [number, number]>;
   note?: string;
 }
 
@@ -132,6 +149,18 @@ export function toSpec(d: Draft): ScenarioSpec {
     if (e.kind === "capacity-cut")
       return { kind: e.kind, ...window, remainingCapacity: Math.round(e.remainingPct * 100) / 10_000 };
     if (e.kind === "demand-shock") return { kind: e.kind, ...window, factor: e.factor };
+    if (e.kind === "officer-redeployment") {
+      const { ports: _ports, ...rest } = window;
+      return {
+        kind: e.kind,
+        ...(e.officers !== null ? { officers: e.officers } : {}),
+        ...(e.fieldOffice ? { fieldOffice: e.fieldOffice } : { ports: e.ports }),
+        ...rest,
+        policy: e.policy,
+        ...(e.closureList?.length ? { closureList: e.closureList } : {}),
+        ...(e.staffing && Object.keys(e.staffing).length ? { staffing: e.staffing } : {}),
+      };
+    }
     return { kind: e.kind, ...window };
   });
   const o = d.options;
@@ -161,16 +190,7 @@ export function fromSpec(raw: unknown): { ok: true; draft: Draft } | { ok: false
       issues: r.error.issues.map((i) => `${i.path.map(String).join(".") || "scenario"}: ${i.message}`),
     };
   const s = r.data;
-  // Officer events are not in the builder's form yet (issue 13 adds them); the API and CLI run them.
-  const officer = s.events.findIndex((e) => e.kind === "officer-redeployment");
-  if (officer >= 0)
-    return {
-      ok: false,
-      issues: [
-        `events.${officer}: officer-redeployment events are not editable in the builder yet; run the file with borderflow scenario run or POST /api/scenarios/run`,
-      ],
-    };
-  const events = s.events.filter((e) => e.kind !== "officer-redeployment");
+  const events = s.events;
   return {
     ok: true,
     draft: {
@@ -182,7 +202,7 @@ export function fromSpec(raw: unknown): { ok: true; draft: Draft } | { ok: false
         const end = fromIso(e.end);
         return {
           kind: e.kind,
-          ports: [...e.ports],
+          ports: [...(e.ports ?? [])],
           modes: [...e.modes],
           startLocal: start.local,
           startZone: start.zone,
@@ -191,6 +211,13 @@ export function fromSpec(raw: unknown): { ok: true; draft: Draft } | { ok: false
           direction: e.direction,
           remainingPct: e.kind === "capacity-cut" ? Math.round(e.remainingCapacity * 10_000) / 100 : 50,
           factor: e.kind === "demand-shock" ? e.factor : 1.5,
+          officers: e.kind === "officer-redeployment" ? (e.officers ?? null) : 100,
+          fieldOffice: e.kind === "officer-redeployment" ? (e.fieldOffice ?? "") : "",
+          policy: e.kind === "officer-redeployment" ? e.policy : "proportional",
+          ...(e.kind === "officer-redeployment" && e.closureList ? { closureList: e.closureList } : {}),
+          ...(e.kind === "officer-redeployment" && Object.keys(e.staffing).length
+            ? { staffing: e.staffing as Record<string, number | [number, number]> }
+            : {}),
           ...(e.note ? { note: e.note } : {}),
         };
       }),
@@ -221,6 +248,9 @@ export function blankEvent(ports: string[] = []): DraftEvent {
     direction: "both",
     remainingPct: 50,
     factor: 1.5,
+    officers: 100,
+    fieldOffice: "",
+    policy: "proportional",
   };
 }
 

@@ -1,18 +1,21 @@
 // The Scenario tab: the builder, kept in the address (#scenario=…), with its ports outlined on the map and
 // in the list, and after a run the diversions drawn on the map.
 import "./zod-config.ts"; // first: before any zod schema is built
-import type { ScenarioResult } from "./api.ts";
+import { getJson, type ScenarioResult } from "./api.ts";
 import { route, type Route } from "./router.ts";
-import { ScenarioBuilder } from "./scenario-builder.ts";
+import { ScenarioBuilder, type Area } from "./scenario-builder.ts";
 import { resultDiversions } from "./scenario-results.ts";
 import { decodeHash } from "./scenario-spec.ts";
 import type { Shell, View } from "./shell.ts";
+import { surgePanel } from "./surge.ts";
 
 export function createView(shell: Shell): View {
   let shown = false;
   let encoded: string | null = null;
   let result: ScenarioResult | null = null;
+  let areas: { fieldOffices: Area[]; sectors: Area[] } | null = null;
   const builder = new ScenarioBuilder({
+    fieldOffices: () => areas?.fieldOffices ?? [],
     ports: shell.ports,
     onPorts: (codes, active, fit) => {
       if (!shown) return;
@@ -29,6 +32,22 @@ export function createView(shell: Shell): View {
       if (shown) shell.map.showDiversions(r ? resultDiversions(r) : null);
     },
   });
+
+  const surge = surgePanel({
+    sectors: () => areas?.sectors ?? [],
+    open: (raw, from) => {
+      if (builder.loadRaw(raw, from)) document.getElementById("builder-title")?.focus();
+    },
+  });
+  builder.el.querySelector(".run-bar")?.after(surge.el);
+  // Field offices (for officer events) and sectors (for the surge), with their ports.
+  void getJson<{ fieldOffices: Area[]; sectors: Area[] }>("/api/areas")
+    .then((a) => {
+      areas = a;
+      builder.refresh();
+      surge.refresh();
+    })
+    .catch(() => {});
 
   return {
     el: builder.el,

@@ -4,7 +4,7 @@ import "./zod-config.ts"; // first: before any zod schema is built
 import { LANE_GROUPS, LANE_TYPES, WEEKDAYS } from "../../src/domain/wait-times.ts";
 import { ApiError, getJson, query } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
-import { h, message, replace, table } from "./dom.ts";
+import { h, message, replace, statusBadge, table } from "./dom.ts";
 import { exportButtons, slug, type Dataset } from "./export.ts";
 import { formatInt } from "./format.ts";
 import { portCodeOf, portInput } from "./port-input.ts";
@@ -49,6 +49,122 @@ interface WaitAnswer {
   }[];
   readingsInRange: number;
   notes: string[];
+}
+
+/** GET /api/forecast (docs/forecast.md): the next hours per crossing and lane. */
+interface ForecastAnswer {
+  port: { code: string; name: string };
+  at: string;
+  series: {
+    crossing: string;
+    crossingName: string;
+    lane: string;
+    lastReading: { hourStart: string; minutes: number } | null;
+    historyHours: number;
+    hours: {
+      hourStart: string;
+      horizon: number;
+      expectedMinutes: number;
+      lowMinutes: number;
+      highMinutes: number;
+      usualMinutes: number | null;
+      holidays: string[];
+    }[];
+  }[];
+  notes: string[];
+}
+
+/**
+ * The expected wait and its 80% interval for each coming hour, beside the usual wait for that hour: model
+ * figures (estimates), not readings.
+ */
+function renderForecast(el: HTMLElement, a: ForecastAnswer, apiUrl: string, live: boolean): void {
+  disposeCharts(el);
+  const who = `${a.port.name} (${a.port.code})`;
+  const from = live ? "now" : `the archive's last reading (${a.at.slice(0, 16).replace("T", " ")} UTC)`;
+  const label = (x: { hourStart: string }) => `${x.hourStart.slice(5, 10)} ${x.hourStart.slice(11, 16)}`;
+  replace(
+    el,
+    h("h3", {}, "Forecast of the next hours ", statusBadge("estimate", "a model's figures, not readings")),
+    h(
+      "p",
+      { class: "muted" },
+      `From ${from}: the usual wait for each hour (month, weekday, hour; holidays apart) corrected by the last readings, with an 80% interval (docs/forecast.md).`,
+    ),
+    a.series.map((s) =>
+      chartFigure({
+        id: `forecast-${s.crossing}-${s.lane}`,
+        title: `${s.crossingName || s.crossing} (${s.crossing}), ${s.lane}`,
+        measures: `minutes, local time; last reading ${s.lastReading ? `${s.lastReading.minutes} min at ${label(s.lastReading)}` : "none in the 3 hours before"}; from ${s.historyHours} hours of history`,
+        height: 220,
+        data: (): Dataset => ({
+          name: `${slug(who)}-forecast-${s.crossing}-${s.lane}-${a.at.slice(0, 13)}`,
+          title: `Wait forecast at ${who}, ${s.crossingName || s.crossing} (${s.crossing}), ${s.lane}, from ${a.at}`,
+          source: "borderflow wait forecast (docs/forecast.md) over the CBP Border Wait Times archive",
+          api: [apiUrl],
+          period: { from: s.hours[0]?.hourStart ?? a.at, to: s.hours.at(-1)?.hourStart ?? a.at },
+          columns: [
+            { key: "hourStart", label: "hour (local time)" },
+            { key: "horizon", label: "hours after the last reading", unit: "hours" },
+            { key: "expectedMinutes", label: "expected wait", unit: "minutes" },
+            { key: "lowMinutes", label: "80% interval, low", unit: "minutes" },
+            { key: "highMinutes", label: "80% interval, high", unit: "minutes" },
+            { key: "usualMinutes", label: "the usual wait for the hour", unit: "minutes" },
+            { key: "holidays", label: "holidays" },
+            { key: "status", label: "status" },
+          ],
+          rows: s.hours.map((x) => ({ ...x, holidays: x.holidays.join("; "), status: "estimate" })),
+          notes: a.notes,
+        }),
+        option: {
+          ...baseTimeOption((v) => `${v} min`),
+          xAxis: { type: "category", data: s.hours.map(label) },
+          series: [
+            {
+              name: "low",
+              type: "line",
+              stack: "band",
+              data: s.hours.map((x) => x.lowMinutes),
+              lineStyle: { opacity: 0 },
+              symbol: "none",
+              tooltip: { show: false },
+            },
+            {
+              name: "80% interval",
+              type: "line",
+              stack: "band",
+              data: s.hours.map((x) => x.highMinutes - x.lowMinutes),
+              lineStyle: { opacity: 0 },
+              symbol: "none",
+              itemStyle: { color: "#56B4E9" },
+              areaStyle: { color: "#56B4E9", opacity: 0.3 },
+            },
+            {
+              name: "expected",
+              type: "line",
+              data: s.hours.map((x) => x.expectedMinutes),
+              itemStyle: { color: "#0072B2" },
+            },
+            {
+              name: "usual for the hour",
+              type: "line",
+              data: s.hours.map((x) => x.usualMinutes),
+              lineStyle: { type: "dashed" },
+              itemStyle: { color: "#E69F00" },
+            },
+          ],
+          legend: { top: 0, data: ["expected", "80% interval", "usual for the hour"] },
+        },
+      }),
+    ),
+    a.notes.length
+      ? h(
+          "ul",
+          { class: "notes" },
+          a.notes.map((n) => h("li", {}, n)),
+        )
+      : null,
+  );
 }
 
 const SOURCE =
@@ -210,6 +326,26 @@ export function createView(shell: Shell): View {
       if (mine !== token) return;
       disposeCharts(out);
       replace(out, ...render(byCrossing, byHour, byWeekday, latest, url));
+      // The next hours: from now when the archive is live, else from its last reading (a replay of the past).
+      const last = byCrossing.rows
+        .map((x) => x.lastUpdate ?? "")
+        .sort()
+        .at(-1);
+      if (last) {
+        const lastMs = Date.parse(last);
+        const live = Date.now() - lastMs < 3 * 3_600_000;
+        const at = live ? null : new Date(lastMs + 10 * 60_000).toISOString();
+        const f = `/api/forecast${query({ port, lane: laneSelect.value || undefined, hours: 12, at: at ?? undefined })}`;
+        const slot = document.getElementById("waits-forecast");
+        if (slot)
+          void getJson<ForecastAnswer>(f)
+            .then((a) => {
+              if (mine === token) renderForecast(slot, a, f, live);
+            })
+            .catch((e: unknown) => {
+              if (mine === token) replace(slot, message("info", `No forecast: ${(e as Error).message}`));
+            });
+      }
       shell.focusView(document.getElementById("waits-port-title"));
     } catch (e) {
       if (mine !== token) return;
@@ -399,6 +535,7 @@ export function createView(shell: Shell): View {
         h("h3", {}, "Best time to cross"),
         h("div", { class: "cards" }, bestCards),
       ),
+      h("section", { id: "waits-forecast", "aria-label": "Forecast of the next hours" }),
       hourChart,
       weekdayChart,
       h(

@@ -1011,7 +1011,7 @@ test(
     );
     await checkExport(page, '[data-figure-of="waits-hour"]', "waits by hour");
     await checkExport(page, '[data-figure-of="waits-weekday"]', "waits by weekday");
-    await shot(page, "dashboard-1440-waits");
+    await shot(page, "dashboard-1440-waits", "#waits-port-title");
     // The next hours, from the archive's last reading (it is not live): the API's forecast, as estimates.
     await page.waitForSelector('#waits-forecast [data-chart^="forecast-"][data-ready]');
     const f = await checkExport(page, '#waits-forecast [data-figure-of^="forecast-"]', "waits forecast");

@@ -1,4 +1,5 @@
 import { quoteCsv } from "../sources/csv.ts";
+import { formatUsd } from "../domain/units.ts";
 import { FIGURE_STATUSES, STATUS_INFO, type FigureStatus } from "../domain/status.ts";
 
 /** How a column's values are written for people. */
@@ -36,17 +37,9 @@ export interface View {
 }
 
 const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const usd2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const num1 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
-/** US dollars in a readable scale: `$34.19 bn`, `$93.68 M`, `$12,345`. */
-export function formatUsd(v: number): string {
-  const a = Math.abs(v);
-  const sign = v < 0 ? "-" : "";
-  if (a >= 1e9) return `${sign}$${usd2.format(a / 1e9)} bn`;
-  if (a >= 1e6) return `${sign}$${usd2.format(a / 1e6)} M`;
-  return `${sign}$${int.format(a)}`;
-}
+export { formatUsd };
 
 /** Formats one value for a person. */
 export function formatValue(v: string | number | null | undefined, f: ColumnFormat = "text"): string {

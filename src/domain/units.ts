@@ -63,3 +63,15 @@ export function formatMonthRuns(months: readonly Month[]): string {
   }
   return runs.join(", ");
 }
+
+const usdInt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const usd2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** US dollars in a readable scale: `$34.19 bn`, `$93.68 M`, `$12,345`. */
+export function formatUsd(v: number): string {
+  const a = Math.abs(v);
+  const sign = v < 0 ? "-" : "";
+  if (a >= 1e9) return `${sign}$${usd2.format(a / 1e9)} bn`;
+  if (a >= 1e6) return `${sign}$${usd2.format(a / 1e6)} M`;
+  return `${sign}$${usdInt.format(a)}`;
+}

@@ -328,9 +328,32 @@ export interface AnomalyDetection extends DetectionBase {
   hour: number;
 }
 
+/**
+ * A lane whose lanes open fell sharply from its previous reading while it stayed open (a capacity loss).
+ * Detected only when a rule is given (a watchlist's `minCapacityLoss`): lanes open move with demand and
+ * staffing, so plain `watch` does not report it.
+ */
+export interface CapacityLossDetection extends DetectionBase {
+  kind: "capacity-loss";
+  lanesOpen: number;
+  lanesBefore: number;
+  /** Share of the lanes open before that closed, 0–1. */
+  lossShare: number;
+  maxLanes: number | null;
+  /** The reading before. */
+  previousUpdatedAt: string | null;
+}
+
 /** What the watcher detects, as emitted on stdout (one JSON line each) and to the webhook. */
-export type Detection = StaleDetection | ClosureDetection | AnomalyDetection;
+export type Detection = StaleDetection | ClosureDetection | AnomalyDetection | CapacityLossDetection;
 export type DetectionKind = Detection["kind"];
+/** Every detection kind. */
+export const DETECTION_KIND_NAMES = [
+  "stale",
+  "closure",
+  "anomaly",
+  "capacity-loss",
+] as const satisfies readonly DetectionKind[];
 
 /** An archived detection line: only the key is needed to avoid emitting it twice. */
 export const DetectionLineSchema = z.object({ key: z.string().min(1), kind: z.string() }).passthrough();

@@ -3,6 +3,7 @@ import {
   localWeekday,
   WEEKDAYS,
   type AnomalyDetection,
+  type CapacityLossDetection,
   type ClosureDetection,
   type Detection,
   type DetectionKind,
@@ -58,6 +59,14 @@ export function anomalyThreshold(
     typicalMinutes: typical,
     thresholdMinutes: typical + Math.max(rule.minExcessMinutes, rule.spreadMultiplier * spread),
   };
+}
+
+/** When a drop in lanes open counts as a capacity loss. */
+export interface CapacityRule {
+  /** The share of the lanes open before that must have closed (0–1), e.g. 0.5. */
+  minLossShare: number;
+  /** The fewest lanes open before for a loss to count (one lane going to zero is a closure, not this). */
+  minLanesBefore: number;
 }
 
 /** What is known of a lane before a reading: its last state. */
@@ -145,6 +154,32 @@ export function detectClosure(r: WaitReading, previous: LaneState | undefined): 
   });
 }
 
+/**
+ * A capacity-loss detection when the lane stays open but its lanes open fell by at least the rule's share of
+ * the previous reading's (which had at least `minLanesBefore` open). Pending and closed readings never are.
+ */
+export function detectCapacityLoss(
+  r: WaitReading,
+  previous: LaneState | undefined,
+  rule: CapacityRule,
+): CapacityLossDetection | undefined {
+  if (!previous || previous.closed || previous.lanesOpen === null || r.lanesOpen === null) return undefined;
+  if (r.status === "closed" || r.status === "update-pending" || closureReason(r, previous) !== null)
+    return undefined;
+  const at = r.updatedAt ? new Date(r.updatedAt).toISOString() : r.fetchedAt;
+  if (previous.at >= at || previous.lanesOpen < rule.minLanesBefore) return undefined;
+  const lossShare = (previous.lanesOpen - r.lanesOpen) / previous.lanesOpen;
+  if (!(lossShare >= rule.minLossShare) || lossShare <= 0) return undefined;
+  return withMessage({
+    ...base("capacity-loss", r, r.fetchedAt),
+    lanesOpen: r.lanesOpen,
+    lanesBefore: previous.lanesOpen,
+    lossShare: Math.round(lossShare * 1000) / 1000,
+    maxLanes: r.maxLanes,
+    previousUpdatedAt: previous.updatedAt,
+  });
+}
+
 /** An anomaly detection when the wait is above the threshold of earlier waits at that weekday and hour. */
 export function detectAnomaly(
   r: WaitReading,
@@ -189,6 +224,10 @@ export const DETECTION_KINDS = {
         : "; first reading of this lane";
       return `${where(d)}: closed (${why})${before}`;
     },
+  },
+  "capacity-loss": {
+    describe: (d: CapacityLossDetection) =>
+      `${where(d)}: ${d.lanesOpen} lane(s) open, down from ${d.lanesBefore} at the reading before (${Math.round(d.lossShare * 100)}% fewer)`,
   },
   anomaly: {
     describe: (d: AnomalyDetection) =>

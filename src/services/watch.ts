@@ -19,10 +19,12 @@ import {
   DEFAULT_ANOMALY_RULE,
   DEFAULT_STALE_HOURS,
   detectAnomaly,
+  detectCapacityLoss,
   detectClosure,
   detectStale,
   nextLaneState,
   type AnomalyRule,
+  type CapacityRule,
   type LaneState,
 } from "../model/wait-detection.ts";
 import {
@@ -52,6 +54,9 @@ import { Outbox } from "../store/outbox.ts";
 import { readCompactedDay } from "../store/wait-archive-db.ts";
 import { closedThrough, compactArchive, type CompactionReport } from "../store/wait-compaction.ts";
 import { postWebhook, type Poster } from "./webhook.ts";
+import type { WatchAlert, Watchlist } from "../domain/watchlist.ts";
+import { capacityRuleOf, WatchlistEngine, writeEmails } from "./watchlist.ts";
+import type { ScenarioRunner } from "./watchlist-scenario.ts";
 
 /** The feed polled unless told otherwise. */
 export const DEFAULT_WATCH_URL = CBP_WAIT_TIMES_URL;
@@ -100,6 +105,8 @@ export interface WatchRequest {
   compact?: boolean;
   /** Days of raw readings kept; undefined keeps them all. */
   keepRawDays?: number;
+  /** Deliver only the detections this watchlist matches, as alerts (with a scenario for closures). */
+  watchlist?: Watchlist;
 }
 
 const httpUrl = (flag: string) =>
@@ -224,6 +231,8 @@ export interface IngestOutcome {
   duplicates: number;
   /** Detections not emitted before. */
   detections: Detection[];
+  /** The capture's readings (one per key), new or not: the state of every lane it shows. */
+  current: WaitReading[];
 }
 
 /** Options of the watcher's state. */
@@ -231,6 +240,8 @@ export interface WatcherOptions {
   staleHours: number;
   anomalyRule?: AnomalyRule;
   knownPorts?: ReadonlySet<string>;
+  /** Detect capacity losses by this rule (a watchlist's); none when undefined. */
+  capacityRule?: CapacityRule;
   /** Where problems reading the archive are reported. */
   log?: (line: string) => void;
 }
@@ -258,6 +269,8 @@ export class WaitWatcher {
   private readonly rule: AnomalyRule;
   private pending: WaitReading[] = [];
   private readonly badLinesSeen = new Set<string>();
+  /** The readings of the last archived capture, as `recover` found them (a watchlist's lane states). */
+  lastCapture: WaitReading[] = [];
 
   private constructor(
     readonly archive: WaitArchiveWriter,
@@ -321,6 +334,7 @@ export class WaitWatcher {
     const lastFetch = loaded.reduce((m, r) => (r.fetchedAt > m ? r.fetchedAt : m), "");
     const last = loaded.filter((r) => r.fetchedAt === lastFetch);
     const before = loaded.filter((r) => r.fetchedAt !== lastFetch);
+    this.lastCapture = last;
     for (const r of sortByTime(before)) this.applyState(r);
     return this.unemitted(this.detectNew(last));
   }
@@ -384,6 +398,7 @@ export class WaitWatcher {
       newReadings: toWrite,
       duplicates: current.length - unseen.length,
       detections: this.unemitted(detections),
+      current,
     };
   }
 
@@ -417,8 +432,13 @@ export class WaitWatcher {
     const out: Detection[] = [];
     for (const r of sortByTime(readings)) {
       this.ensureWindow(r);
-      const closure = detectClosure(r, this.lanes.get(seriesKey(r)));
+      const previous = this.lanes.get(seriesKey(r));
+      const closure = detectClosure(r, previous);
       if (closure) out.push(closure);
+      if (this.opts.capacityRule) {
+        const loss = detectCapacityLoss(r, previous, this.opts.capacityRule);
+        if (loss) out.push(loss);
+      }
       if (r.updatedAt && r.delayMinutes !== null) {
         const local = r.updatedAt.slice(0, 10);
         const from = addDays(local, -this.rule.baselineDays);
@@ -575,6 +595,9 @@ export interface WatchSummary {
   detectionsEmitted: number;
   repairs: Repair[];
   webhookFailures: number;
+  /** With a watchlist: the alerts queued (detections it matched), and where its outbox and emails are. */
+  alerts?: number;
+  watchlistDir?: string;
   /** Detections queued in the outbox that a sink has not acknowledged when the run ended, by sink. */
   undelivered?: Record<string, number>;
   /** The last poll failed (with this message); a cron job should know. */
@@ -605,6 +628,8 @@ export interface WatchDeps {
   anomalyRule?: AnomalyRule;
   /** Webhook retries: tries in all and the first backoff (default 5 and 1 s). */
   webhookRetry?: { attempts: number; baseDelayMs: number };
+  /** Runs the scenarios of a watchlist's alerts (the CLI's opens the database read-only); closed at the end. */
+  scenarioRunner?: ScenarioRunner;
 }
 
 const defaultFetcher: Fetcher = (url, init) => fetch(url, init);
@@ -658,9 +683,11 @@ export function nextDelayMs(intervalMs: number, failuresInARow: number): number 
 export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<WatchSummary> {
   const clock = deps.clock ?? systemClock;
   const source = captureSource(req, deps, clock);
+  const capacityRule = req.watchlist ? capacityRuleOf(req.watchlist) : undefined;
   const watcher = WaitWatcher.open(req.archiveDir, {
     staleHours: req.staleHours,
     ...(deps.anomalyRule ? { anomalyRule: deps.anomalyRule } : {}),
+    ...(capacityRule ? { capacityRule } : {}),
     ...(deps.knownPorts ? { knownPorts: deps.knownPorts } : {}),
     log: deps.log,
   });
@@ -684,7 +711,9 @@ export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<Watc
     // Every detection goes to the outbox (fsynced) before anyone is told; each sink then takes what it has
     // not acknowledged, in order, in the background: a slow reader delays its own acknowledgements, never
     // the polling, and what a kill cuts off is delivered again at the next start.
-    const outbox = Outbox.open<Detection>(join(req.archiveDir, "outbox"));
+    // A watchlist has a folder of its own: its outbox (alerts, not every detection), its episodes, its emails.
+    const listDir = req.watchlist ? join(req.archiveDir, "watchlists", req.watchlist.slug) : undefined;
+    const outbox = Outbox.open<Detection>(listDir ? join(listDir, "outbox") : join(req.archiveDir, "outbox"));
     if (outbox.repair)
       deps.log(
         `outbox: cut a torn last line (${outbox.repair.droppedBytes} bytes); its detection is queued again`,
@@ -729,11 +758,47 @@ export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<Watc
         },
       });
     }
+    const list = req.watchlist;
+    const engine =
+      list && listDir ? new WatchlistEngine(list, listDir, deps.scenarioRunner, deps.log) : undefined;
+    if (list && listDir) {
+      summary.alerts = 0;
+      summary.watchlistDir = listDir;
+      if (list.email) {
+        const email = list.email;
+        const mailDir = resolve(email.dir ?? join(listDir, "mail"));
+        sinks.push({
+          name: "email",
+          deliver: async (ds) => {
+            try {
+              writeEmails(mailDir, ds as WatchAlert[], email);
+              return true;
+            } catch (e) {
+              deps.log(
+                `email: cannot write ${ds.length} alert(s) to ${mailDir} (${(e as Error).message}); kept in the outbox, tried again after the next poll`,
+              );
+              return false;
+            }
+          },
+        });
+      }
+    }
     const pump = new OutboxPump(outbox, sinks, deps.log);
     pump.kick();
 
     const deliver = async (detections: Detection[]) => {
       if (detections.length === 0) return;
+      if (engine) {
+        // Only what the watchlist matches is queued, as alerts (scenario runs are bounded in time and number);
+        // every detection is still recorded as emitted, so it is evaluated once.
+        const alerts = await engine.evaluate(detections, (key) => outbox.has(key));
+        const queued = outbox.append(alerts, (d) => d.key);
+        watcher.recordEmitted(detections);
+        summary.detectionsEmitted += detections.length;
+        summary.alerts! += queued.length;
+        pump.kick();
+        return;
+      }
       const queued = outbox.append(detections, (d) => d.key);
       watcher.recordEmitted(detections);
       summary.detectionsEmitted += queued.length;
@@ -741,6 +806,7 @@ export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<Watc
     };
 
     const recovered = watcher.recover();
+    engine?.observe(watcher.lastCapture);
     if (recovered.length > 0) {
       deps.log(
         `archive: emitting ${recovered.length} detection(s) of the last archived capture that were not emitted`,
@@ -776,6 +842,7 @@ export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<Watc
         );
         logRejects(out.result.rejects, rejectsLogged, deps.log);
         for (const n of out.result.notes) deps.log(`note: ${n}`);
+        engine?.observe(out.current);
         await deliver(out.detections);
         if (req.compact !== false) await compactClosed(watcher, capture.fetchedAt, req.keepRawDays, deps.log);
         watcher.evict();
@@ -821,6 +888,7 @@ export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<Watc
     summary.undelivered = Object.fromEntries(sinks.map((k) => [k.name, outbox.pending(k.name).length]));
   } finally {
     watcher.close();
+    await deps.scenarioRunner?.close();
   }
   summary.polls = summary.reports.length;
   return summary;
@@ -920,17 +988,21 @@ class OutboxPump {
 
   /** Starts delivering to every sink that is idle and has something pending. */
   kick(): void {
-    for (const sink of this.sinks) {
-      if (this.running.has(sink.name)) {
-        this.again.add(sink.name);
-        continue;
-      }
-      const run = this.loop(sink).finally(() => {
-        this.running.delete(sink.name);
-        if (this.again.delete(sink.name)) this.kick();
-      });
-      this.running.set(sink.name, run);
+    for (const sink of this.sinks) this.kickSink(sink);
+  }
+
+  /** Starts a sink's loop, or marks it to go round once more when it is running. */
+  private kickSink(sink: DeliverySink): void {
+    if (this.running.has(sink.name)) {
+      this.again.add(sink.name);
+      return;
     }
+    const run = this.loop(sink).finally(() => {
+      this.running.delete(sink.name);
+      // Only this sink goes round again: kicking every sink here would make two sinks kick each other forever.
+      if (this.again.delete(sink.name)) this.kickSink(sink);
+    });
+    this.running.set(sink.name, run);
   }
 
   private async loop(sink: DeliverySink): Promise<void> {

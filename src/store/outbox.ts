@@ -70,6 +70,11 @@ export class Outbox<T> {
     return box;
   }
 
+  /** Whether an item with this key is queued (now or ever, in this folder). */
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
   /** The sequence number of the newest entry (0 when empty). */
   get last(): number {
     return this.lastSeq;

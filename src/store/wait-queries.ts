@@ -98,6 +98,14 @@ export function snapshotPortsQuery(parquetFile: string): Query {
   };
 }
 
+/** HS2 chapters and their short names from the snapshot's `hs2_codes.parquet` (a watchlist's commodities). */
+export function snapshotHs2Query(parquetFile: string): Query {
+  return {
+    sql: "SELECT hs2, coalesce(short_name, description, hs2) AS label FROM read_parquet(?) ORDER BY hs2",
+    params: [parquetFile],
+  };
+}
+
 /**
  * Hourly mean waits per crossing, lane, local date and local hour (the forecast's series), with the newest
  * update time of each hour (whose offset gives the port's local clock).

@@ -5,6 +5,7 @@ import {
   anomalyThreshold,
   DEFAULT_ANOMALY_RULE,
   detectAnomaly,
+  detectCapacityLoss,
   detectClosure,
   detectStale,
   median,
@@ -93,6 +94,38 @@ test("closures: Lanes Closed, zero lanes open, the port not open; only on the wa
   const pending = reading({ status: "update-pending", delayMinutes: null, updatedAt: null });
   assert.equal(nextLaneState(pending, s1), s1);
   assert.equal(detectClosure(pending, s1), undefined);
+});
+
+test("capacity loss: lanes open fell by the rule's share while the lane stayed open", () => {
+  const rule = { minLossShare: 0.5, minLanesBefore: 2 };
+  const before = nextLaneState(reading({ lanesOpen: 10, maxLanes: 14 }))!;
+  const later = (over: Partial<WaitReading>) =>
+    reading({ updatedAt: "2025-11-26T10:00:00-07:00", key: "k-10", ...over });
+  const d = detectCapacityLoss(later({ lanesOpen: 4 }), before, rule);
+  assert.ok(d);
+  assert.equal(d.kind, "capacity-loss");
+  assert.equal(d.lossShare, 0.6);
+  assert.equal(d.key, "capacity-loss|k-10");
+  assert.match(d.message, /4 lane\(s\) open, down from 10 at the reading before \(60% fewer\)/);
+  assert.equal(detectCapacityLoss(later({ lanesOpen: 6 }), before, rule), undefined, "40% fewer");
+  assert.equal(
+    detectCapacityLoss(later({ lanesOpen: 0 }), before, rule),
+    undefined,
+    "zero open is a closure",
+  );
+  assert.equal(
+    detectCapacityLoss(later({ status: "closed", lanesOpen: null, delayMinutes: null }), before, rule),
+    undefined,
+  );
+  const one = nextLaneState(reading({ lanesOpen: 1 }))!;
+  assert.equal(
+    detectCapacityLoss(later({ lanesOpen: 0, maxLanes: null }), one, rule),
+    undefined,
+    "from 1 lane",
+  );
+  // Only forward in time: an older reading compared with a newer state is not a loss.
+  const newer = nextLaneState(later({ lanesOpen: 10 }))!;
+  assert.equal(detectCapacityLoss(reading({ lanesOpen: 2 }), newer, rule), undefined);
 });
 
 test("stale: the update time is older than the limit when fetched", () => {

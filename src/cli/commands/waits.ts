@@ -19,6 +19,9 @@ import {
   type WaitSummary,
 } from "../../services/waits.ts";
 import { compactWaitArchive, type CompactSummary } from "../../services/wait-archive.ts";
+import { loadWatchlist, type WatchAlert } from "../../services/watchlist.ts";
+import { storeScenarioRunner } from "../../services/watchlist-scenario.ts";
+import { defaultDbPath } from "../../store/db.ts";
 import {
   DEFAULT_FORECAST_HOURS,
   parseForecastSpec,
@@ -41,6 +44,7 @@ interface WatchFlags {
   saveCaptures?: string;
   compact?: boolean;
   keepRaw?: string;
+  watchlist?: string;
 }
 
 interface WaitsFlags {
@@ -87,6 +91,10 @@ export function registerWaits(program: Command, io: Io): void {
     .option("--save-captures <dir>", "save every raw response there (readable again with --replay)")
     .option("--no-compact", "leave closed days in JSON Lines (default: compact them into monthly Parquet)")
     .option("--keep-raw <days>", KEEP_RAW_HELP)
+    .option(
+      "--watchlist <file>",
+      "deliver only the detections this watchlist (JSON or YAML) matches, as alerts; a closure or capacity loss carries a scenario run for it (docs/waits.md)",
+    )
     .action(async (flags: WatchFlags, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const req = parseWatchSpec({
@@ -104,6 +112,10 @@ export function registerWaits(program: Command, io: Io): void {
         keepRaw: flags.keepRaw,
       });
       const log = (line: string) => io.err(`watch: ${line}\n`);
+      const watchlist = flags.watchlist
+        ? await loadWatchlist(flags.watchlist, g.snapshot ? { snapshotDir: g.snapshot } : {})
+        : undefined;
+      if (watchlist) req.watchlist = watchlist;
       let knownPorts: Set<string> | undefined;
       try {
         const ports = await loadSnapshotPorts(g.snapshot);
@@ -128,10 +140,25 @@ export function registerWaits(program: Command, io: Io): void {
         log(
           `${req.source.kind === "live" ? `polling ${req.source.url} every ${formatMs(req.intervalMs)}` : `replaying ${req.source.dir}`}; archive ${req.archiveDir}`,
         );
+        if (watchlist)
+          log(
+            `watchlist "${watchlist.name}" (${watchlist.rules.length} rule(s)): only its alerts are delivered; scenarios read ${g.db ?? defaultDbPath()} read-only`,
+          );
         summary = await runWatch(req, {
           // Resolves when the line has left the process: only then is the detection acknowledged in the
           // outbox, so a stalled or killed reader loses none (they are printed again at the next start).
-          emit: (d) => (io.write ? io.write(JSON.stringify(d) + "\n") : io.out(JSON.stringify(d) + "\n")),
+          emit: (d) => {
+            if ("alert" in d) log(`alert: ${(d as WatchAlert).alert.headline}`);
+            return io.write ? io.write(JSON.stringify(d) + "\n") : io.out(JSON.stringify(d) + "\n");
+          },
+          ...(watchlist
+            ? {
+                scenarioRunner: storeScenarioRunner({
+                  dbPath: g.db ?? defaultDbPath(),
+                  ...(g.snapshot ? { snapshotDir: g.snapshot } : {}),
+                }),
+              }
+            : {}),
           log,
           signal: stop.signal,
           ...(knownPorts ? { knownPorts } : {}),
@@ -142,7 +169,7 @@ export function registerWaits(program: Command, io: Io): void {
         process.stdout.off("error", onStdoutError);
       }
       log(
-        `${summary.polls} poll(s), ${summary.failedPolls} failed; ${summary.readingsArchived} new reading(s) archived; ${summary.detectionsEmitted} detection(s)`,
+        `${summary.polls} poll(s), ${summary.failedPolls} failed; ${summary.readingsArchived} new reading(s) archived; ${summary.detectionsEmitted} detection(s)${summary.alerts !== undefined ? `, ${summary.alerts} alert(s) (${summary.watchlistDir})` : ""}`,
       );
       if (summary.lastError) throw new DataError(`the last poll failed: ${summary.lastError}`);
     });

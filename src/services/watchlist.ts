@@ -808,7 +808,7 @@ export function headlineOf(
   const clears = !c
     ? "the backlog does not clear within the run's horizon"
     : c.value < 0.5
-      ? "the backlog clears the day it reopens"
+      ? `the backlog clears the day it reopens${c.p90 >= 0.5 ? ` (P10 ${Math.round(c.p10)} – P90 ${Math.round(c.p90)} day(s) after)` : ""}`
       : `the backlog clears about ${Math.round(c.value)} day(s) after reopening (P10 ${Math.round(c.p10)} – P90 ${Math.round(c.p90)})`;
   const flow = `${incident.event.direction} ${incident.mode === "truck" ? "truck" : incident.mode} trade`;
   const est =

@@ -718,8 +718,28 @@ test(
       assert.equal(Number(row.blocked), f.blocked, `${f.key} blocked`);
       assert.equal(Number(row.blockedPerClosureDay), f.blockedPerClosureDay);
       assert.equal(Number(row.peakBacklog), f.peakBacklog);
+      assert.equal(Number(row.waitedAtHome), f.waitedAtHome, `${f.key} waited and crossed later`);
+      assert.equal(Number(row.cancelled), f.cancelled, `${f.key} given up`);
       assert.equal(row.clearDate, f.clearDate ?? "");
     }
+    // Why not elsewhere: every alternative the model ruled out, once per crossing and mode, with its reason.
+    const out = parseCsv((await download(page, '[data-download="csv-excluded"]')).text);
+    const reasons = new Set(
+      expected.flows.flatMap((f) => f.excluded.map((x) => `${f.port}|${f.mode}|${x.to}|${x.reason}`)),
+    );
+    assert.ok(reasons.size > 0, "the December 2023 run rules out alternatives (no railroad serving both)");
+    assert.deepEqual(
+      new Set(
+        out.rows.map((r) => ["port", "mode", "to", "reason"].map((k) => r[out.header.indexOf(k)]).join("|")),
+      ),
+      reasons,
+    );
+    assert.equal(out.rows.length, reasons.size, "each once");
+    assert.equal(
+      await page.locator('[data-table="ruled-out"] tbody tr').count(),
+      reasons.size,
+      "the same list on the page",
+    );
     const dailyCsv = parseCsv((await download(page, '[data-download="csv-daily"]')).text);
     assert.equal(
       dailyCsv.rows.length,
@@ -755,6 +775,7 @@ test(
       "the headline in the report",
     );
     assert.ok(md.includes("| layer | middle of ranges | P10 | P50 | P90 |"), "the cost layers in the report");
+    assert.ok(md.includes("### Alternatives ruled out"), "why not elsewhere, in the report");
 
     // The same scenario run by the pure model in this browser gives the same figures.
     await page.check("#run-browser");
@@ -846,7 +867,12 @@ test(
           nullError: number | null;
         }[];
         series: { unit: string; role: string; scored: boolean; portName: string }[];
-        summary: { beatsNull: boolean | null };
+        summary: {
+          beatsNull: boolean | null;
+          band: { covered: number; scored: number };
+          baselineError: number | null;
+        };
+        destinations: { port: string; mode: string; rose: boolean | null }[];
       };
     };
     const amb = await api<Detail>(`/api/events/${AMBASSADOR_EVENT}`);
@@ -881,6 +907,27 @@ test(
       await page.getAttribute('[data-figure="eventSkill"]', "data-beats"),
       String(amb.backtest.summary.beatsNull),
     );
+    // The 80% band's coverage and the baseline's own error, as the backtest service reports them.
+    assert.equal(
+      await page.getAttribute('[data-figure="band"]', "data-covered"),
+      String(amb.backtest.summary.band.covered),
+    );
+    assert.equal(
+      await page.getAttribute('[data-figure="band"]', "data-scored"),
+      String(amb.backtest.summary.band.scored),
+    );
+    assert.ok(amb.backtest.summary.baselineError !== null);
+    assert.match(
+      await text(page, '[data-figure="baselineError"]'),
+      new RegExp(`${(amb.backtest.summary.baselineError * 100).toFixed(1)}%`),
+    );
+    // Where the model sent the traffic (Port Huron) and whether BTS saw it arrive.
+    assert.ok(amb.backtest.destinations.length > 0, "the model rerouted trucks");
+    for (const d of amb.backtest.destinations)
+      assert.equal(
+        await page.getAttribute(`[data-destination="${d.port}|${d.mode}"]`, "data-rose"),
+        String(d.rose),
+      );
     // Series shown but not scored say why.
     const unscored = amb.backtest.series.filter((x) => !x.scored && x.role === "affected");
     assert.equal(await page.locator("[data-unscored] li").count(), unscored.length);
@@ -1092,9 +1139,13 @@ test("small ports: no $0 card and no blank chart at Boquillas; Nighthawk's month
   assert.match(await text(page, '[data-figure="tradePerDay"]'), /no trade rows/);
   await page.waitForSelector('[data-empty="trade"]');
   assert.equal(await page.locator('[data-chart="port-trade"]').count(), 0, "no empty trade chart");
+  // Its scenario starts with what crosses there: people on foot (no vehicle counted in the window).
+  assert.match(await text(page, "#use-in-scenario"), /pedestrian/);
   const health = await api<{ coverage: { trade: { first: string; last: string } } }>("/api/health");
   await open(page, "#port=3011");
   await chartsDrawn(page, "#profile");
+  // Nighthawk's $66 a day of truck trade with no truck counted in the window: the scenario closes vehicles.
+  assert.match(await text(page, "#use-in-scenario"), /vehicle crossing/);
   const months = await page
     .locator('[data-figure-of="port-trade"] tbody tr td:first-child')
     .allTextContents();

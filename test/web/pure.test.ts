@@ -2,7 +2,9 @@
 // the per-unit backtest verdict. The browser test (test/browser) checks them again on the page.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { skillByUnit, skillSentence } from "../../web/src/backtest-skill.ts";
+import { destinationSentence, skillByUnit, skillSentence, skillWord } from "../../web/src/backtest-skill.ts";
+import { mainMode } from "../../web/src/main-mode.ts";
+import type { Month } from "../../src/domain/units.ts";
 import { toCsv, toJson, type Dataset } from "../../web/src/dataset.ts";
 import { formatCount, formatRate, monthRange } from "../../web/src/format.ts";
 import { formatHash, parseHash, route } from "../../web/src/router.ts";
@@ -140,4 +142,114 @@ test("the backtest says per unit whether the model beat “no effect”, never f
   assert.equal(by.trains!.verdict, "no-data");
   assert.match(skillSentence(by.trucks!), /beat “no effect”: its error was 22 trucks against 32/);
   assert.match(skillSentence(by.trains!), /Not scored/);
+});
+
+test("a port's main mode: the traded freight mode that crossed, else what crossed (Nighthawk, Boquillas)", () => {
+  const port = (crossingModes: string[], trade: [string, number][], counted: [string, number | null][]) => ({
+    port: { crossingModes } as never,
+    trade: { byModeDirection: trade.map(([mode, valueUsd]) => ({ mode, valueUsd })) } as never,
+    crossings: { byMeasure: counted.map(([measure, value]) => ({ measure, value })) as never },
+  });
+  const all = ["bus", "pedestrian", "personal-vehicle", "rail", "truck"];
+  // Detroit: most trade by truck, trucks and trains crossing.
+  assert.equal(
+    mainMode(
+      port(
+        all,
+        [
+          ["truck", 9e10],
+          ["rail", 2e10],
+        ],
+        [
+          ["Trucks", 1e6],
+          ["Trains", 3000],
+        ],
+      ),
+    ),
+    "truck",
+  );
+  // Eagle Pass-like: more rail trade than truck.
+  assert.equal(
+    mainMode(
+      port(
+        all,
+        [
+          ["truck", 1e9],
+          ["rail", 2e9],
+        ],
+        [
+          ["Trucks", 1e5],
+          ["Trains", 3000],
+        ],
+      ),
+    ),
+    "rail",
+  );
+  // Nighthawk: $24,205 of truck trade a year, no truck counted in the window; vehicles and people cross.
+  assert.equal(
+    mainMode(
+      port(
+        all,
+        [["truck", 24_205]],
+        [
+          ["Trucks", 0],
+          ["Train Passengers", 1],
+          ["Personal Vehicles", 4966],
+          ["Pedestrians", 96],
+        ],
+      ),
+    ),
+    "personal-vehicle",
+  );
+  // Boquillas: no trade; only pedestrians counted.
+  assert.equal(
+    mainMode(
+      port(
+        ["pedestrian", "personal-vehicle"],
+        [],
+        [
+          ["Pedestrians", 24_511],
+          ["Personal Vehicles", null],
+        ],
+      ),
+    ),
+    "pedestrian",
+  );
+  // Nothing counted in the window: the modes the port has ever reported.
+  assert.equal(mainMode(port(["pedestrian", "personal-vehicle"], [], [])), "personal-vehicle");
+});
+
+test("the backtest's words: a skill of 0 is “no better than”; a destination says whether BTS saw the traffic", () => {
+  assert.equal(skillWord(0), "no better than");
+  assert.equal(skillWord(0.42), "beat");
+  assert.equal(skillWord(-0.1), "worse than");
+  const d = {
+    port: "3802",
+    portName: "Port Huron",
+    mode: "truck" as const,
+    unit: "trucks",
+    units: 9279.87,
+    share: 1,
+    month: "2022-02" as Month,
+    observed: 72996,
+    counterfactual: 64289.77,
+    hi: 69350.26,
+    rose: true,
+    aboveInterval: true,
+  };
+  assert.equal(
+    destinationSentence(d),
+    "Port Huron (3802) truck: the model sent 9,280 trucks (100.0% of the trucks the model rerouted); BTS shows a rise there, above the interval of a quiet month (72,996 trucks counted against 64,290 expected, interval up to 69,350).",
+  );
+  assert.match(destinationSentence({ ...d, rose: false, aboveInterval: false }), /BTS shows no rise there/);
+  assert.match(
+    destinationSentence({
+      ...d,
+      observed: null,
+      rose: null,
+      aboveInterval: null,
+      note: "month not yet published",
+    }),
+    /not judged — month not yet published/,
+  );
 });

@@ -95,3 +95,27 @@ export function skillSentence(s: UnitSkill): string {
     return `The model did no better than “no effect”: it predicted no change in ${s.unit} (error ${err(e.modelError)} either way).`;
   return `The model did worse than “no effect”: its error was ${err(e.modelError)} against ${err(e.nullError)} for “no effect”.`;
 }
+
+type Destination = BacktestResult["destinations"][number];
+
+/**
+ * Where the model sent the diverted traffic and what BTS counted there: the alternative's month against its
+ * own counterfactual (did it rise, and above the interval of a quiet month?), as the backtest service judges it.
+ */
+export function destinationSentence(d: Destination): string {
+  const moved = `${formatCount(d.units, d.unit)} (${formatPct(d.share)} of the ${d.unit} the model rerouted)`;
+  if (d.rose === null || d.observed === null || d.counterfactual === null)
+    return `${d.portName} (${d.port}) ${d.mode}: the model sent ${moved}; not judged — ${d.note ?? "no observed month or counterfactual"}.`;
+  const vs = `${formatCount(d.observed, d.unit)} counted against ${formatCount(d.counterfactual)} expected`;
+  const verdict = !d.rose
+    ? "BTS shows no rise there"
+    : d.aboveInterval
+      ? "BTS shows a rise there, above the interval of a quiet month"
+      : "BTS shows a rise there, within the interval of a quiet month (could be noise)";
+  return `${d.portName} (${d.port}) ${d.mode}: the model sent ${moved}; ${verdict} (${vs}${d.hi !== null ? `, interval up to ${formatCount(d.hi)}` : ""}).`;
+}
+
+/** "beat", "no better than" or "worse than" “no effect”, from a skill (1 − model loss ÷ null loss). */
+export function skillWord(skill: number): string {
+  return Math.abs(skill) < 1e-9 ? "no better than" : skill > 0 ? "beat" : "worse than";
+}

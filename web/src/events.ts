@@ -10,10 +10,11 @@ import {
   formatInt,
   formatMonth,
   formatMonthRange,
+  formatPct,
   formatUsd,
   formatUsdShort,
 } from "./format.ts";
-import { skillByUnit, skillSentence } from "./backtest-skill.ts";
+import { destinationSentence, skillByUnit, skillSentence, skillWord } from "./backtest-skill.ts";
 import { route, type Route } from "./router.ts";
 import type { Shell, View } from "./shell.ts";
 
@@ -456,7 +457,20 @@ function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
                 {},
                 sm.beatsNull ? "the model beat “no effect”" : "the model did not beat “no effect”",
               ),
-              ` in the event's months (skill ${formatChange(sm.event.skill)}; 0 is no better than “no effect”)${sm.after.skill !== null ? `, and ${sm.after.skill > 0 ? "beat" : "did not beat"} it in the months after (skill ${formatChange(sm.after.skill)})` : ""}.`,
+              ` in the event's months (skill ${formatChange(sm.event.skill)}; 0 is no better than “no effect”)${sm.after.skill !== null ? `; in the months after it was ${skillWord(sm.after.skill)} “no effect” (skill ${formatChange(sm.after.skill)})` : ""}. `,
+              h(
+                "span",
+                { "data-figure": "band", "data-covered": sm.band.covered, "data-scored": sm.band.scored },
+                `The model's 80% band held the observed month in ${formatInt(sm.band.covered)} of ${formatInt(sm.band.scored)} scored port-months (a band from its Monte Carlo draws and the counterfactual's quiet-month errors; borderflow backtest calibrates it on the other events instead)`,
+              ),
+              sm.baselineError !== null
+                ? h(
+                    "span",
+                    { "data-figure": "baselineError" },
+                    `; the counterfactual's own error on quiet months is ${formatPct(sm.baselineError)} (the median), so changes smaller than that are within the baseline's noise`,
+                  )
+                : null,
+              ".",
             )
           : null,
         h(
@@ -496,7 +510,7 @@ function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
                 ` against the counterfactual (${formatInt(k.event.months)} port-month${k.event.months === 1 ? "" : "s"}). `,
                 skillSentence(k),
                 k.after.skill !== null
-                  ? ` In the months after: ${k.after.modelError < k.after.nullError ? "beat" : "did not beat"} “no effect” (skill ${formatChange(k.after.skill)}).`
+                  ? ` In the months after: ${skillWord(k.after.skill)} “no effect” (skill ${formatChange(k.after.skill)}).`
                   : "",
               ),
               k.inEvent.length
@@ -518,6 +532,24 @@ function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
             ),
           ),
         ),
+        b.destinations.length
+          ? h(
+              "div",
+              { "data-destinations": "" },
+              h("h4", {}, "Where the model sent the traffic, and whether it went there"),
+              h(
+                "ul",
+                { class: "notes" },
+                b.destinations.map((d) =>
+                  h(
+                    "li",
+                    { "data-destination": `${d.port}|${d.mode}`, "data-rose": String(d.rose) },
+                    destinationSentence(d),
+                  ),
+                ),
+              ),
+            )
+          : null,
         unscored.length
           ? h(
               "ul",

@@ -16,6 +16,7 @@ import {
   formatUsdShort,
   monthRange,
 } from "./format.ts";
+import { mainMode } from "./main-mode.ts";
 import { route } from "./router.ts";
 import type { Shell } from "./shell.ts";
 
@@ -55,23 +56,6 @@ const RANGES = [
 const BORDER_NAME = { mexico: "Mexican border", canada: "Canadian border" } as const;
 const CROSSINGS_SOURCE = "BTS Border Crossing/Entry Data (inbound crossings only)";
 const TRADE_SOURCE = "BTS TransBorder Freight Data (exports + imports, by port of clearance)";
-
-/** Scenario modes in the order a port's main mode is looked for among its crossings. */
-const CROSSING_ORDER = ["truck", "rail", "personal-vehicle", "pedestrian", "bus"];
-
-/**
- * The mode a scenario about this port should start with: the mode with the most trade value, else the
- * crossing mode it reports (trucks first).
- */
-export function mainMode(profile: PortProfile): string | null {
-  const byMode = new Map<string, number>();
-  for (const r of profile.trade.byModeDirection) byMode.set(r.mode, (byMode.get(r.mode) ?? 0) + r.valueUsd);
-  const traded = [...byMode]
-    .filter(([m, v]) => v > 0 && (m === "truck" || m === "rail"))
-    .sort((a, b) => b[1] - a[1])[0];
-  if (traded) return traded[0];
-  return CROSSING_ORDER.find((m) => profile.port.crossingModes.includes(m)) ?? null;
-}
 
 let token = 0;
 

@@ -18,9 +18,12 @@ export function resultName(r: ScenarioResult): string {
 const period = (r: ScenarioResult) => ({ from: r.grid.start, to: addDays(r.grid.start, r.grid.days - 1) });
 
 /** The CSV tables of a result. */
-export function resultDatasets(
-  r: ScenarioResult,
-): Record<"daily" | "flows" | "diversions" | "commodities" | "costs", Dataset> & { officers?: Dataset } {
+export function resultDatasets(r: ScenarioResult): Record<
+  "daily" | "flows" | "diversions" | "excluded" | "commodities" | "costs",
+  Dataset
+> & {
+  officers?: Dataset;
+} {
   const name = resultName(r);
   const base = { source: SOURCE, api: ["/api/scenarios/run"], period: period(r), notes: r.notes };
   const flowCols = [
@@ -135,6 +138,20 @@ export function resultDatasets(
         })),
       ),
     },
+    excluded: {
+      ...base,
+      name: `${name}-ruled-out`,
+      title: `${r.scenario.name}: alternatives the model ruled out, and why`,
+      columns: [
+        { key: "port", label: "closed crossing, CBP port code" },
+        { key: "portName", label: "closed crossing" },
+        { key: "mode", label: "mode" },
+        { key: "to", label: "alternative, CBP port code" },
+        { key: "toName", label: "alternative" },
+        { key: "reason", label: "why the model sends no traffic there" },
+      ],
+      rows: ruledOut(r),
+    },
     commodities: {
       ...base,
       name: `${name}-commodities`,
@@ -226,6 +243,26 @@ export function resultDatasets(
         }
       : {}),
   };
+}
+
+/**
+ * The alternatives the model ruled out, once per closed crossing and mode (the two directions of a flow
+ * share their reasons): from, to, and why (no railroad serving both, beyond the detour a mode accepts …).
+ */
+export function ruledOut(
+  r: ScenarioResult,
+): { port: string; portName: string; mode: string; to: string; toName: string; reason: string }[] {
+  const seen = new Set<string>();
+  return r.flows.flatMap((f) =>
+    f.excluded.flatMap((x) => {
+      const k = `${f.port}|${f.mode}|${x.to}|${x.reason}`;
+      if (seen.has(k)) return [];
+      seen.add(k);
+      return [
+        { port: f.port, portName: f.portName, mode: f.mode, to: x.to, toName: x.toName, reason: x.reason },
+      ];
+    }),
+  );
 }
 
 /** The cost layers in the order they are shown: key, name, figure (null when off). */
@@ -351,6 +388,20 @@ export function toMarkdown(r: ScenarioResult, link: string): string {
       ? mdTable(["from", "to", "mode", "units, whole run", "route"], div, [false, false, false, true, true])
       : "Nothing was rerouted (rerouting off, or no spare capacity within reach).",
     "",
+  );
+  const out2 = ruledOut(r);
+  if (out2.length)
+    out.push(
+      "### Alternatives ruled out",
+      "",
+      mdTable(
+        ["from", "to", "why not"],
+        out2.map((x) => [`${x.portName} (${x.port}) ${x.mode}`, `${x.toName} (${x.to})`, x.reason]),
+        [false, false, false],
+      ),
+      "",
+    );
+  out.push(
     "## Trade value held up by commodity (goods delayed, not lost)",
     "",
     c.byCommodity.length

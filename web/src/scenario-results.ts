@@ -15,7 +15,7 @@ import {
   formatUsdShort,
 } from "./format.ts";
 import type { Diversion } from "./map-facade.ts";
-import { clearDateText, resultDatasets, resultName, toMarkdown } from "./scenario-export.ts";
+import { clearDateText, resultDatasets, resultName, ruledOut, toMarkdown } from "./scenario-export.ts";
 
 export { clearDateText };
 
@@ -377,6 +377,8 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       ]),
   );
 
+  const excluded = ruledOut(r);
+
   const commodityTable = table(
     [
       { label: "HS2" },
@@ -408,8 +410,10 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       download(`${name}.md`, toMarkdown(r, location.href), "text/markdown;charset=utf-8"),
     ),
     Object.entries(sets).map(([k, d]) =>
-      fileButton(`csv-${k}`, `CSV: ${k === "daily" ? "daily series" : k}`, () =>
-        download(`${d.name}.csv`, toCsv(d, location.href), "text/csv;charset=utf-8"),
+      fileButton(
+        `csv-${k}`,
+        `CSV: ${k === "daily" ? "daily series" : k === "excluded" ? "ruled out" : k}`,
+        () => download(`${d.name}.csv`, toCsv(d, location.href), "text/csv;charset=utf-8"),
       ),
     ),
   );
@@ -450,6 +454,22 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
             { class: "muted" },
             "Nothing was rerouted (rerouting off, or no spare capacity within reach).",
           ),
+      excluded.length
+        ? h(
+            "details",
+            { "data-ruled-out": "" },
+            h(
+              "summary",
+              {},
+              `Why not elsewhere: ${formatInt(excluded.length)} alternative${excluded.length === 1 ? "" : "s"} ruled out`,
+            ),
+            table(
+              [{ label: "from" }, { label: "to" }, { label: "why not" }],
+              excluded.map((x) => [`${x.portName} ${x.mode}`, `${x.toName} (${x.to})`, x.reason]),
+              { attrs: { "data-table": "ruled-out" }, className: "small" },
+            ),
+          )
+        : null,
       flowsTable,
     ),
     h(

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { Store } from "../src/store/db.ts";
 import { loadEvents, loadOfficerEvents } from "../src/services/events.ts";
 import { backtestAll } from "../src/services/backtest.ts";
-import { surgeCheck } from "../src/services/surge.ts";
+import { fieldOfficeStrength, surgeCheck, type FieldOfficeStrength } from "../src/services/surge.ts";
 import { december2023Story } from "../src/services/officer-story.ts";
 import { STAFFING_PARAMETERS, SURGE_PARAMETERS } from "../src/model/index.ts";
 import { formatUsd, formatValue } from "../src/cli/format.ts";
@@ -18,6 +18,10 @@ const check = await surgeCheck(store);
 // construction: none of them is in the registry's fit).
 const bt = await backtestAll(store, loadOfficerEvents(store), undefined, { calibrate: false });
 const story = await december2023Story(store);
+// The bottom-up officers on strength in April 2019, beside the published counts boothUtilisation is set against.
+const strength: FieldOfficeStrength[] = [];
+for (const fo of ["Laredo", "San Diego", "El Paso", "Tucson"])
+  strength.push(await fieldOfficeStrength(store, fo, "2019-04-01"));
 // As `borderflow backtest --event cbp-officer-reassignment-2019`: scored with the fit that left it out.
 const registry2019 = (
   await backtestAll(store, loadEvents(store), undefined, { only: ["cbp-officer-reassignment-2019"] })
@@ -25,6 +29,11 @@ const registry2019 = (
 store.close();
 
 const int = (v: number | null | undefined) => formatValue(v ?? null, "int");
+const PUBLISHED_STAFF: Record<string, string> = {
+  "Laredo Field Office":
+    "1,500–2,000 in spring 2019 (300 moved were 15–20% of its staff; ofo-staffing row laredo_fo_officers_implied_2019)",
+  "San Diego Field Office": "almost 1,500 front-line officers, FY2008 (row sd_field_office_frontline_FY2008)",
+};
 const pct = (v: number | null | undefined) => formatValue(v ?? null, "change");
 const range = (r: number | readonly number[]) => (typeof r === "number" ? String(r) : `${r[0]}–${r[1]}`);
 const paramRows = (
@@ -100,6 +109,27 @@ ${paramRows(SURGE_PARAMETERS).join("\n")}
 |---|---|---|---|---|
 ${paramRows(STAFFING_PARAMETERS).join("\n")}
 
+## The staffing model against published staff
+
+Officers on strength by the staffing model at the middle of its ranges, at each Southwest field office's land ports on
+2019-04-01 (\`fieldOfficeStrength\` in src/services/surge.ts; the engine's capacity of that time, §3 of model.md):
+
+| field office | officers on strength (model) | published | ports (model) |
+|---|---:|---|---|
+${strength
+  .map(
+    (f) =>
+      `| ${f.fieldOffice} | ${int(f.officers)} | ${PUBLISHED_STAFF[f.fieldOffice] ?? "–"} | ${f.ports.map((p) => `${p.port} ${int(p.officers)}`).join(", ")} |`,
+  )
+  .join("\n")}
+
+Laredo's count is the anchor of \`boothUtilisation\` (a test checks it stays inside 1,500–2,000). San Diego's published
+figure is from FY2008 and counts front-line officers at the Southern California ports then: a floor, not a match.
+${
+  strength.find((f) => f.fieldOffice === "El Paso Field Office")!.ports.some((p) => p.officers === 0)
+    ? "**El Paso is undercounted**: before the series break of 2020-03 (Ysleta reported apart from El Paso) the clean baselines leave out every El Paso (2402) month (src/services/series.ts), so the engine gives El Paso and Ysleta no traffic in any scenario before the break (nor in mid-2020, with too few clean months after it) and the staffing model no officers there; an officer event on El Paso Field Office in 2019 falls on its small ports. The 2019 officer event's El Paso part (44 officers) is affected.\n"
+    : ""
+}
 ## The rule against the three redeployment periods
 
 ${check.notes.map((n) => `- ${n}`).join("\n")}

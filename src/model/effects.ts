@@ -20,7 +20,17 @@ const HOUR_MS = 3_600_000;
 /** An event with its ports resolved to codes and its window as instants (epoch milliseconds). */
 export type ResolvedEvent = ScenarioEvent extends infer E
   ? E extends ScenarioEvent
-    ? Omit<E, "ports" | "start" | "end" | "timeZone"> & { ports: string[]; startMs: number; endMs: number }
+    ? Omit<E, "ports" | "start" | "end" | "timeZone"> & {
+        ports: string[];
+        startMs: number;
+        endMs: number;
+        /**
+         * One scenario event in local times ("local") at ports in several zones becomes one resolved event per
+         * window: `group` names all its ports and this window's place. An officer event's cut spreads its
+         * officers over the group's ports once (each window applies it to its own ports).
+         */
+        group?: { ports: string[]; index: number };
+      }
     : never
   : never;
 
@@ -95,7 +105,7 @@ export function officerCut(
   params: Params,
 ): Omit<OfficerEffect, "event"> {
   const modes = new Set<string>(ev.modes);
-  const inputs = staffingInputs(ev.ports, flows, params).map((x) => ({
+  const inputs = staffingInputs(ev.group?.ports ?? ev.ports, flows, params).map((x) => ({
     ...x,
     modes: x.modes.filter((m) => modes.has(m.mode)),
   }));

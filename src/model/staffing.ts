@@ -39,7 +39,7 @@ export const STAFFING_PARAMETERS = {
       "share of the hours a primary position is open that it spends clearing traffic at the service rate (traffic comes in peaks; booths stay open at night and between arrivals): positions staffed = capacity ÷ (service rate × this)",
     basis: "source",
     source:
-      "inferred: the value that makes the bottom-up count of officers equal the published field-office staff — Laredo FO 1,500–2,000 (ofo-staffing row laredo_fo_officers_implied_2019; bottom-up at 100%: 754) and San Diego FO about 1,500 front-line officers (row sd_field_office_frontline_FY2008; bottom-up: 988); San Ysidro's 95 vehicles per lane-hour against 106 at the pure service rate (row pov_avg_flow_per_lane_SY_2005) is a busy port's upper end",
+      "inferred: a range whose middle makes the bottom-up count of officers meet the published field-office staff — Laredo FO 1,500–2,000 in spring 2019 (ofo-staffing row laredo_fo_officers_implied_2019; test/services/officers.test.ts checks the model's count for April 2019 falls inside it, docs/officers.md gives it); San Diego FO's 'almost 1,500 front-line officers' is FY2008 (row sd_field_office_frontline_FY2008), a floor for 2019, not a match; San Ysidro's 95 vehicles per lane-hour against 106 at the pure service rate (row pov_avg_flow_per_lane_SY_2005) is a busy port's upper end",
   },
   cutFromPrimary: {
     value: [0.5, 1],

@@ -194,17 +194,18 @@ export async function validateScenario(
         ["events", i, "ports"],
         "the event names no land port (give ports, or a field office with land ports)",
       );
-    for (const w of windows) {
+    windows.forEach((w, k) => {
       const { timeZone: _tz, ...rest } = ev;
       events.push({
         ...rest,
         ports: w.ports,
+        ...(windows.length > 1 ? { group: { ports: windows.flatMap((x) => x.ports), index: k } } : {}),
         ...(closureList ? { closureList } : {}),
         startMs: w.startMs,
         endMs: w.endMs,
       } as ResolvedEvent);
       eventIndex.push(i);
-    }
+    });
   }
   // Contradictions: two capacity events (closure, capacity-cut) or two demand shocks on the same
   // port, mode and direction at the same time.
@@ -278,9 +279,12 @@ export async function prepareScenario(store: Store, v: ValidScenario): Promise<P
   const ranges = resolveRanges(o.parameters);
   const mid = midParams(ranges);
   const effects = buildEffects(events, network.flows, startDate, days, mid);
-  // The officer events' staffing cuts, for the answer (the effects above already hold their multipliers).
+  // The officer events' staffing cuts, for the answer (the effects above already hold their multipliers); an
+  // event split by zone is one cut over all its ports, given once (with its first window).
   const officers = events.flatMap((ev, i) =>
-    ev.kind === "officer-redeployment" ? [{ event: i, ...officerCut(ev, network.flows, mid) }] : [],
+    ev.kind === "officer-redeployment" && !ev.group?.index
+      ? [{ event: i, ...officerCut(ev, network.flows, mid) }]
+      : [],
   );
   const input = {
     startDate,

@@ -19,7 +19,7 @@ import {
 } from "../model/index.ts";
 import type { Store } from "../store/db.ts";
 import { encountersSeries } from "./encounters.ts";
-import { allPortAreas, matchAreaName } from "./port-areas.ts";
+import { allPortAreas, matchAreaName, portsOfFieldOffice } from "./port-areas.ts";
 import { prepareScenario, runScenario, validateScenario, type ScenarioResult } from "./scenario.ts";
 
 /** One parameter of the rule as an answer shows it. */
@@ -548,6 +548,50 @@ export async function surgeCheck(
       "2019: ofoShare is anchored on 2019's 731 officers, so the total is not an independent check; the split by field office is",
       "2023: CBP gave no officer numbers; the check is against the officers the closures it chose free in the staffing model (position-hours a day while closed ÷ the hours one officer gives), not against a count",
     ],
+  };
+}
+
+/** The staffing model's officers on strength at a field office's land ports (middle values), beside a published count. */
+export interface FieldOfficeStrength {
+  fieldOffice: string;
+  /** The local date the baseline is taken for (the engine's capacity of that time). */
+  date: string;
+  ports: { port: string; officers: number }[];
+  officers: number;
+}
+
+/**
+ * Officers on strength by the staffing model (§7 of docs/model.md) at the land ports of a field office on a date:
+ * the bottom-up count that `boothUtilisation` is set against (Laredo 1,500–2,000 in spring 2019).
+ */
+export async function fieldOfficeStrength(
+  store: Store,
+  fieldOffice: string,
+  start: string,
+): Promise<FieldOfficeStrength> {
+  const v = await validateScenario(store, {
+    name: `${fieldOffice} on strength`,
+    events: [
+      {
+        kind: "officer-redeployment",
+        officers: 1,
+        fieldOffice,
+        start: `${start}T00:00:00`,
+        end: `${start}T12:00:00`,
+        timeZone: "local",
+        policy: "proportional",
+      },
+    ],
+    options: { draws: 0 },
+  });
+  if (!v.ok) throw new InputError(`${fieldOffice}: ${v.issues.map((i) => i.message).join("; ")}`);
+  const o = (await prepareScenario(store, v)).officers![0]!;
+  const ports = o.baseline.map((b) => ({ port: b.port, officers: b.officersOnStrength }));
+  return {
+    fieldOffice: (await portsOfFieldOffice(store, fieldOffice)).fieldOffice,
+    date: start,
+    ports,
+    officers: ports.reduce((s, p) => s + p.officers, 0),
   };
 }
 

@@ -2,8 +2,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Store } from "../../src/store/db.ts";
-import { runScenario, validateScenario } from "../../src/services/scenario.ts";
-import { fieldOfficeOfSector, surgeCheck, surgeWhatIf } from "../../src/services/surge.ts";
+import { prepareScenario, runScenario, validateScenario } from "../../src/services/scenario.ts";
+import {
+  fieldOfficeOfSector,
+  fieldOfficeStrength,
+  surgeCheck,
+  surgeWhatIf,
+} from "../../src/services/surge.ts";
 import { loadOfficerEvents } from "../../src/services/events.ts";
 import { officerEventAnswer } from "../../src/services/officer-story.ts";
 import { InputError } from "../../src/domain/errors.ts";
@@ -162,4 +167,56 @@ test("an officer event's answer: its backtest against no effect, and its sectors
   const delRio = a.encounters.find((e) => e.sector === "Del Rio Sector")!;
   assert.equal(delRio.values.length, a.months.length);
   assert.equal(delRio.values.find((v) => v.month === "2023-12")!.value, 71048);
+});
+
+test("the staffing model's officers on strength at Laredo Field Office in April 2019 fall inside the published 1,500–2,000", async () => {
+  // The anchor of boothUtilisation (ofo-staffing row laredo_fo_officers_implied_2019: 300 moved = 15–20% of staff).
+  const r = await fieldOfficeStrength(store, "laredo", "2019-04-01");
+  assert.equal(r.fieldOffice, "Laredo Field Office");
+  assert.deepEqual(
+    r.ports.map((p) => p.port),
+    ["2301", "2302", "2303", "2304", "2305", "2307", "2309", "2310"],
+  );
+  assert.ok(r.officers >= 1500 && r.officers <= 2000, `Laredo FO on strength: ${r.officers}`);
+  // Laredo (2304) is the field office's largest port.
+  const max = r.ports.reduce((a, b) => (b.officers > a.officers ? b : a));
+  assert.equal(max.port, "2304");
+});
+
+test("an officer event in local times over a field office in two zones moves its officers once, over all its ports", async () => {
+  // El Paso Field Office: El Paso, Ysleta, Tornillo, Columbus, Santa Teresa (Mountain), Presidio, Boquillas (Central).
+  const run = async (times: Record<string, unknown>) => {
+    const v = await validateScenario(
+      store,
+      officerScenario({ officers: 100, fieldOffice: "El Paso", policy: "proportional", ...times }),
+    );
+    assert.ok(v.ok, JSON.stringify(!v.ok && v.issues));
+    return { v, r: await runScenario(store, v) };
+  };
+  const local = await run({ start: "2023-12-01T00:00:00", end: "2023-12-15T00:00:00", timeZone: "local" });
+  assert.equal(local.v.events.length, 2, "one window per zone");
+  assert.equal(local.r.officers.length, 1, "one cut for the one event");
+  const o = local.r.officers[0]!;
+  assert.deepEqual(o.cuts.map((c) => c.port).sort(), [
+    "2401",
+    "2402",
+    "2403",
+    "2404",
+    "2406",
+    "2408",
+    "2410",
+  ]);
+  const moved = o.cuts.reduce((s, c) => s + c.officersRemoved, 0);
+  assert.ok(Math.abs(moved - 100) < 1e-6, `officers moved: ${moved}`);
+  // The same event at one instant cuts each port alike (the split by zone changes the hours, not the officers).
+  const fixed = await run({ start: "2023-12-01T00:00:00-07:00", end: "2023-12-15T00:00:00-07:00" });
+  const byPort = new Map(fixed.r.officers[0]!.cuts.map((c) => [c.port, c.officersRemoved]));
+  for (const c of o.cuts) assert.ok(Math.abs(c.officersRemoved - byPort.get(c.port)!) < 1e-6, c.port);
+  // Each window applies the cut to its own ports, in its own zone: Presidio's and El Paso's inbound vehicles both
+  // lose capacity, each from its own local midnight.
+  const prepared = await prepareScenario(store, local.v);
+  for (const key of ["2403/personal-vehicle/inbound", "2402/personal-vehicle/inbound"]) {
+    const cap = prepared.input.effects[key]?.capacity;
+    assert.ok(cap && Math.min(...cap) < 1, `${key} loses capacity`);
+  }
 });

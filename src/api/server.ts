@@ -33,7 +33,7 @@ import { overview } from "../services/overview.ts";
 import { encountersSeries } from "../services/encounters.ts";
 import { portAreas } from "../services/port-areas.ts";
 import { surgeCheck, surgeWhatIf } from "../services/surge.ts";
-import { december2023Story, officerEventAnswer } from "../services/officer-story.ts";
+import { december2023Story, officerEventAnswer, officerEventList } from "../services/officer-story.ts";
 import { registerCompression, registerDashboard } from "./web.ts";
 import {
   AreasQuery,
@@ -496,17 +496,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("{ events: [{ id, title, start, end, scenario }] }") },
       },
     },
-    async (req, reply) =>
-      cached(reply, req.url, async () => ({
-        events: loadOfficerEvents(store).map((e) => ({
-          id: e.id,
-          title: e.title,
-          start: e.start.date,
-          end: e.end?.date ?? null,
-          notes: e.notes ?? "",
-          scenario: e.scenario ?? [],
-        })),
-      })),
+    async (req, reply) => cached(reply, req.url, async () => officerEventList(store)),
   );
 
   api.get(

@@ -9,7 +9,7 @@ import { registerServe } from "./commands/serve.ts";
 import { registerIngest } from "./commands/ingest.ts";
 import { registerWaits } from "./commands/waits.ts";
 import { registerEncounters } from "./commands/encounters.ts";
-import { registerStory, registerSurge } from "./commands/surge.ts";
+import { registerOfficers, registerStory, registerSurge } from "./commands/surge.ts";
 import { processIo, type Io } from "./context.ts";
 
 /** Exit codes: 0 ok; 2 bad input (unknown port, bad month, bad flag); 3 bad data; 4 store problem; 70 a bug. */
@@ -39,6 +39,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerEncounters(program, io);
   registerSurge(program, io);
   registerStory(program, io);
+  registerOfficers(program, io);
   return program;
 }
 

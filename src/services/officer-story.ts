@@ -25,6 +25,29 @@ export interface OfficerEventAnswer {
   months: Month[];
 }
 
+/** The snapshot's officer events, listed (GET /api/officers/events, `borderflow officers`). */
+export function officerEventList(store: Store): {
+  events: {
+    id: string;
+    title: string;
+    start: string;
+    end: string | null;
+    notes: string;
+    scenario: unknown[];
+  }[];
+} {
+  return {
+    events: loadOfficerEvents(store).map((e) => ({
+      id: e.id,
+      title: e.title,
+      start: e.start.date,
+      end: e.end?.date ?? null,
+      notes: e.notes ?? "",
+      scenario: e.scenario ?? [],
+    })),
+  };
+}
+
 /** One officer event of the snapshot's officer-events.json, backtested, with the encounters beside it. */
 export async function officerEventAnswer(store: Store, id: string): Promise<OfficerEventAnswer> {
   const e = findEvent(loadOfficerEvents(store), id);

@@ -76,3 +76,31 @@ test("surge: the rule step by step; --check the three periods; story the Decembe
   assert.equal(bad.code, 2);
   assert.match(bad.err, /give --sector and --start/);
 });
+
+test("officers: the officer events; one of them with its cut, its sectors' encounters and its backtest", async () => {
+  const list = await cli("officers");
+  assert.equal(list.code, 0, list.err);
+  for (const id of [
+    "officers-2019-reassignment",
+    "officers-2023-09",
+    "officers-2023-12",
+    "officers-2023-12-surge-rule",
+  ])
+    assert.match(list.out, new RegExp(`^${id}\\s`, "m"));
+  const one = await cli("officers", "officers-2023-12");
+  assert.equal(one.code, 0, one.err);
+  assert.match(one.out, /Eagle Pass 2303\s+closure-list\s+[\d.]+\s+\d+\s+0\.0\s+rail 0\.0%/);
+  // Del Rio sector's record month beside Eagle Pass's throughput.
+  assert.match(one.out, /^2023-12\s+71,048\s+33,967\s+34,370\s+80,184$/m);
+  assert.match(one.out, /^Eagle Pass 2303\s+2023-12\s+railcars\s+25,077\s/m);
+  assert.match(one.out, /skill [+-][\d.]+%/);
+  const json = JSON.parse((await cli("--json", "officers", "officers-2023-12")).out);
+  assert.equal(json.backtest.status, "ok");
+  assert.deepEqual(
+    json.encounters.map((e: { sector: string }) => e.sector),
+    ["Del Rio Sector", "El Paso Sector", "San Diego Sector", "Tucson Sector"],
+  );
+  const bad = await cli("officers", "officers-2024");
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /officers-2024/);
+});

@@ -4,7 +4,9 @@ import { surgeCheck, surgeWhatIf, type SurgeCheckPeriod } from "../../services/s
 import { queryAction, type Io } from "../context.ts";
 import { formatUsd, formatValue, type View } from "../format.ts";
 import { scenarioView } from "./scenario.ts";
-import { december2023Story } from "../../services/officer-story.ts";
+import { december2023Story, officerEventAnswer, officerEventList } from "../../services/officer-story.ts";
+import type { BacktestResult } from "../../services/backtest.ts";
+import type { PortCut } from "../../model/index.ts";
 
 const n0 = (v: number | null) => formatValue(v, "int");
 
@@ -260,6 +262,140 @@ export function registerStory(program: Command, io: Io): void {
               },
             ],
             notes: s.notes,
+          }),
+        };
+      }),
+    );
+}
+
+/**
+ * Registers `officers`: the redeployments as officer events; with an id, one of them: the officers moved and the
+ * capacity left by port, its sectors' encounters by month, and its backtest (observed beside modelled).
+ */
+export function registerOfficers(program: Command, io: Io): void {
+  program
+    .command("officers")
+    .description(
+      "the officer redeployments as officer events (2019, Sep 2023, Dec 2023, the surge rule's Dec 2023); with an id: its staffing cut, its sectors' encounters and its backtest on the same months",
+    )
+    .argument("[id]", "an officer event id (see `borderflow officers`)")
+    .action(
+      queryAction(io, async (store, _g, id: string | undefined) => {
+        if (!id) {
+          const list = officerEventList(store);
+          const events = list.events;
+          return {
+            data: list,
+            view: (): View => ({
+              title: `${events.length} officer event(s)`,
+              tables: [
+                {
+                  columns: [
+                    { label: "id", value: (e: (typeof events)[number]) => e.id },
+                    { label: "start", value: (e: (typeof events)[number]) => e.start },
+                    { label: "end", value: (e: (typeof events)[number]) => e.end },
+                    {
+                      label: "parts",
+                      value: (e: (typeof events)[number]) => e.scenario.length,
+                      format: "int",
+                    },
+                    { label: "what", value: (e: (typeof events)[number]) => e.title },
+                  ],
+                  rows: events,
+                },
+              ],
+              notes: [
+                "`borderflow officers <id>` shows one: officers and capacity by port, encounters, backtest",
+                '`borderflow backtest --officers` scores them all against "no effect"',
+              ],
+            }),
+          };
+        }
+        const a = await officerEventAnswer(store, id);
+        const bt = a.backtest;
+        const cuts = a.staffing.flatMap((o) =>
+          o.cuts
+            .filter((c) => c.officersRemoved > 0 || c.hoursClosed > 0)
+            .map((c) => ({ start: o.start, end: o.end, policy: o.policy, cut: c })),
+        );
+        type CutRow = (typeof cuts)[number];
+        const left = (c: PortCut) =>
+          c.modes
+            .filter((m) => m.remainingShare < 1)
+            .map((m) => `${m.mode} ${formatValue(m.remainingShare, "pct")}`)
+            .join(", ") || "all open";
+        const monthRows = a.months.map((month) => ({
+          month,
+          values: a.encounters.map((s) => s.values.find((v) => v.month === month) ?? null),
+        }));
+        type Row = BacktestResult["rows"][number];
+        const pct = (v: number | null | undefined) => formatValue(v ?? null, "change");
+        return {
+          data: a,
+          view: (): View => ({
+            title: `${a.event.title} (${a.event.id})`,
+            lines: [
+              `${a.event.start.date} .. ${a.event.end?.date ?? "open"}; ${a.staffing.length} officer event(s), ${n0(a.staffing.reduce((s, o) => s + o.officers, 0))} officer-moves in all (the same officers may move in several parts)`,
+              ...(a.event.notes ? [a.event.notes] : []),
+            ],
+            tables: [
+              {
+                title:
+                  "Officers moved and the capacity left, by part and port (staffing model, middle of the ranges)",
+                columns: [
+                  { label: "from", value: (x: CutRow) => x.start.slice(0, 10) },
+                  { label: "to", value: (x: CutRow) => x.end.slice(0, 10) },
+                  { label: "port", value: (x: CutRow) => `${x.cut.portName} ${x.cut.port}` },
+                  { label: "policy", value: (x: CutRow) => x.policy },
+                  { label: "officers moved", value: (x: CutRow) => x.cut.officersRemoved, format: "num" },
+                  { label: "on strength", value: (x: CutRow) => x.cut.officersOnStrength, format: "int" },
+                  { label: "not freed", value: (x: CutRow) => x.cut.unmetOfficers, format: "num" },
+                  { label: "inbound capacity left", value: (x: CutRow) => left(x.cut) },
+                ],
+                rows: cuts,
+              },
+              {
+                title: `Encounters (people) in the sectors around its ports, by month (${[...new Set(a.encounters.map((x) => x.file))].join(", ")})`,
+                columns: [
+                  { label: "month", value: (r: (typeof monthRows)[number]) => r.month },
+                  ...a.encounters.map((s, i) => ({
+                    label: s.sector,
+                    value: (r: (typeof monthRows)[number]) => r.values[i]?.value ?? null,
+                    format: "int" as const,
+                  })),
+                ],
+                rows: monthRows,
+              },
+              ...(bt.status === "ok"
+                ? [
+                    {
+                      title:
+                        "Backtest at the affected crossings: observed beside modelled, each in its own unit",
+                      columns: [
+                        { label: "port", value: (r: Row) => `${r.portName} ${r.port}` },
+                        { label: "month", value: (r: Row) => r.month },
+                        { label: "unit", value: (r: Row) => r.unit },
+                        { label: "observed", value: (r: Row) => r.observed, format: "int" as const },
+                        {
+                          label: "counterfactual",
+                          value: (r: Row) => r.counterfactual,
+                          format: "int" as const,
+                        },
+                        { label: "modelled", value: (r: Row) => r.modelled, format: "int" as const },
+                        { label: "error", value: (r: Row) => r.errorShare, format: "change" as const },
+                      ],
+                      rows: bt.rows.filter((r) => r.role === "affected"),
+                    },
+                  ]
+                : []),
+            ],
+            notes: [
+              bt.status === "ok"
+                ? `backtest, event months: observed change ${pct(bt.summary.observedEffectShare)}, modelled ${pct(bt.summary.modelledEffectShare)}; |error| of the model ${formatValue(bt.summary.event.modelLoss, "pct")}, of "no effect" ${formatValue(bt.summary.event.nullLoss, "pct")}: skill ${pct(bt.summary.event.skill)} (above 0 the model beats "no effect")`
+                : `not backtested: ${bt.status}`,
+              "encounters are people, crossings are vehicles, people or railcars: different units, never added",
+              "a month outside the encounter file's coverage is not reported (–), not zero",
+            ],
           }),
         };
       }),

@@ -13,6 +13,7 @@ import { gunzipSync } from "node:zlib";
 import type { HorizonScore } from "../src/model/wait-forecast-eval.ts";
 import type { WaitForecastParams } from "../src/model/wait-forecast.ts";
 import {
+  chooseElPasoBlocks,
   elPasoSeries,
   fitElPaso,
   fitPeaceArch,
@@ -56,6 +57,14 @@ const params = fitPeaceArch(
   "Peace Arch southbound cars, hourly average delay (WCOG), 2013-01-01..2018-12-31; interval from 2018 forecasts of weights fitted on 2013–2017",
 );
 const paScores = scorePeaceArch(series, params, 2019);
+// How the interval's recalibration was chosen before 2019 was looked at: the same fit one year earlier
+// (weights on 2013–2017, interval calibrated on 2017 by weights on 2013–2016), scored on 2018.
+console.error("Peace Arch, one year earlier (2018 as the test year)…");
+const series17 = peaceArchSeries(values, 2017);
+const params17 = fitPeaceArch(series17, 2017, "");
+const pa18 = scorePeaceArch(series17, params17, 2018).filter((x) =>
+  (TABLE_HORIZONS as readonly number[]).includes(x.horizon),
+);
 
 const cbp = join(raw, "cbp-wait-times");
 const hourly = gunzipSync(
@@ -66,13 +75,16 @@ const averages = gunzipSync(
 ).toString("utf8");
 const ep = elPasoSeries(hourly, averages);
 const epScores = scoreElPaso(ep, params);
+// Blocks of the day with weights of their own, chosen on the June–July window (weights fitted before June).
+const epChoice = chooseElPasoBlocks(ep, "2025-06-01", "2025-08-01");
 // The same method fitted on El Paso's own CBP readings: windows before August 2025 (interval from June–July
 // forecasts of weights fitted before June), scored on the five windows from August to December 2025.
 const epParams = fitElPaso(
   ep,
   "2025-06-01",
   "2025-08-01",
-  "CBP's hourly waits at El Paso (BOTA, Paso del Norte, Ysleta; every lane), holiday windows Dec 2024 – Jul 2025, with CBP's historical average as the profile; interval from Jun–Jul 2025 forecasts of weights fitted before June",
+  `CBP's hourly waits at El Paso (BOTA, Paso del Norte, Ysleta; every lane), holiday windows Dec 2024 – Jul 2025, with CBP's historical average as the profile, ${epChoice.blocks === 1 ? "one set of weights for every hour of the day" : `weights for each of ${epChoice.blocks} blocks of the day`}; interval from Jun–Jul 2025 forecasts of weights fitted before June`,
+  epChoice.blocks,
 );
 const epOwnScores = scoreElPasoFrom(ep, epParams, "2025-08-01");
 const epTransferLate = scoreElPasoFrom(ep, params, "2025-08-01");
@@ -98,7 +110,7 @@ function paramsModule(peaceArch: WaitForecastParams, cbp: WaitForecastParams): s
     JSON.stringify({
       ...p,
       weights: p.weights.map((hb) => hb.map((w) => w.map(r))),
-      errorQuantiles: p.errorQuantiles.map((h) => h.map(([a, b]) => [r(a), r(b)])),
+      errorQuantiles: p.errorQuantiles.map((h) => h.map((q) => q.map(r))),
     });
   return `// Written by scripts/evaluate-forecast.ts; do not edit. See docs/forecast.md.
 import type { WaitForecastParams } from "./wait-forecast.ts";
@@ -138,17 +150,33 @@ function scoreTable(scores: HorizonScore[]): string {
     s: HorizonScore | null,
     m: (f: (x: HorizonScore) => number | null) => number | null,
   ) =>
-    `| ${label} | ${s ? s.n.toLocaleString("en-US") : ""} | ${f2(m((x) => x.model))} | ${f2(m((x) => x.historicalAverage))} | ${f2(m((x) => x.weekEarlier))} (${s ? s.nWeek.toLocaleString("en-US") : ""}) | ${f2(m((x) => x.lastReading))} | ${f2(m(best))} | ${(() => {
+    `| ${label} | ${s ? s.n.toLocaleString("en-US") : ""} | ${f2(m((x) => x.model))} | ${f2(m((x) => x.historicalAverage))} | ${f2(m((x) => x.weekEarlier))}${s ? ` (${s.nWeek.toLocaleString("en-US")})` : ""} | ${f2(m((x) => x.lastReading))} | ${f2(m(best))} | ${(() => {
       const a = m((x) => x.model);
       const b = m(best);
       return a === null || b === null ? "–" : `${((1 - a / b) * 100).toFixed(1)}%`;
-    })()} | ${s ? pct(s.coverage) : pct(m((x) => x.coverage)!)} | ${f2(m((x) => x.width))} |`;
+    })()} | ${pct(m((x) => x.coverage)!)} | ${f2(m((x) => x.width))} | ${pct(m((x) => x.coverageFixed)!)} | ${f2(m((x) => x.widthFixed))} |`;
   return [
-    "| hours ahead | forecasts | model | CBP-style average (month × weekday × hour) | same hour a week earlier (n) | last reading | best baseline | model below best | 80% interval holds | interval width |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| hours ahead | forecasts | model | CBP-style average (month × weekday × hour) | same hour a week earlier (n) | last reading | best baseline | model below best | 80% interval holds | interval width | holds, calibration period only | width |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map((s) => line(String(s.horizon), s, (f) => f(s))),
     line("mean of 1–3", null, (f) => mean13(scores, f)),
   ].join("\n");
+}
+
+function range(scores: readonly HorizonScore[], f: (s: HorizonScore) => number): string {
+  const xs = scores.filter((x) => (TABLE_HORIZONS as readonly number[]).includes(x.horizon)).map(f);
+  return `${pct(Math.min(...xs))} to ${pct(Math.max(...xs))}`;
+}
+
+function intervalVerdict(): string {
+  return `Recalibrated on the last three weeks' outcomes, the 80% interval holds ${range(paScores, (s) => s.coverage)} of 2019's observations (by horizon, 1–24 h); with the 2018 calibration alone it held ${range(paScores, (s) => s.coverageFixed)}: 2019's errors are wider than 2018's, and the recalibration follows them (the interval is ${pct(mean13(paScores, (s) => s.width)! / mean13(paScores, (s) => s.widthFixed)! - 1)} wider at 1–3 h). The recalibration was judged one year earlier, where 2019 plays no part: weights fitted on 2013–2017, interval calibrated on 2017 (weights on 2013–2016), scored on 2018, it holds ${range(pa18, (s) => s.coverage)} (calibration alone: ${range(pa18, (s) => s.coverageFixed)}). Two other ways were tried on 2018 the same way: errors scaled by the last week's volatility held less close to 80%, and widening by the ratio of recent to calibration absolute errors held as close but with wider intervals. In full honesty, the exploratory runs that compared these ways printed 2019's coverage beside 2018's, so 2019 is not a blind test of that choice; the interval's level itself never sees an observation before it is forecast.`;
+}
+
+function epVerdict(): string {
+  const m = mean13(epOwnScores, (s) => s.model)!;
+  const b = mean13(epOwnScores, (s) => Math.min(s.historicalAverage, s.lastReading))!;
+  const below = 1 - m / b;
+  return `Over 1–3 hours ahead the model's MAE is ${f2(m)} minutes against ${f2(b)} for the best baseline at each horizon: ${pct(below)} lower. **The 20% target is ${below >= 0.2 ? "met" : "not met"} at El Paso**${below >= 0.2 ? "" : `: the holiday windows give five weeks of training readings, CBP's readings move in steps of 5–10 minutes, and the usual wait is CBP's own average (El Paso has no longer history here), so the last reading carries most of what the model knows; a feature for the other lanes of the same port was tried on the June–July window and did not help`}. The interval, recalibrated, holds ${range(epOwnScores, (s) => s.coverage)} by horizon (calibration alone: ${range(epOwnScores, (s) => s.coverageFixed)}).`;
 }
 
 function doc(): string {
@@ -160,7 +188,7 @@ function doc(): string {
 
 \`borderflow forecast --port … --lane … [--hours 1..24]\` and \`GET /api/forecast\` give, for each coming hour,
 the expected CBP wait and an 80% interval. This page is written by \`npx tsx scripts/evaluate-forecast.ts\`
-(run on the 2-core development machine; it reads \`../shared/data/raw\` and takes about a minute); every
+(it reads \`../shared/data/raw\`; about 3 minutes of CPU, 11 minutes on the busy 2-core development machine); every
 figure below comes from that run.
 
 ## The model, in one paragraph
@@ -168,15 +196,21 @@ figure below comes from that run.
 The forecast for an hour is the **usual wait for that hour** (the mean wait by month, weekday and local hour
 over the archive's recent history; on a public holiday of either side of the border, the mean by hour of
 past holidays of the same side, from the sourced table in \`src/domain/holidays.ts\`) **corrected by the last
-readings**: for each horizon (1–24 h) and each three-hour block of the target's time of day, nine weights
+readings**: for each horizon (1–24 h) and each block of the target's time of day, nine weights
 (\`src/model/wait-forecast.ts\`) combine the usual wait at the target hour, the last reading and the one
 before, the usual wait at those two hours, the reading at the same hour yesterday and a week ago, the mean
 excess over the usual in the last 24 hours, and a constant. The weights are fitted by least absolute
-deviations (a median forecast, which is what mean absolute error rewards) on the Peace Arch hourly delays of
-2013–2018. The 80% interval adds the 10th and 90th percentiles of the errors of out-of-sample forecasts
-(weights fitted on 2013–2017, forecasts of 2018) for the same horizon and forecast level. 8 × 24 × 9 weights
-and 24 × 6 interval pairs, all in \`src/model/wait-forecast-params.ts\`. Closures and other known events are
-**not** modelled (no data to fit them): a forecast says when one is on at or near the port.
+deviations (a median forecast, which is what mean absolute error rewards). **The 80% interval** adds to the
+forecast quantiles of the errors of out-of-sample forecasts in a calibration period (for Peace Arch: weights
+fitted on 2013–2017, forecasts of 2018), for the same horizon and forecast level, at a level **recalibrated
+on the last three weeks' outcomes** (rolling conformal prediction): for each horizon, the forecasts whose
+target hour fell in the 21 days before the forecast are replayed, and the interval leaves out the share of
+calibration errors (between 1% and 50%) that would have held 80% of those outcomes; with fewer than 48 such
+outcomes it is the calibration's 10th–90th percentiles. It uses only readings the forecaster already has, so
+it is as honest on held-out data as in use, and it follows a year whose errors are wider (or narrower) than
+the calibration period's. All weights and error quantiles are in \`src/model/wait-forecast-params.ts\`.
+Closures and other known events are **not** modelled (no data to fit them): a forecast lists the closures
+reported at the port and at ports within 100 km in the last day (\`events\` in the answer), and says so.
 
 ## Peace Arch, held out: fitted on 2013–2018, scored on 2019 (1 Jan – 30 Jul)
 
@@ -189,7 +223,7 @@ ${scoreTable(paScores)}
 
 Over 1–3 hours ahead the model's mean absolute error is ${f2(pa13)} minutes against ${f2(paBest13)} for the best
 baseline at each horizon: ${((1 - pa13 / paBest13) * 100).toFixed(1)}% lower. **The issue's target (at least 20% below the best baseline
-at 1–3 h, with about 80% coverage) is ${1 - pa13 / paBest13 >= 0.2 ? "met on the 1–3 h mean" : "missed"}** — ${paScores[0]!.model < paScores[0]!.lastReading * 0.8 ? "" : `but not at each horizon: one hour ahead the last reading is hard to beat (an hourly average one hour old already carries most of what the next hour will be), and the model is ${pct(1 - paScores[0]!.model / paScores[0]!.lastReading)} below it there. `}The interval holds ${pct(Math.min(...paScores.map((s) => s.coverage)))} to ${pct(Math.max(...paScores.map((s) => s.coverage)))} of 2019's observations (by horizon), below the 80% it was calibrated for on 2018: 2019's errors are wider than 2018's (no data after 2019 to tell whether that persists).
+at 1–3 h, with about 80% coverage) is ${1 - pa13 / paBest13 >= 0.2 ? "met on the 1–3 h mean" : "missed"}** — ${paScores[0]!.model < paScores[0]!.lastReading * 0.8 ? "" : `but not at each horizon: one hour ahead the last reading is hard to beat (an hourly average one hour old already carries most of what the next hour will be), and the model is ${pct(1 - paScores[0]!.model / paScores[0]!.lastReading)} below it there. `}${intervalVerdict()}
 
 ## El Paso holiday windows 2024–25, against CBP's historical averages
 
@@ -202,7 +236,12 @@ column stays empty). Hours with no reading (commercial lanes at night) are not s
 **Fitted on El Paso's own readings** — weights from the five windows of Dec 2024 – Jul 2025 (interval from the
 June–July window's forecasts by weights fitted before June), scored on the five windows of Aug – Dec 2025
 (Labor Day, Columbus Day, Veterans Day, Thanksgiving, Christmas). These are the weights \`borderflow forecast\`
-uses (\`CBP_WAIT_FORECAST_PARAMS\`), since it forecasts CBP's readings:
+uses (\`CBP_WAIT_FORECAST_PARAMS\`), since it forecasts CBP's readings. How many blocks of the day get
+weights of their own was chosen on the June–July window with weights fitted before June, the test windows
+unseen (1–3 h mean MAE there: ${epChoice.tried.map((t) => `${t.blocks} block${t.blocks > 1 ? "s" : ""} ${f2(t.mae13)}`).join(", ")}; best baseline ${f2(epChoice.tried[0]!.best13)}): **${epChoice.blocks}**.
+
+${epVerdict()}
+
 
 ${scoreTable(epOwnScores)}
 
@@ -233,8 +272,8 @@ ${f2(mean13(epScores, (s) => s.historicalAverage))}, last reading ${f2(mean13(ep
   holidays and the day's own level move waits far from it, and the last readings see that.
 - The last reading is strong one hour ahead and decays fast; the model keeps most of its one-hour skill and
   falls back to the usual wait as the horizon grows, so it is the best or near the best at every horizon.
-- Intervals are calibrated on Peace Arch; at El Paso (other lanes, other scales) their coverage is as shown,
-  not assumed.
+- Each interval is calibrated on its own data's held-out period and recalibrated on recent outcomes; its
+  coverage on the test data is as shown, not assumed.
 
 ## Reproduce
 

@@ -9,7 +9,12 @@
  *   there (no other history exists); the weights are Peace Arch's, untouched.
  */
 import { holidaysOn, type HolidayCountry } from "../src/domain/holidays.ts";
-import { MAX_HORIZON_HOURS, type WaitForecastParams } from "../src/model/wait-forecast.ts";
+import {
+  ERROR_PROBS,
+  HOUR_BLOCKS,
+  MAX_HORIZON_HOURS,
+  type WaitForecastParams,
+} from "../src/model/wait-forecast.ts";
 import {
   errorQuantiles,
   fitWeights,
@@ -143,6 +148,7 @@ export function fitPeaceArch(s: EvalSeries, lastTrain: number, fittedOn: string)
   const errorQ = errorQuantiles([s], calibrationWeights, LEVEL_BREAKS, (x, o) => x.year(o) === lastTrain);
   return {
     fittedOn,
+    hourBlocks: HOUR_BLOCKS,
     weights: fitWeights([s], upTo(lastTrain)),
     levelBreaks: LEVEL_BREAKS,
     errorQuantiles: errorQ,
@@ -235,12 +241,14 @@ export function fitElPaso(
   calibrateFrom: string,
   testFrom: string,
   fittedOn: string,
+  blocks: number = HOUR_BLOCKS,
 ): WaitForecastParams {
   const before = (d: string) => (_s: EvalSeries, o: number, h: number) => dateOf(o + h) < d;
-  const calibrationWeights = fitWeights(series, before(calibrateFrom));
+  const calibrationWeights = fitWeights(series, before(calibrateFrom), blocks);
   return {
     fittedOn,
-    weights: fitWeights(series, before(testFrom)),
+    hourBlocks: blocks,
+    weights: fitWeights(series, before(testFrom), blocks),
     levelBreaks: LEVEL_BREAKS,
     errorQuantiles: errorQuantiles(
       series,
@@ -250,6 +258,42 @@ export function fitElPaso(
     ),
     coverage: 0.8,
   };
+}
+
+/**
+ * Chooses the blocks of the day with weights of their own for El Paso (8, 4, 2 or 1) by the 1–3 h mean MAE
+ * on the validation windows in [validateFrom, validateTo) of weights fitted before `validateFrom`: the
+ * windows after `validateTo` are never looked at.
+ */
+export function chooseElPasoBlocks(
+  series: readonly EvalSeries[],
+  validateFrom: string,
+  validateTo: string,
+): { blocks: number; tried: { blocks: number; mae13: number; best13: number }[] } {
+  const tried = [8, 4, 2, 1].map((blocks) => {
+    const weights = fitWeights(series, (_s, o, h) => dateOf(o + h) < validateFrom, blocks);
+    const p: WaitForecastParams = {
+      fittedOn: "",
+      hourBlocks: blocks,
+      weights,
+      levelBreaks: LEVEL_BREAKS,
+      errorQuantiles: weights.map(() => LEVEL_BREAKS.concat(0).map(() => ERROR_PROBS.map(() => 0))),
+      coverage: 0.8,
+    };
+    const scores = scoreForecasts(
+      series,
+      p,
+      (_s, o) => dateOf(o) >= validateFrom && dateOf(o) < validateTo,
+      [1, 2, 3],
+    );
+    return {
+      blocks,
+      mae13: mean13(scores, (s) => s.model)!,
+      best13: mean13(scores, (s) => Math.min(s.historicalAverage, s.lastReading))!,
+    };
+  });
+  const best = tried.reduce((a, b) => (b.mae13 < a.mae13 ? b : a));
+  return { blocks: best.blocks, tried };
 }
 
 /** Scores the El Paso series from a date on (every origin with a CBP average for its target). */

@@ -16,6 +16,9 @@ export interface PortName {
   port_name: string;
   state: string;
   border: string;
+  /** Degrees (from the snapshot's ports; absent where a caller gives names only). */
+  latitude?: number | null;
+  longitude?: number | null;
 }
 
 /** A monthly table's span and the months missing inside it. */

@@ -1,4 +1,5 @@
 import {
+  ERROR_PROBS,
   fitLeastAbsolute,
   forecastFeatures,
   forecastHour,
@@ -6,6 +7,9 @@ import {
   HOUR_BLOCKS,
   levelIndex,
   MAX_HORIZON_HOURS,
+  outcomeScore,
+  RECALIBRATION,
+  recalibratedAlpha,
   sortedQuantile,
   type HourlySeries,
   type WaitForecastParams,
@@ -34,18 +38,19 @@ export function origins(s: EvalSeries, horizon: number, keep: (origin: number) =
   return out;
 }
 
-/** Weights per horizon and block, fitted on the given origins of each series (targets' years in `fitYears`). */
+/** Weights per horizon and block of the day (`blocks` a day), fitted on the origins `keep` lets in. */
 export function fitWeights(
   series: readonly EvalSeries[],
   keep: (s: EvalSeries, origin: number, horizon: number) => boolean,
+  blocks: number = HOUR_BLOCKS,
 ): number[][][] {
   const weights: number[][][] = [];
   for (let h = 1; h <= MAX_HORIZON_HOURS; h++) {
-    const X: number[][][] = Array.from({ length: HOUR_BLOCKS }, () => []);
-    const y: number[][] = Array.from({ length: HOUR_BLOCKS }, () => []);
+    const X: number[][][] = Array.from({ length: blocks }, () => []);
+    const y: number[][] = Array.from({ length: blocks }, () => []);
     for (const s of series)
       for (const o of origins(s, h, (o) => keep(s, o, h))) {
-        const b = hourBlock(s.hourOfDay(o + h));
+        const b = hourBlock(s.hourOfDay(o + h), blocks);
         X[b]!.push(forecastFeatures(s, o, h));
         y[b]!.push(s.observed(o + h)!);
       }
@@ -54,22 +59,21 @@ export function fitWeights(
   return weights;
 }
 
-/** The 10th and 90th percentiles of errors (observed − forecast) per horizon and forecast level. */
+/** The quantiles (at ERROR_PROBS) of errors (observed − forecast) per horizon and forecast level. */
 export function errorQuantiles(
   series: readonly EvalSeries[],
   weights: number[][][],
   levelBreaks: number[],
   keep: (s: EvalSeries, origin: number) => boolean,
-  coverage = 0.8,
-): [number, number][][] {
+): number[][][] {
   const p: WaitForecastParams = {
     fittedOn: "",
+    hourBlocks: weights[0]!.length,
     weights,
     levelBreaks,
-    errorQuantiles: weights.map(() => levelBreaks.concat(0).map(() => [0, 0] as [number, number])),
-    coverage,
+    errorQuantiles: weights.map(() => levelBreaks.concat(0).map(() => ERROR_PROBS.map(() => 0))),
+    coverage: 0.8,
   };
-  const tail = (1 - coverage) / 2;
   return weights.map((_, i) => {
     const h = i + 1;
     const errs: number[][] = levelBreaks.concat(0).map(() => []);
@@ -80,7 +84,7 @@ export function errorQuantiles(
       }
     return errs.map((e) => {
       const sorted = e.sort((a, b) => a - b);
-      return [sortedQuantile(sorted, tail), sortedQuantile(sorted, 1 - tail)] as [number, number];
+      return ERROR_PROBS.map((q) => sortedQuantile(sorted, q));
     });
   });
 }
@@ -98,12 +102,38 @@ export interface HorizonScore {
   nWeek: number;
   /** The model's MAE on the week-earlier origins, to compare like with like. */
   modelOnWeek: number | null;
-  /** Share of observations inside the 80% interval, and its mean width (minutes). */
+  /** Share of observations inside the 80% interval (recalibrated on recent outcomes), its mean width (minutes). */
   coverage: number;
   width: number;
+  /** The same without the recalibration: the calibration period's 10th–90th percentile errors. */
+  coverageFixed: number;
+  widthFixed: number;
 }
 
-/** Scores the model and the baselines at each horizon on the held-out origins. */
+/** The first index of an ascending array whose value is not below x. */
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (a[m]! < x) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+/** Inserts into / removes from an ascending array, keeping it sorted. */
+const sortedInsert = (a: number[], x: number) => a.splice(lowerBound(a, x), 0, x);
+function sortedRemove(a: number[], x: number): void {
+  const i = lowerBound(a, x);
+  if (a[i] === x) a.splice(i, 1);
+}
+
+/**
+ * Scores the model and the baselines at each horizon on the held-out origins. The interval is recalibrated
+ * as `recentAlpha` does in the product: from the outcome scores of the same horizon's forecasts whose target
+ * hour lies in the last RECALIBRATION.windowHours before the origin, whether or not those origins are scored
+ * (a forecaster running then would have seen them).
+ */
 export function scoreForecasts(
   series: readonly EvalSeries[],
   p: WaitForecastParams,
@@ -120,18 +150,39 @@ export function scoreForecasts(
     let modelWeek = 0;
     let inside = 0;
     let width = 0;
-    for (const s of series)
-      for (const o of origins(s, h, (o) => keep(s, o))) {
+    let insideFixed = 0;
+    let widthFixed = 0;
+    for (const s of series) {
+      const all = origins(s, h, () => true);
+      const kept = new Set(origins(s, h, (o) => keep(s, o)));
+      if (kept.size === 0) continue;
+      const firstKept = [...kept].reduce((a, b) => Math.min(a, b), Infinity);
+      // The window: outcomes (target hour, score) in target order; targets of earlier origins come first.
+      const outcomes: { t: number; score: number }[] = [];
+      const window: number[] = [];
+      let added = 0;
+      let removed = 0;
+      for (const o of all) {
+        if (o + h <= firstKept - RECALIBRATION.windowHours) continue;
+        const f0 = forecastHour(s, o, h, p);
+        const y = s.observed(o + h)!;
+        outcomes.push({ t: o + h, score: outcomeScore(p, h, f0.expectedMinutes, y) });
+        if (!kept.has(o)) continue;
+        while (added < outcomes.length && outcomes[added]!.t <= o)
+          sortedInsert(window, outcomes[added++]!.score);
+        while (removed < added && outcomes[removed]!.t <= o - RECALIBRATION.windowHours)
+          sortedRemove(window, outcomes[removed++]!.score);
         const avg = s.historicalAverage(o + h);
         if (avg === undefined) continue;
-        const y = s.observed(o + h)!;
-        const f = forecastHour(s, o, h, p);
+        const f = forecastHour(s, o, h, p, recalibratedAlpha(window, p.coverage));
         n++;
         model += Math.abs(f.expectedMinutes - y);
         ha += Math.abs(avg - y);
         last += Math.abs(s.observed(o)! - y);
         if (y >= f.lowMinutes && y <= f.highMinutes) inside++;
         width += f.highMinutes - f.lowMinutes;
+        if (y >= f0.lowMinutes && y <= f0.highMinutes) insideFixed++;
+        widthFixed += f0.highMinutes - f0.lowMinutes;
         const w = s.observed(o + h - 168);
         if (w !== undefined) {
           nWeek++;
@@ -139,6 +190,7 @@ export function scoreForecasts(
           modelWeek += Math.abs(f.expectedMinutes - y);
         }
       }
+    }
     return {
       horizon: h,
       n,
@@ -150,6 +202,8 @@ export function scoreForecasts(
       modelOnWeek: nWeek ? modelWeek / nWeek : null,
       coverage: inside / n,
       width: width / n,
+      coverageFixed: insideFixed / n,
+      widthFixed: widthFixed / n,
     };
   });
 }

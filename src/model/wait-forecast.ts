@@ -8,10 +8,11 @@
  *   the reading at the target's hour yesterday and a week ago, the mean excess over the profile in the last
  *   24 hours, and a constant.
  *
- * The weights are fitted by least absolute deviations (the forecast is a median, as MAE rewards) on the
- * Peace Arch hourly delays of 2013–2018 (`scripts/evaluate-forecast.ts`, docs/forecast.md); the 80% interval
- * adds the 10th and 90th percentiles of out-of-sample errors of the same horizon and forecast level.
- * Pure: no I/O, so the dashboard can run it.
+ * The weights are fitted by least absolute deviations (the forecast is a median, as MAE rewards)
+ * (`scripts/evaluate-forecast.ts`, docs/forecast.md). The 80% interval adds quantiles of out-of-sample errors
+ * of the same horizon and forecast level (a calibration period held out from the fit), at a level recalibrated
+ * on the outcomes of the last three weeks' forecasts (rolling conformal: if recent forecasts missed more often
+ * than 20%, the interval widens; if less, it narrows). Pure: no I/O, so the dashboard can run it.
  */
 
 /** The forecast's inputs at one origin, in minutes; a missing reading is replaced by its hour's profile. */
@@ -29,19 +30,38 @@ export const FORECAST_FEATURES = [
 
 /** Hours ahead a forecast reaches. */
 export const MAX_HORIZON_HOURS = 24;
-/** Blocks of the target's local time of day with weights of their own (8: three hours each). */
+/** Blocks of the target's local time of day with weights of their own, at most (8: three hours each). */
 export const HOUR_BLOCKS = 8;
+
+/** Probabilities at which the calibration errors' quantiles are kept: the interval's table. */
+export const ERROR_PROBS = [
+  0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85,
+  0.875, 0.9, 0.925, 0.95, 0.97, 0.98, 0.99, 0.995,
+] as const;
+
+/**
+ * Rolling recalibration of the interval: the outcomes of the forecasts whose target hour fell in the last
+ * `windowHours` set the interval's level, once there are `minOutcomes` of them; the share left outside
+ * (alpha) stays within `alphaRange` (an interval never wider than the calibration's 99%, never narrower
+ * than its 50%). Chosen on Peace Arch 2018 with weights fitted on 2013–2016 (docs/forecast.md).
+ */
+export const RECALIBRATION = { windowHours: 21 * 24, minOutcomes: 48, alphaRange: [0.01, 0.5] } as const;
 
 /** The fitted model: weights per horizon and block, and the error quantiles that make the interval. */
 export interface WaitForecastParams {
   /** Where and how the weights were fitted (one sentence). */
   fittedOn: string;
+  /** Blocks of the target's local time of day with weights of their own (1..HOUR_BLOCKS, dividing 24). */
+  hourBlocks: number;
   /** weights[horizon - 1][block][feature], in FORECAST_FEATURES order. */
   weights: number[][][];
   /** Forecast levels (minutes) that split the error quantiles: below the first, between, above the last. */
   levelBreaks: number[];
-  /** errorQuantiles[horizon - 1][level] = [10th, 90th percentile] of out-of-sample errors (observed − forecast). */
-  errorQuantiles: [number, number][][];
+  /**
+   * errorQuantiles[horizon - 1][level][i] = the ERROR_PROBS[i] quantile of out-of-sample errors (observed −
+   * forecast, minutes) in the calibration period.
+   */
+  errorQuantiles: number[][][];
   /** Central share of observations the interval is meant to hold. */
   coverage: number;
 }
@@ -81,8 +101,9 @@ export function forecastFeatures(s: HourlySeries, origin: number, horizon: numbe
   ];
 }
 
-/** The block of a local hour of day. */
-export const hourBlock = (hourOfDay: number) => Math.floor((hourOfDay * HOUR_BLOCKS) / 24);
+/** The block of a local hour of day, for a model with `blocks` blocks a day. */
+export const hourBlock = (hourOfDay: number, blocks: number = HOUR_BLOCKS) =>
+  Math.floor((hourOfDay * blocks) / 24);
 
 /** One forecast hour: the expected wait, its 80% interval, and the parts it is made of. */
 export interface WaitForecastPoint {
@@ -101,18 +122,105 @@ export function levelIndex(forecast: number, breaks: readonly number[]): number 
   return i;
 }
 
-/** The forecast of one hour ahead of `origin`, with its interval (never below zero). */
+/** The error of a forecast at probability `prob` (linear between the table's probabilities, flat beyond). */
+export function errorQuantile(p: WaitForecastParams, horizon: number, level: number, prob: number): number {
+  const q = p.errorQuantiles[horizon - 1]![level]!;
+  if (prob <= ERROR_PROBS[0]) return q[0]!;
+  for (let i = 1; i < ERROR_PROBS.length; i++)
+    if (prob <= ERROR_PROBS[i]!) {
+      const a = ERROR_PROBS[i - 1]!;
+      return q[i - 1]! + ((q[i]! - q[i - 1]!) * (prob - a)) / (ERROR_PROBS[i]! - a);
+    }
+  return q.at(-1)!;
+}
+
+/**
+ * Where an error falls in the calibration errors of its horizon and level: the lowest and highest probability
+ * whose quantile is that error (the same unless the table is flat there: CBP's waits come in steps).
+ */
+export function errorRank(
+  p: WaitForecastParams,
+  horizon: number,
+  level: number,
+  error: number,
+): [number, number] {
+  const q = p.errorQuantiles[horizon - 1]![level]!;
+  if (error < q[0]!) return [0, 0];
+  if (error > q.at(-1)!) return [1, 1];
+  let below = 0;
+  let atOrBelow = 0;
+  for (const v of q) {
+    if (v < error) below++;
+    if (v <= error) atOrBelow++;
+  }
+  if (atOrBelow > below) return [ERROR_PROBS[below]!, ERROR_PROBS[atOrBelow - 1]!];
+  const a = q[below - 1]!;
+  const pa = ERROR_PROBS[below - 1]!;
+  const u = pa + ((ERROR_PROBS[below]! - pa) * (error - a)) / (q[below]! - a);
+  return [u, u];
+}
+
+/**
+ * How far out an observation fell: the largest share outside the interval (alpha) at which the interval
+ * would still have held it (at most 1: the forecast's median; 0: beyond the calibration's extremes).
+ */
+export function outcomeScore(
+  p: WaitForecastParams,
+  horizon: number,
+  forecast: number,
+  observed: number,
+): number {
+  const [low, high] = errorRank(p, horizon, levelIndex(forecast, p.levelBreaks), observed - forecast);
+  return Math.min(1, 2 * Math.min(high, 1 - low));
+}
+
+/**
+ * The share to leave outside the interval, from the outcome scores (sorted ascending) of recent forecasts:
+ * the one that would have held `coverage` of them, within RECALIBRATION.alphaRange; the nominal 1 − coverage
+ * while there are fewer than RECALIBRATION.minOutcomes.
+ */
+export function recalibratedAlpha(sortedScores: readonly number[], coverage: number): number {
+  if (sortedScores.length < RECALIBRATION.minOutcomes) return 1 - coverage;
+  const [lo, hi] = RECALIBRATION.alphaRange;
+  return Math.min(hi, Math.max(lo, sortedQuantile(sortedScores, 1 - coverage)));
+}
+
+/**
+ * The alpha of a forecast made at `origin` for `horizon` hours ahead: the outcome scores of the same
+ * horizon's forecasts whose target hour is in the last RECALIBRATION.windowHours up to `origin` (both hours
+ * with a reading), replayed on `s` (whose usual waits should not have seen those weeks).
+ */
+export function recentAlpha(s: HourlySeries, origin: number, horizon: number, p: WaitForecastParams): number {
+  const scores: number[] = [];
+  for (let t = origin - RECALIBRATION.windowHours + 1; t <= origin; t++) {
+    const y = s.observed(t);
+    if (y === undefined || s.observed(t - horizon) === undefined) continue;
+    scores.push(outcomeScore(p, horizon, forecastHour(s, t - horizon, horizon, p).expectedMinutes, y));
+  }
+  return recalibratedAlpha(
+    scores.sort((a, b) => a - b),
+    p.coverage,
+  );
+}
+
+/**
+ * The forecast of one hour ahead of `origin`, with its interval (never below zero) leaving `alpha` outside
+ * (the nominal 1 − coverage unless a recalibrated one is given).
+ */
 export function forecastHour(
   s: HourlySeries,
   origin: number,
   horizon: number,
   p: WaitForecastParams,
+  alpha: number = 1 - p.coverage,
 ): WaitForecastPoint {
   const x = forecastFeatures(s, origin, horizon);
-  const w = p.weights[horizon - 1]![hourBlock(s.hourOfDay(origin + horizon))]!;
+  const w = p.weights[horizon - 1]![hourBlock(s.hourOfDay(origin + horizon), p.hourBlocks)]!;
   const raw = x.reduce((sum, xi, i) => sum + xi * w[i]!, 0);
   const expected = Math.max(0, raw);
-  const [lo, hi] = p.errorQuantiles[horizon - 1]![levelIndex(expected, p.levelBreaks)]!;
+  const level = levelIndex(expected, p.levelBreaks);
+  const lo = errorQuantile(p, horizon, level, alpha / 2);
+  const hi = errorQuantile(p, horizon, level, 1 - alpha / 2);
   return {
     horizon,
     expectedMinutes: expected,

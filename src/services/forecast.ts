@@ -4,7 +4,14 @@ import { InputError, NotFoundError } from "../domain/errors.ts";
 import { holidaysOn, type HolidayCountry } from "../domain/holidays.ts";
 import type { PortCode } from "../domain/ports.ts";
 import { LANE_TYPES, type LaneType } from "../domain/wait-times.ts";
-import { forecastHour, MAX_HORIZON_HOURS, type HourlySeries } from "../model/wait-forecast.ts";
+import { distanceKm } from "../model/geo.ts";
+import {
+  forecastHour,
+  MAX_HORIZON_HOURS,
+  RECALIBRATION,
+  recentAlpha,
+  type HourlySeries,
+} from "../model/wait-forecast.ts";
 import { CBP_WAIT_FORECAST_PARAMS } from "../model/wait-forecast-params.ts";
 import { readingsSource, withArchiveRead } from "../store/wait-archive-db.ts";
 import { closedReadingsQuery, hourlyMeansQuery, type WaitFilter } from "../store/wait-queries.ts";
@@ -41,6 +48,28 @@ export interface ForecastHour {
   holidays: string[];
 }
 
+/** Ports whose reported closures a forecast lists (km between port coordinates; the same border only). */
+export const NEARBY_PORT_KM = 100;
+
+/**
+ * A known event the model does not fit: lanes reported closed in the last day at the port or a port within
+ * NEARBY_PORT_KM on the same border (traffic sent from a closed lane or crossing can lengthen the others').
+ */
+export interface ForecastEvent {
+  kind: "closure";
+  port: PortCode;
+  portName: string;
+  crossing: string;
+  crossingName: string;
+  lane: string;
+  /** Closed readings in the last day (a closed lane without an update time counts once per hour). */
+  closedReadings: number;
+  /** The first local date with a closed reading in that day. */
+  since: string;
+  /** 0 at the port forecast. */
+  distanceKm: number;
+}
+
 /** The forecast of one crossing and lane type. */
 export interface ForecastSeries {
   crossing: string;
@@ -62,6 +91,8 @@ export interface WaitForecast {
   /** When the forecast was made (ISO UTC). */
   at: string;
   series: ForecastSeries[];
+  /** Closures reported at or near the port in the last day: not modelled, flagged. */
+  events: ForecastEvent[];
   model: { fittedOn: string; coverage: number };
   notes: string[];
 }
@@ -257,7 +288,7 @@ export async function waitForecast(
     const p = CBP_WAIT_FORECAST_PARAMS;
     const notes: string[] = [
       "expected = the usual wait for that hour (month, weekday and hour from the archive's history; holidays of either side apart), corrected by the last readings; waits are CBP's estimates, in minutes",
-      `80% interval from out-of-sample errors (${p.fittedOn}); on held-out data it held 70–80% (docs/forecast.md)`,
+      `80% interval from out-of-sample errors (${p.fittedOn}), its level recalibrated on the outcomes of the last ${RECALIBRATION.windowHours / 24} days' forecasts of each lane (rolling conformal; until ${RECALIBRATION.minOutcomes} outcomes, the calibration's 10th–90th percentiles); on held-out data it held 77–80% by horizon (docs/forecast.md)`,
     ];
     const series: ForecastSeries[] = [];
     let staleNoted = false;
@@ -287,11 +318,22 @@ export async function waitForecast(
         profile: usualWaits(new Map([...values].filter(([h]) => h <= nowHour)), sides),
         hourOfDay: hourOf,
       };
+      // The interval's level from the outcomes of the last three weeks' forecasts, replayed with usual waits
+      // that have not seen those weeks (as a forecaster running then had them).
+      const replay: HourlySeries = {
+        ...history,
+        profile: usualWaits(
+          new Map([...values].filter(([h]) => h <= origin - RECALIBRATION.windowHours)),
+          sides,
+        ),
+      };
+      const alphas = new Map<number, number>();
       const hours: ForecastHour[] = [];
       for (let target = nowHour + 1; target <= nowHour + req.hours; target++) {
         const horizon = target - origin;
         if (horizon < 1 || horizon > MAX_HORIZON_HOURS) continue;
-        const f = forecastHour(history, origin, horizon, p);
+        if (!alphas.has(horizon)) alphas.set(horizon, recentAlpha(replay, origin, horizon, p));
+        const f = forecastHour(history, origin, horizon, p, alphas.get(horizon));
         const round1 = (x: number) => Math.round(x * 10) / 10;
         hours.push({
           hourStart: localIso(target, offset),
@@ -314,8 +356,19 @@ export async function waitForecast(
         hours,
       });
     }
-    // Known events the model does not fit: lanes of the same port reported closed in the last day.
+    // Known events the model does not fit: lanes reported closed in the last day at the port or nearby.
+    const here = ports.find((x) => x.port_code === target.code);
+    const near = new Map<string, number>([[target.code, 0]]);
+    if (here?.latitude != null && here.longitude != null)
+      for (const x of ports) {
+        if (x.port_code === target.code || x.border !== here.border) continue;
+        if (x.latitude == null || x.longitude == null) continue;
+        const km = distanceKm(here.latitude, here.longitude, x.latitude, x.longitude);
+        if (km <= NEARBY_PORT_KM) near.set(x.port_code, km);
+      }
     const closed = await db.all<{
+      port: string;
+      port_name: string;
       crossing: string;
       crossing_name: string;
       lane: string;
@@ -323,16 +376,29 @@ export async function waitForecast(
       first_date: string;
     }>(
       closedReadingsQuery(source, {
-        ports: [target.code],
+        ports: [...near.keys()],
         crossings: [],
         lanes: [],
         from: new Date(at.getTime() - DAY_MS).toISOString().slice(0, 10),
-        to,
+        to: at.toISOString().slice(0, 10),
       }),
     );
-    for (const c of closed)
+    const events: ForecastEvent[] = closed
+      .map((c) => ({
+        kind: "closure" as const,
+        port: c.port as PortCode,
+        portName: c.port_name,
+        crossing: c.crossing,
+        crossingName: c.crossing_name,
+        lane: c.lane,
+        closedReadings: c.closed,
+        since: c.first_date,
+        distanceKm: Math.round(near.get(c.port) ?? 0),
+      }))
+      .sort((a, b) => a.distanceKm - b.distanceKm || a.crossing.localeCompare(b.crossing));
+    for (const e of events)
       notes.push(
-        `${c.crossing_name || c.crossing} (${c.crossing}) ${c.lane} was reported closed ${c.closed} time(s) since ${c.first_date}: the forecast does not model closures, and traffic sent from a closed lane can lengthen the waits of the others`,
+        `known event: ${e.crossingName || e.crossing} (${e.crossing}) ${e.lane}${e.distanceKm ? ` at ${e.portName} (${e.port}), ${e.distanceKm} km away,` : ""} was reported closed ${e.closedReadings} time(s) since ${e.since}: the forecast does not model closures, and traffic sent from a closed lane or crossing can lengthen the waits of the others`,
       );
     const holidayDays = new Set(
       series.flatMap((s) =>
@@ -355,6 +421,7 @@ export async function waitForecast(
         (a, b) =>
           a.crossing.localeCompare(b.crossing) || LANE_TYPES.indexOf(a.lane) - LANE_TYPES.indexOf(b.lane),
       ),
+      events,
       model: { fittedOn: p.fittedOn, coverage: p.coverage },
       notes,
     };

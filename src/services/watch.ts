@@ -50,7 +50,7 @@ import {
   type ArchiveKind,
   type Repair,
 } from "../store/wait-archive.ts";
-import { Outbox } from "../store/outbox.ts";
+import { DEFAULT_OUTBOX_LIMITS, Outbox } from "../store/outbox.ts";
 import { readCompactedDay } from "../store/wait-archive-db.ts";
 import { closedThrough, compactArchive, type CompactionReport } from "../store/wait-compaction.ts";
 import { postWebhook, type Poster } from "./webhook.ts";
@@ -70,6 +70,12 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_BACKOFF_MS = 60 * 60_000;
 /** How many rejects a poll lists on stderr (each distinct one once per run); the rest are counted. */
 export const REJECTS_LOGGED = 10;
+/**
+ * Days of `detections/<day>.jsonl` files kept behind the newest reading (at least the anomaly window and
+ * the days around it, which the watcher may still read): older ones are deleted as the watcher goes, since
+ * only the watcher reads them, to remember what it emitted. What was delivered is in the outbox and its sinks.
+ */
+export const DETECTION_DAYS_KEPT = 35;
 
 /** `watch` as a user wrote it (CLI flags, as strings). */
 export interface WatchSpec {
@@ -416,6 +422,8 @@ export class WaitWatcher {
     const oldest = addDays(newest, -(this.rule.baselineDays + 3));
     for (const m of [this.readingKeys, this.detectionKeys])
       for (const day of [...m.keys()]) if (day < oldest) m.delete(day);
+    const keepFrom = addDays(newest, -Math.max(DETECTION_DAYS_KEPT, this.rule.baselineDays + 3));
+    for (const day of this.archive.dropDaysBefore("detections", keepFrom)) this.detectionKeys.delete(day);
     for (const [k, samples] of this.history) {
       const kept = samples.filter((s) => s.localDate >= oldest);
       if (kept.length === 0) this.history.delete(k);
@@ -713,7 +721,19 @@ export async function runWatch(req: WatchRequest, deps: WatchDeps): Promise<Watc
     // the polling, and what a kill cuts off is delivered again at the next start.
     // A watchlist has a folder of its own: its outbox (alerts, not every detection), its episodes, its emails.
     const listDir = req.watchlist ? join(req.archiveDir, "watchlists", req.watchlist.slug) : undefined;
-    const outbox = Outbox.open<Detection>(listDir ? join(listDir, "outbox") : join(req.archiveDir, "outbox"));
+    const outbox = Outbox.open<Detection>(
+      listDir ? join(listDir, "outbox") : join(req.archiveDir, "outbox"),
+      {
+        onDrop: (d) =>
+          deps.log(
+            `outbox: over its ${DEFAULT_OUTBOX_LIMITS.maxBytes / 1024 / 1024} MiB cap: entries ${d.firstSeq}..${d.lastSeq} deleted, undelivered to ${Object.entries(
+              d.undelivered,
+            )
+              .map(([k, n]) => `${k} (${n})`)
+              .join(", ")}`,
+          ),
+      },
+    );
     if (outbox.repair)
       deps.log(
         `outbox: cut a torn last line (${outbox.repair.droppedBytes} bytes); its detection is queued again`,

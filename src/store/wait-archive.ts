@@ -25,7 +25,8 @@ import { StoreError } from "../domain/errors.ts";
  *
  * ```
  * <dir>/readings/2022-06-29.jsonl     one reading per line (WaitReading), by the UTC day of its update time
- * <dir>/detections/2022-06-29.jsonl   one emitted detection per line, by the day of its reading
+ * <dir>/detections/2022-06-29.jsonl   one emitted detection per line, by the day of its reading (the
+ *                                     watcher's memory of what it emitted: kept DETECTION_DAYS_KEPT days)
  * <dir>/watch.lock                    the pid of the watcher writing here
  * <dir>/compacted.json                which closed days live in which monthly Parquet files (see below)
  * <dir>/parquet/readings/2022-06.3.parquet   closed days of a UTC month (generation 3), sorted by port,
@@ -134,7 +135,8 @@ export function repairTornLine(file: string): Repair | undefined {
   }
 }
 
-function fsyncDir(dir: string): void {
+/** Makes a new or renamed file's directory entry durable (best effort: not every platform allows it). */
+export function fsyncDir(dir: string): void {
   // Makes a new file's directory entry durable; not every platform lets a directory be opened for it.
   try {
     const fd = openSync(dir, "r");
@@ -254,6 +256,14 @@ export class WaitArchiveWriter {
     }
   }
 
+  /** Deletes the day files of a kind before `day` (YYYY-MM-DD); returns the days deleted. */
+  dropDaysBefore(kind: ArchiveKind, day: string): string[] {
+    if (this.released) throw new StoreError(`the archive ${this.dir} is closed`);
+    const gone = archiveDays(this.dir, kind).filter((d) => d < day);
+    for (const d of gone) rmSync(archiveFile(this.dir, kind, d), { force: true });
+    return gone;
+  }
+
   /** Releases the lock. */
   close(): void {
     if (this.released) return;
@@ -339,5 +349,3 @@ export function fsyncFile(file: string): void {
     closeSync(fd);
   }
 }
-
-export { fsyncDir };

@@ -93,7 +93,7 @@ export function archiveSpanQuery(source: ArchiveQuery): ArchiveQuery {
 /** The ports of a snapshot's `ports.parquet` (the `ports` table of every store built from it). */
 export function snapshotPortsQuery(parquetFile: string): Query {
   return {
-    sql: "SELECT port_code, port_name, state, border FROM read_parquet(?) ORDER BY port_code",
+    sql: "SELECT port_code, port_name, state, border, latitude, longitude FROM read_parquet(?) ORDER BY port_code",
     params: [parquetFile],
   };
 }
@@ -128,8 +128,8 @@ export function hourlyMeansQuery(source: ArchiveQuery, f: WaitFilter): ArchiveQu
 export function closedReadingsQuery(source: ArchiveQuery, f: WaitFilter): ArchiveQuery {
   const w = where(f);
   return {
-    sql: `SELECT crossing, any_value(crossingName) AS crossing_name, lane, sum(closedN)::INTEGER AS closed,
-        min(localDate) AS first_date
+    sql: `SELECT any_value(port) AS port, any_value(portName) AS port_name, crossing,
+        any_value(crossingName) AS crossing_name, lane, sum(closedN)::INTEGER AS closed, min(localDate) AS first_date
       FROM ${source.sql} AS wait_readings
       WHERE ${w.sql} AND status = 'closed'
       GROUP BY crossing, lane ORDER BY crossing, lane`,

@@ -11,6 +11,8 @@ import {
   CBP_WAIT_FORECAST_PARAMS,
   PEACE_ARCH_FORECAST_PARAMS,
 } from "../../src/model/wait-forecast-params.ts";
+import type { PortCode } from "../../src/domain/ports.ts";
+import { readingKey } from "../../src/domain/wait-times.ts";
 import { waitForecast } from "../../src/services/forecast.ts";
 import { buildApp } from "../../src/api/server.ts";
 import { Store } from "../../src/store/db.ts";
@@ -20,11 +22,36 @@ import { elPasoHourlyReadings, writeArchiveReadings } from "../helpers/waits-his
 const ROOT = join(import.meta.dirname, "../..");
 let dir: string;
 let archive: string;
+let nearby: string;
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "borderflow-forecast-"));
   archive = join(dir, "archive");
   writeArchiveReadings(archive, elPasoHourlyReadings());
+  // The same readings and, at Santa Teresa (2408), a commercial lane reported closed that morning.
+  nearby = join(dir, "nearby");
+  const base = elPasoHourlyReadings()[0]!;
+  const closed = {
+    crossing: "240801",
+    lane: "commercial-standard" as const,
+    status: "closed" as const,
+    updatedAt: null,
+    fetchedAt: "2025-11-27T14:05:00.000Z",
+  };
+  writeArchiveReadings(nearby, [
+    ...elPasoHourlyReadings(),
+    {
+      ...base,
+      ...closed,
+      key: readingKey(closed),
+      port: "2408" as PortCode,
+      portName: "Santa Teresa",
+      crossingName: "Santa Teresa",
+      delayMinutes: null,
+      lanesOpen: 0,
+      maxLanes: 2,
+    },
+  ]);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -151,4 +178,23 @@ test("GET /api/forecast answers as the service does", async () => {
     await app.close();
     store.close();
   }
+});
+
+test("a closure reported nearby is flagged in the forecast, not modelled", async () => {
+  const f = await waitForecast(nearby, {
+    port: "El Paso",
+    lane: "passenger-standard",
+    hours: 2,
+    at: "2025-11-27T15:10:00Z",
+  });
+  // Santa Teresa (2408) is about 22 km from El Paso on the same border: its closed lane is listed.
+  assert.deepEqual(
+    f.events.map((e) => [e.kind, e.port, e.crossing, e.lane, e.closedReadings]),
+    [["closure", "2408", "240801", "commercial-standard", 1]],
+  );
+  assert.ok(f.events[0]!.distanceKm > 15 && f.events[0]!.distanceKm < 30, `${f.events[0]!.distanceKm} km`);
+  assert.ok(f.notes.some((n) => /known event: .*240801.*Santa Teresa \(2408\), \d+ km away/.test(n)));
+  // The same archive without it flags nothing.
+  const plain = await waitForecast(archive, { port: "El Paso", hours: 1, at: "2025-11-27T15:10:00Z" });
+  assert.deepEqual(plain.events, []);
 });

@@ -269,3 +269,26 @@ test("a one-year, one-port query stays under 200 MB whatever the archive holds (
   const peakMb = Number(readFileSync(join(dir, "rss"), "utf8")) / 1024 / 1024;
   assert.ok(peakMb < 200, `peak RSS ${peakMb.toFixed(0)} MB`);
 });
+
+test("detections files are bounded: days before the cut are deleted, the rest and the readings kept", (t) => {
+  const d = mkdtempSync(join(tmpdir(), "bf-detections-"));
+  t.after(() => rmSync(d, { recursive: true, force: true }));
+  const w = WaitArchiveWriter.open(d);
+  try {
+    const line = (day: string) => new Map([[day, [JSON.stringify({ key: `closure|x|${day}` })]]]);
+    for (const day of ["2025-01-01", "2025-02-04", "2025-02-05", "2025-03-01"]) {
+      w.append("detections", line(day));
+      w.append("readings", line(day));
+    }
+    // The watcher keeps DETECTION_DAYS_KEPT (35) days behind its newest reading day: 2025-03-01 − 35 days.
+    assert.deepEqual(w.dropDaysBefore("detections", "2025-01-25"), ["2025-01-01"]);
+    assert.deepEqual(readdirSync(join(d, "detections")).sort(), [
+      "2025-02-04.jsonl",
+      "2025-02-05.jsonl",
+      "2025-03-01.jsonl",
+    ]);
+    assert.equal(readdirSync(join(d, "readings")).length, 4, "readings are compaction's business");
+  } finally {
+    w.close();
+  }
+});

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Outbox } from "../../src/store/outbox.ts";
+import { Outbox, type OutboxDrop } from "../../src/store/outbox.ts";
 
 const key = (x: { id: string }) => x.id;
 
@@ -69,4 +69,53 @@ test("outbox: a torn last line (kill mid-append) is cut at open; an unreadable c
     third.pending("stdout").map((e) => e.key),
     ["a", "b", "c"],
   );
+});
+
+test("outbox: bounded — sealed into segments, deleted once every sink has them, the oldest dropped at the cap and reported", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "bf-outbox-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const drops: OutboxDrop[] = [];
+  const limits = { segmentBytes: 1024, maxBytes: 4096 };
+  const box = Outbox.open<{ id: string; pad: string }>(dir, { ...limits, onDrop: (d) => drops.push(d) });
+  const pad = "x".repeat(150); // each entry ~220 bytes: a segment every 5
+  box.acked("stdout");
+  box.acked("webhook"); // a webhook that never acknowledges
+  for (let i = 1; i <= 100; i++) {
+    box.append([{ id: `d${i}`, pad }], key);
+    box.ack("stdout", box.last);
+    // Never more than the cap and one segment being filled, whatever the webhook does.
+    assert.ok(box.bytes <= limits.maxBytes + limits.segmentBytes, `${box.bytes} bytes after ${i}`);
+  }
+  assert.ok(drops.length > 0, "the cap dropped segments");
+  // Only the webhook lost entries; stdout had acknowledged everything dropped.
+  assert.ok(drops.every((d) => Object.keys(d.undelivered).join() === "webhook"));
+  const lost = drops.reduce((s, d) => s + d.undelivered.webhook!, 0);
+  const pending = box.pending("webhook");
+  // What the webhook lost and what it still has account for every entry, in order, none twice.
+  assert.equal(lost + pending.length, 100);
+  assert.deepEqual(
+    pending.map((e) => e.seq),
+    Array.from({ length: pending.length }, (_, i) => lost + 1 + i),
+  );
+  assert.equal(box.acked("webhook"), lost, "its cursor moved past what was dropped");
+  // A reopen sees the same outbox; a dropped key may be queued again, a kept one may not.
+  const again = Outbox.open<{ id: string; pad: string }>(dir, limits);
+  assert.equal(again.last, 100);
+  assert.deepEqual(
+    again.pending("webhook").map((e) => e.seq),
+    pending.map((e) => e.seq),
+  );
+  assert.deepEqual(again.append([{ id: "d100", pad }], key), []);
+  assert.equal(again.append([{ id: "d1", pad }], key).length, 1);
+  // Once every sink has everything, only the current file is left.
+  again.ack("stdout", again.last);
+  again.ack("webhook", again.last);
+  Outbox.open(dir, limits);
+  assert.deepEqual(
+    readdirSync(dir)
+      .filter((n) => n.startsWith("entries"))
+      .sort(),
+    ["entries.jsonl"],
+  );
+  assert.throws(() => Outbox.open(dir, { segmentBytes: 4096, maxBytes: 4096 }), /at least twice/);
 });

@@ -71,9 +71,10 @@ export const MAX_BACKOFF_MS = 60 * 60_000;
 /** How many rejects a poll lists on stderr (each distinct one once per run); the rest are counted. */
 export const REJECTS_LOGGED = 10;
 /**
- * Days of `detections/<day>.jsonl` files kept behind the newest reading (at least the anomaly window and
- * the days around it, which the watcher may still read): older ones are deleted as the watcher goes, since
- * only the watcher reads them, to remember what it emitted. What was delivered is in the outbox and its sinks.
+ * Days a `detections/<day>.jsonl` file is kept: one whose day is that far behind the newest reading (and at
+ * least the anomaly window and the days around it, which the watcher may still read) and that has not been
+ * written for that long is deleted as the watcher goes. Only the watcher reads them, to remember what it
+ * emitted; what was delivered is in the outbox and its sinks.
  */
 export const DETECTION_DAYS_KEPT = 35;
 
@@ -423,7 +424,9 @@ export class WaitWatcher {
     for (const m of [this.readingKeys, this.detectionKeys])
       for (const day of [...m.keys()]) if (day < oldest) m.delete(day);
     const keepFrom = addDays(newest, -Math.max(DETECTION_DAYS_KEPT, this.rule.baselineDays + 3));
-    for (const day of this.archive.dropDaysBefore("detections", keepFrom)) this.detectionKeys.delete(day);
+    const writtenBefore = Date.now() - DETECTION_DAYS_KEPT * DAY_MS;
+    for (const day of this.archive.dropDaysBefore("detections", keepFrom, writtenBefore))
+      this.detectionKeys.delete(day);
     for (const [k, samples] of this.history) {
       const kept = samples.filter((s) => s.localDate >= oldest);
       if (kept.length === 0) this.history.delete(k);

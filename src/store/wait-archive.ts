@@ -11,6 +11,7 @@ import {
   readFileSync,
   readSync,
   rmSync,
+  statSync,
   writeSync,
 } from "node:fs";
 import { homedir } from "node:os";
@@ -256,10 +257,16 @@ export class WaitArchiveWriter {
     }
   }
 
-  /** Deletes the day files of a kind before `day` (YYYY-MM-DD); returns the days deleted. */
-  dropDaysBefore(kind: ArchiveKind, day: string): string[] {
+  /**
+   * Deletes the day files of a kind before `day` (YYYY-MM-DD) that were last written before `writtenBefore`
+   * (ms since the epoch: a day file still being written, as with a feed stuck on old dates, is kept); returns
+   * the days deleted.
+   */
+  dropDaysBefore(kind: ArchiveKind, day: string, writtenBefore: number): string[] {
     if (this.released) throw new StoreError(`the archive ${this.dir} is closed`);
-    const gone = archiveDays(this.dir, kind).filter((d) => d < day);
+    const gone = archiveDays(this.dir, kind).filter(
+      (d) => d < day && statSync(archiveFile(this.dir, kind, d)).mtimeMs < writtenBefore,
+    );
     for (const d of gone) rmSync(archiveFile(this.dir, kind, d), { force: true });
     return gone;
   }

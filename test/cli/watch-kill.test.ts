@@ -208,11 +208,17 @@ test("kill -9 of watch while its reader is stalled, then restart: no detection i
   const firstExit = new Promise<void>((done) => first.on("exit", () => done()));
   await until(`poll ${CAPTURES}`, () => new RegExp(`poll ${CAPTURES} `).test(stderr), 60_000);
   const outbox = join(archive, "outbox");
-  const entries = () =>
-    readFileSync(join(outbox, "entries.jsonl"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { seq: number; key: string });
+  // Every entry seen in the outbox's files (sealed segments and the current file; a segment every sink has
+  // acknowledged is deleted, so what was seen once is remembered).
+  const seen = new Map<number, { seq: number; key: string }>();
+  const entries = () => {
+    for (const f of readdirSync(outbox).filter((n) => /^entries.*\.jsonl$/.test(n)))
+      for (const l of readFileSync(join(outbox, f), "utf8").split("\n").filter(Boolean)) {
+        const e = JSON.parse(l) as { seq: number; key: string };
+        seen.set(e.seq, e);
+      }
+    return [...seen.values()].sort((a, b) => a.seq - b.seq);
+  };
   const acked = () =>
     (JSON.parse(readFileSync(join(outbox, "ack-stdout.json"), "utf8")) as { seq: number }).seq;
   // Every detection the watcher made is in the archive's detections files (the outbox holds the same).

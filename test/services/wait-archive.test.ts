@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { WaitReading } from "../../src/domain/wait-times.ts";
@@ -280,9 +280,17 @@ test("detections files are bounded: days before the cut are deleted, the rest an
       w.append("detections", line(day));
       w.append("readings", line(day));
     }
-    // The watcher keeps DETECTION_DAYS_KEPT (35) days behind its newest reading day: 2025-03-01 − 35 days.
-    assert.deepEqual(w.dropDaysBefore("detections", "2025-01-25"), ["2025-01-01"]);
+    // The watcher keeps DETECTION_DAYS_KEPT (35) days behind its newest reading day (2025-03-01 − 35 days)
+    // and any file written in the last 35 days (a feed stuck on old dates keeps its day file).
+    const old = (Date.now() - 40 * 86_400_000) / 1000;
+    for (const day of ["2025-01-01", "2025-02-04"])
+      utimesSync(join(d, "detections", `${day}.jsonl`), old, old);
+    w.append("detections", line("2025-01-02"));
+    assert.deepEqual(w.dropDaysBefore("detections", "2025-01-25", Date.now() - 35 * 86_400_000), [
+      "2025-01-01",
+    ]);
     assert.deepEqual(readdirSync(join(d, "detections")).sort(), [
+      "2025-01-02.jsonl",
       "2025-02-04.jsonl",
       "2025-02-05.jsonl",
       "2025-03-01.jsonl",

@@ -975,6 +975,61 @@ test(
 );
 
 test(
+  "officers moved away from the ports: each officer event with the staffing cut, its sectors' encounters and its backtest, as the API gives them",
+  { timeout: 180_000 },
+  async () => {
+    type Officer = {
+      staffing: { cuts: { port: string; officersRemoved: number }[] }[];
+      backtest: { summary: { beatsNull: boolean | null; band: { covered: number; scored: number } } };
+      encounters: { sector: string }[];
+    };
+    const list = await api<{ events: { id: string }[] }>("/api/officers/events");
+    const id = "officers-2023-12";
+    assert.ok(list.events.some((e) => e.id === id));
+    const d = await api<Officer>(`/api/officers/events/${id}`);
+    const ctx = await newContext(DESKTOP);
+    const page = await ctx.newPage();
+    await open(page, "#events");
+    await page.waitForSelector("[data-officer-event]");
+    assert.equal(
+      await page.locator("button[data-officer-event]").count(),
+      list.events.length,
+      "every officer event listed",
+    );
+    await page.click(`button[data-officer-event="${id}"]`);
+    assert.ok(page.url().endsWith(`#event=${id}`), "its own address");
+    await page.waitForSelector("#event-detail .officer-event");
+    assert.equal(await page.locator("#event-detail .officer-event").count(), d.staffing.length);
+    // Whole officers in the tables (an estimate of people, never "8.1 officers").
+    for (const [i, o] of d.staffing.entries()) {
+      const cells = await page
+        .locator(`#event-detail [data-table="officer-cuts-${i}"] tbody tr td:nth-child(2)`)
+        .allTextContents();
+      assert.deepEqual(
+        cells,
+        o.cuts.map((c) => int.format(Math.round(c.officersRemoved))),
+        `event ${i}: officers moved`,
+      );
+    }
+    await chartsDrawn(page, "#event-detail");
+    const enc = await checkExport(page, '[data-figure-of="officer-encounters"]', "officer event: encounters");
+    assert.deepEqual(
+      [...new Set(enc.rows.map((r) => r.sector))].sort(),
+      d.encounters.map((e) => e.sector).sort(),
+    );
+    assert.equal(
+      await page.getAttribute('#event-detail [data-figure="eventSkill"]', "data-beats"),
+      String(d.backtest.summary.beatsNull),
+    );
+    assert.equal(
+      await page.getAttribute('#event-detail [data-figure="band"]', "data-covered"),
+      String(d.backtest.summary.band.covered),
+    );
+    await ctx.close();
+  },
+);
+
+test(
   "task 4: Detroit vs Port Huron trucks over 2019–2024, El Paso + Ysleta combined, indexed and year on year, back to 1996",
   { timeout: 180_000 },
   async () => {

@@ -114,3 +114,18 @@ export interface EventDetail {
   study: EventStudy;
   backtest: BacktestResult;
 }
+
+/** GET /api/officers/events/:id (src/services/officer-story.ts, OfficerEventAnswer). */
+export interface OfficerEventAnswer {
+  event: DisruptionEvent;
+  /** The staffing model's cut of each of its officer events. */
+  staffing: ScenarioResult["officers"];
+  backtest: BacktestResult;
+  /** Encounters of the Border Patrol sectors around its ports, over the backtest's months. */
+  encounters: {
+    sector: string;
+    file: string;
+    values: { month: string; value: number | null; status: string }[];
+  }[];
+  months: string[];
+}

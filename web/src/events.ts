@@ -4,17 +4,14 @@ import { getJson, type EventDetail, type EventItem } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts, type Chart } from "./charts.ts";
 import { h, message, replace, table } from "./dom.ts";
 import { slug, type Dataset } from "./export.ts";
+import { formatChange, formatCount, formatMonth, formatUsd, formatUsdShort } from "./format.ts";
+import { backtestSection } from "./backtest-view.ts";
 import {
-  formatChange,
-  formatCount,
-  formatInt,
-  formatMonth,
-  formatMonthRange,
-  formatPct,
-  formatUsd,
-  formatUsdShort,
-} from "./format.ts";
-import { destinationSentence, skillByUnit, skillSentence, skillWord } from "./backtest-skill.ts";
+  OFFICER_EVENTS_URL,
+  officerEventList,
+  renderOfficerEvent,
+  type OfficerEventItem,
+} from "./officer-events.ts";
 import { route, type Route } from "./router.ts";
 import type { Shell, View } from "./shell.ts";
 
@@ -149,13 +146,18 @@ function hostOf(url: string): string {
 let token = 0;
 
 /** Loads and shows one disruption in `el`. */
-export async function renderEvent(el: HTMLElement, id: string, deps: EventsDeps): Promise<void> {
+export async function renderEvent(
+  el: HTMLElement,
+  id: string,
+  deps: EventsDeps,
+  wanted: () => boolean = () => true,
+): Promise<void> {
   const mine = ++token;
   disposeCharts(el);
   replace(el, message("info", `loading ${id}…`));
   try {
     const d = await getJson<EventDetail>(`/api/events/${encodeURIComponent(id)}`);
-    if (mine !== token) return;
+    if (mine !== token || !wanted()) return;
     disposeCharts(el);
     replace(el, ...eventView(d, deps));
     deps.onPorts(d.event.ports.map((p) => p.cbp_port_code).filter((c): c is string => Boolean(c)));
@@ -430,230 +432,7 @@ function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
     );
   }
 
-  // Backtest: the model's change at each crossing and month against the observed change.
-  if (b.status === "ok" && b.rows?.length) {
-    const rows = b.rows;
-    const skills = skillByUnit(rows);
-    const eventMonths = [...new Set(rows.filter((r) => r.phase === "event").map((r) => r.month))].sort();
-    const unscored = (b.series ?? []).filter((x) => !x.scored && x.role === "affected");
-    const sm = b.summary;
-    out.push(
-      h(
-        "section",
-        { id: "backtest" },
-        h("h3", {}, "Backtest: the model against what happened, unit by unit"),
-        h(
-          "p",
-          { class: "muted" },
-          `At the affected crossings in the event's month${eventMonths.length === 1 ? "" : "s"} (${eventMonths.length ? formatMonthRange(eventMonths[0]!, eventMonths.at(-1)!) : "none"}): the observed change against the counterfactual, the model's change, and whether the model's error is smaller than that of saying “no effect” (predicting the counterfactual). Each unit apart: units are never added together.`,
-        ),
-        sm.event.skill !== null
-          ? h(
-              "p",
-              { class: "skill-overall", "data-figure": "eventSkill", "data-beats": String(sm.beatsNull) },
-              `All ${formatInt(sm.event.series)} scored series together (each against its own counterfactual, so no units are added): `,
-              h(
-                "strong",
-                {},
-                sm.beatsNull ? "the model beat “no effect”" : "the model did not beat “no effect”",
-              ),
-              ` in the event's months (skill ${formatChange(sm.event.skill)}; 0 is no better than “no effect”)${sm.after.skill !== null ? `; in the months after it was ${skillWord(sm.after.skill)} “no effect” (skill ${formatChange(sm.after.skill)})` : ""}. `,
-              h(
-                "span",
-                { "data-figure": "band", "data-covered": sm.band.covered, "data-scored": sm.band.scored },
-                `The model's 80% band held the observed month in ${formatInt(sm.band.covered)} of ${formatInt(sm.band.scored)} scored port-months (a band from its Monte Carlo draws and the counterfactual's quiet-month errors; borderflow backtest calibrates it on the other events instead)`,
-              ),
-              sm.baselineError !== null
-                ? h(
-                    "span",
-                    { "data-figure": "baselineError" },
-                    `; the counterfactual's own error on quiet months is ${formatPct(sm.baselineError)} (the median), so changes smaller than that are within the baseline's noise`,
-                  )
-                : null,
-              ".",
-            )
-          : null,
-        h(
-          "div",
-          { class: "cards" },
-          skills.map((k) =>
-            h(
-              "div",
-              {
-                class: `card skill ${k.verdict}`,
-                "data-figure": `skill:${k.unit}`,
-                "data-verdict": k.verdict,
-              },
-              h(
-                "span",
-                { class: "label" },
-                `${k.unit[0]!.toUpperCase()}${k.unit.slice(1)} at ${k.crossings.join(", ") || "the affected crossings"}`,
-              ),
-              h(
-                "span",
-                { class: "big", "data-part": "verdict" },
-                k.verdict === "beat"
-                  ? "beat “no effect”"
-                  : k.verdict === "tied"
-                    ? "no better than “no effect”"
-                    : k.verdict === "worse"
-                      ? "worse than “no effect”"
-                      : "not compared",
-              ),
-              h(
-                "span",
-                { class: "sub" },
-                "Observed ",
-                h("strong", { "data-part": "observed" }, formatChange(k.observedShare)),
-                ", modelled ",
-                h("strong", { "data-part": "modelled" }, formatChange(k.modelledShare)),
-                ` against the counterfactual (${formatInt(k.event.months)} port-month${k.event.months === 1 ? "" : "s"}). `,
-                skillSentence(k),
-                k.after.skill !== null
-                  ? ` In the months after: ${skillWord(k.after.skill)} “no effect” (skill ${formatChange(k.after.skill)}).`
-                  : "",
-              ),
-              k.inEvent.length
-                ? h(
-                    "ul",
-                    { class: "in-event", "aria-label": `${k.unit} in the event's month` },
-                    k.inEvent.map((x) =>
-                      h(
-                        "li",
-                        { "data-crossing-month": `${x.crossing}|${x.month}` },
-                        `${x.crossing}, ${formatMonth(x.month)}: observed `,
-                        h("strong", { "data-part": "observed" }, formatChange(x.observedShare)),
-                        ", modelled ",
-                        h("strong", { "data-part": "modelled" }, formatChange(x.modelledShare)),
-                      ),
-                    ),
-                  )
-                : null,
-            ),
-          ),
-        ),
-        b.destinations.length
-          ? h(
-              "div",
-              { "data-destinations": "" },
-              h("h4", {}, "Where the model sent the traffic, and whether it went there"),
-              h(
-                "ul",
-                { class: "notes" },
-                b.destinations.map((d) =>
-                  h(
-                    "li",
-                    { "data-destination": `${d.port}|${d.mode}`, "data-rose": String(d.rose) },
-                    destinationSentence(d),
-                  ),
-                ),
-              ),
-            )
-          : null,
-        unscored.length
-          ? h(
-              "ul",
-              { class: "notes", "data-unscored": "" },
-              unscored.map((x) =>
-                h(
-                  "li",
-                  {},
-                  `${x.portName} (${x.port}) ${x.mode}, ${x.unit}: shown, not scored — ${x.reason ?? "no reason given"}`,
-                ),
-              ),
-            )
-          : null,
-        [...new Set(rows.map((r) => r.unit))].map((unit) => {
-          const rs = rows.filter((r) => r.unit === unit);
-          const data = (): Dataset => ({
-            name: `${slug(e.id)}-backtest-${slug(unit)}`,
-            title: `Backtest of ${e.title}: ${unit}, observed vs modelled per crossing and month`,
-            source:
-              "BTS Border Crossing/Entry Data (observed); borderflow event study (counterfactual) and scenario model (modelled)",
-            api: [`/api/events/${e.id}`],
-            period: { from: rs[0]!.month, to: rs.at(-1)!.month },
-            columns: [
-              { key: "port", label: "CBP port code" },
-              { key: "portName", label: "port" },
-              { key: "role", label: "affected, or an alternative crossing" },
-              { key: "mode", label: "mode" },
-              { key: "month", label: "month" },
-              { key: "observed", label: "observed", unit },
-              { key: "counterfactual", label: "counterfactual (no event)", unit },
-              { key: "lo", label: "90% interval, low", unit },
-              { key: "hi", label: "90% interval, high", unit },
-              { key: "observedEffect", label: "observed − counterfactual", unit },
-              { key: "modelledEffect", label: "modelled change", unit },
-              { key: "error", label: "modelled − observed", unit },
-              { key: "status", label: "status of the observed figure" },
-            ],
-            rows: rs.map((r) => ({ ...r, status: r.observed === null ? "missing" : "observed" })),
-            notes: [...(s.notes ?? []), ...b.rules],
-          });
-          return chartFigure({
-            id: `backtest-${slug(unit)}`,
-            title: `Observed vs modelled change per crossing and month: ${unit}`,
-            measures: `change against the counterfactual, ${unit} per month (negative: fewer crossed)`,
-            height: 300,
-            data,
-            option: {
-              ...baseTimeOption((v) => formatCount(v)),
-              grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-              xAxis: {
-                type: "category",
-                data: rs.map((r) => `${r.portName} ${r.month.slice(2)}`),
-                axisLabel: { rotate: 40, fontSize: 10 },
-              },
-              series: [
-                {
-                  name: "observed change",
-                  type: "bar",
-                  data: rs.map((r) => r.observedEffect),
-                  itemStyle: { color: "#E69F00" },
-                },
-                {
-                  name: "modelled change",
-                  type: "bar",
-                  data: rs.map((r) => r.modelledEffect),
-                  itemStyle: { color: "#0072B2" },
-                },
-              ],
-            },
-            table: table(
-              [
-                { label: "crossing" },
-                { label: "role" },
-                { label: "month" },
-                { label: "observed", numeric: true },
-                { label: "counterfactual", numeric: true },
-                { label: "modelled", numeric: true },
-                { label: "error / cf", numeric: true },
-              ],
-              rs.map((r) => [
-                `${r.portName} (${r.port}) ${r.mode}`,
-                r.role,
-                r.month,
-                formatCount(r.observed, r.unit),
-                formatCount(r.counterfactual),
-                formatCount(r.modelled),
-                formatChange(r.errorShare),
-              ]),
-              { label: `backtest rows, ${unit}` },
-            ),
-          });
-        }),
-      ),
-    );
-  } else {
-    out.push(
-      h(
-        "section",
-        {},
-        h("h3", {}, "Backtest"),
-        h("p", { class: "muted" }, `Not compared: ${b.reason ?? b.status}.`),
-      ),
-    );
-  }
+  out.push(backtestSection(e.id, e.title, b, [`/api/events/${e.id}`], s.notes ?? []));
 
   if (e.date_sources.length) {
     out.push(
@@ -701,9 +480,17 @@ export function createView(shell: Shell): View {
       );
     },
   };
+  let officerIds = new Set<string>();
   const load = () => {
-    loaded ??= getJson<{ events: EventItem[] }>("/api/events")
-      .then((r) => renderEventList(listEl, r.events, deps))
+    loaded ??= Promise.all([
+      getJson<{ events: EventItem[] }>("/api/events"),
+      getJson<{ events: OfficerEventItem[] }>(OFFICER_EVENTS_URL),
+    ])
+      .then(([r, o]) => {
+        officerIds = new Set(o.events.map((x) => x.id));
+        renderEventList(listEl, r.events, deps);
+        listEl.append(officerEventList(o.events, deps.onOpen));
+      })
       .catch((err: unknown) => {
         loaded = null;
         replace(listEl, message("error", `could not load the events: ${(err as Error).message}`));
@@ -732,13 +519,23 @@ export function createView(shell: Shell): View {
       shell.map.mark(eventCodes, true);
       if (r.id === current) return;
       current = r.id;
-      void renderEvent(detailEl, r.id, deps).then(() => {
-        const title = document.getElementById("event-title");
-        if (title && (shell.isNarrow() || title.getBoundingClientRect().top > window.innerHeight)) {
-          title.focus({ preventScroll: true });
-          title.scrollIntoView({ block: "start" });
-        }
-      });
+      const id = r.id;
+      const wanted = () => current === id;
+      void load()
+        .then(() =>
+          officerIds.has(id)
+            ? renderOfficerEvent(detailEl, id, (raw) => deps.onScenario(raw, id), wanted).then((codes) => {
+                if (codes) deps.onPorts(codes);
+              })
+            : renderEvent(detailEl, id, deps, wanted),
+        )
+        .then(() => {
+          const title = document.getElementById("event-title");
+          if (title && (shell.isNarrow() || title.getBoundingClientRect().top > window.innerHeight)) {
+            title.focus({ preventScroll: true });
+            title.scrollIntoView({ block: "start" });
+          }
+        });
     },
     hide() {
       shown = false;

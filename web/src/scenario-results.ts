@@ -431,7 +431,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
         ? ` The API runs at most ${formatInt(r.monteCarlo.draws)} draws; run in the browser for ${formatInt(info.requestedDraws)}.`
         : "",
     ),
-    officersSection(r),
+    officersSection(r.officers),
     h("section", {}, h("h3", {}, "What happens day by day"), dailyCharts),
     h(
       "section",
@@ -538,8 +538,8 @@ const POLICY_WORDS: Record<string, string> = {
  * Officer events: how many officers left which ports, the primary positions that closes and the capacity
  * left by mode (the staffing model, docs/model.md), and the positions open by hour before and during.
  */
-function officersSection(r: ScenarioResult): HTMLElement | null {
-  const effects = r.officers ?? [];
+/** Each officer event: the officers moved by port, the capacity left by mode and the positions by hour. */
+export function officersSection(effects: ScenarioResult["officers"]): HTMLElement | null {
   if (!effects.length) return null;
   return h(
     "section",
@@ -578,10 +578,10 @@ function officersSection(r: ScenarioResult): HTMLElement | null {
           ],
           o.cuts.map((c) => [
             `${c.portName} (${c.port})`,
-            formatRate(c.officersRemoved),
-            formatRate(c.officersOnStrength),
+            formatCount(c.officersRemoved),
+            formatCount(c.officersOnStrength),
             formatRate(c.hoursClosed),
-            formatRate(c.unmetOfficers),
+            formatCount(c.unmetOfficers),
             c.modes.map((m) => `${m.mode} ${formatPct(m.remainingShare)}`).join(", "),
           ]),
           {

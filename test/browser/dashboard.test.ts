@@ -1012,6 +1012,7 @@ test(
       );
     }
     await chartsDrawn(page, "#event-detail");
+    await shot(page, "dashboard-1440-officer-event", "#event-title");
     const enc = await checkExport(page, '[data-figure-of="officer-encounters"]', "officer event: encounters");
     assert.deepEqual(
       [...new Set(enc.rows.map((r) => r.sector))].sort(),

@@ -1332,6 +1332,7 @@ test(
       ["#compare&ports=3801,3802&measure=Trucks", '[data-chart="compare"]'],
       ["#scenario&preset=dec-2023", "#run-scenario"],
       [`#event=${DEC_2023_EVENT}`, "#event-title"],
+      ["#event=officers-2023-12", "#event-detail .officer-event"],
       ["#waits=2402", "#waits-port-title"],
     ];
     const problems: string[] = [];
@@ -1364,6 +1365,7 @@ test(
       ["#port=2303", '#profile [data-chart="port-crossings"][data-ready]'],
       ["#compare&ports=3801,3802&measure=Trucks", '[data-chart="compare"][data-ready]'],
       [`#event=${DEC_2023_EVENT}`, '[data-chart="event-study"][data-ready]'],
+      ["#event=officers-2023-12", '[data-chart="officer-encounters"][data-ready]'],
       ["#waits=2402", '[data-chart="waits-hour"][data-ready]'],
     ] as const) {
       await open(page, hash);

@@ -15,7 +15,7 @@ export interface OfficerEventItem {
   id: string;
   title: string;
   start: string;
-  end: string;
+  end: string | null;
   notes: string;
   scenario: unknown[];
 }
@@ -49,7 +49,7 @@ export function officerEventList(items: OfficerEventItem[], onOpen: (id: string)
               "data-officer-event": e.id,
               onclick: () => onOpen(e.id),
             },
-            h("span", { class: "dates" }, `${e.start} – ${e.end}`),
+            h("span", { class: "dates" }, `${e.start} – ${e.end ?? ""}`),
             h("span", { class: "title" }, e.title),
             h(
               "small",

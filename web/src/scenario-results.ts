@@ -597,7 +597,7 @@ export function officersSection(effects: ScenarioResult["officers"]): HTMLElemen
           measures: "inspection positions open in each local hour, summed over the event's ports and modes",
           height: 220,
           option: {
-            ...baseTimeOption((v) => formatCount(v)),
+            ...baseTimeOption((v) => formatRate(v)),
             xAxis: { type: "category", data: hours.map((x) => `${String(x).padStart(2, "0")}:00`) },
             series: [
               { name: "before", type: "line", step: "middle", data: before, itemStyle: { color: "#0072B2" } },

@@ -66,6 +66,9 @@ export function parseXml(text: string, origin = "XML", maxDepth = LIMITS.depth):
       if (!top) fail("CDATA outside the root element");
       top!.text += text.slice(i + 9, end);
       i = end + 3;
+    } else if (text.startsWith("<!DOCTYPE", i) && /^<!DOCTYPE[^>]*\[/.test(text.slice(i, i + 4096))) {
+      // Entity declarations are how "billion laughs" bombs are built; no feed we read has any.
+      fail("a DOCTYPE with declarations (entities) is not accepted");
     } else if (text.startsWith("<?", i) || text.startsWith("<!", i)) {
       const end = text.indexOf(">", i);
       if (end < 0) fail("unclosed declaration");

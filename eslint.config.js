@@ -27,6 +27,7 @@ export default tseslint.config(
       "web/dist/",
       "test-artifacts/",
       "bench/results/",
+      ".scratch/",
     ],
   },
   js.configs.recommended,

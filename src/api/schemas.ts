@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_DRAWS } from "../domain/scenario.ts";
 import { BORDERS } from "../domain/ports.ts";
 import { RangeSchema } from "../domain/scenario.ts";
 import { TRADE_GROUPINGS } from "../services/trade.ts";
@@ -16,7 +17,35 @@ const csv = z
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "expected a month as YYYY-MM, e.g. 2023-12");
 
-export const PortsQuery = z.object({
+/**
+ * A query string's schema: only the parameters it names are accepted (an unknown one is a 400 naming it),
+ * so that a typo is not silently ignored and the answer cache is keyed by what was validated.
+ */
+const query = <T extends z.ZodRawShape>(shape: T) =>
+  z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === "unrecognized_keys"
+        ? `unknown parameter${iss.keys.length > 1 ? "s" : ""} ${iss.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(", ")} (this route takes: ${Object.keys(shape).join(", ") || "none"})`
+        : undefined,
+  });
+
+/** A whole number given in a query string, from `min` to `max`; an empty value is refused, not read as 0. */
+const wholeNumber = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(
+      /^\d{1,10}$/,
+      `${name} must be a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}`,
+    )
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, `${name} is at least ${min.toLocaleString("en-US")}`)
+        .max(max, `${name} is at most ${max.toLocaleString("en-US")}`),
+    );
+
+export const PortsQuery = query({
   border: z.enum(BORDERS).optional().describe("mexico or canada"),
   mode: z
     .string()
@@ -29,7 +58,7 @@ export const PortParams = z.object({
   code: z.string().min(1).max(80).describe("CBP port code (2303) or name (Eagle Pass)"),
 });
 
-export const CrossingsQuery = z.object({
+export const CrossingsQuery = query({
   port: csv.optional().describe("port codes or names, comma-separated (summed)"),
   measure: csv.optional().describe("BTS measures, comma-separated (never summed across units)"),
   from: month.optional(),
@@ -44,7 +73,7 @@ export const CrossingsQuery = z.object({
     .describe("also add the measures up (refused unless they share a unit)"),
 });
 
-export const TradeQuery = z.object({
+export const TradeQuery = query({
   port: csv.optional().describe("port codes or names, comma-separated; none = national totals"),
   mode: csv.optional().describe("truck, rail, pipeline, air, vessel, mail, other, ftz"),
   direction: z.enum(["export", "import"]).optional(),
@@ -54,7 +83,7 @@ export const TradeQuery = z.object({
   by: z.enum(TRADE_GROUPINGS).optional(),
 });
 
-export const EventsQuery = z.object({
+export const EventsQuery = query({
   border: z.enum(BORDERS).optional(),
   port: z.string().max(80).optional(),
   from: month.optional(),
@@ -63,20 +92,13 @@ export const EventsQuery = z.object({
 
 export const EventParams = z.object({ id: z.string().min(1).max(120) });
 
-export const ScenarioRunQuery = z.object({
-  draws: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(5000)
+export const ScenarioRunQuery = query({
+  draws: wholeNumber("draws", 1, MAX_DRAWS)
     .optional()
-    .describe("Monte Carlo draws (at most 5,000 through the API)"),
-  seed: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .optional(),
+    .describe(
+      `Monte Carlo draws, 1 to ${MAX_DRAWS.toLocaleString("en-US")} (the scenario's own when absent)`,
+    ),
+  seed: wholeNumber("seed", 0, 2 ** 31 - 1).optional(),
 });
 
 /** The error body of every 4xx and 5xx answer. */
@@ -94,7 +116,7 @@ export const ErrorBody = z.object({
 /** A result object; its fields are documented in docs/api.md and follow the CLI's --json output. */
 export const ResultObject = (description: string) => z.any().describe(description);
 
-export const WaitsQuery = z.object({
+export const WaitsQuery = query({
   port: z.string().min(1).max(80).describe("port code or name, or a 6-character CBP crossing number"),
   lane: z
     .string()
@@ -120,7 +142,7 @@ const when = z
     "expected a month YYYY-MM or a fiscal year FY2024",
   );
 
-export const EncountersQuery = z.object({
+export const EncountersQuery = query({
   sector: csv.optional().describe("USBP sectors, comma-separated (Del Rio, Tucson ...)"),
   fieldOffice: csv.optional().describe("OFO field offices, comma-separated (Laredo, San Diego ...)"),
   region: z.enum(["southwest", "northern", "coastal", "other", "all"]).optional(),
@@ -138,13 +160,13 @@ export const EncountersQuery = z.object({
   file: z.enum(["aor", "swb", "sector-ohss", "sector-cbp"]).optional().describe("force one source file"),
 });
 
-export const AreasQuery = z.object({
+export const AreasQuery = query({
   border: z.enum(BORDERS).optional(),
   fieldOffice: z.string().max(80).optional(),
   sector: z.string().max(80).optional(),
 });
 
-export const ForecastQuery = z.object({
+export const ForecastQuery = query({
   port: z.string().min(1).max(80).describe("port code or name, or a 6-character CBP crossing number"),
   lane: z
     .string()

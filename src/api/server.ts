@@ -1,6 +1,11 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import fastifySwagger from "@fastify/swagger";
 import {
   hasZodFastifySchemaValidationErrors,
@@ -10,9 +15,22 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { ScenarioSpecSchema } from "../domain/scenario.ts";
-import { DataError, InputError, NotFoundError, StoreError } from "../domain/errors.ts";
+import {
+  DataError,
+  InputError,
+  NotFoundError,
+  StoreError,
+  TooCostlyError,
+  UnavailableError,
+} from "../domain/errors.ts";
+import { AnswerCache, canonical } from "./answer-cache.ts";
+import { ScenarioPool, type ScenarioPoolOptions } from "./scenario-pool.ts";
+import { LOOPBACK_NAMES, type LogLevel } from "./limits.ts";
+import { registerHostCheck, registerPathScrubber, registerSecurityHeaders } from "./security.ts";
 import type { Store } from "../store/db.ts";
 import { getCoverage } from "../services/coverage.ts";
+import { keepCrossingsInMemory } from "../services/crossings-cube.ts";
+import { crossingStatusIndex } from "../services/status.ts";
 import { crossingsSeries } from "../services/crossings.ts";
 import {
   eventScenario,
@@ -24,7 +42,7 @@ import {
 } from "../services/events.ts";
 import { backtestEvent } from "../services/backtest.ts";
 import { listPorts, portProfile } from "../services/ports.ts";
-import { runScenario, scenarioModelInput, validateScenario } from "../services/scenario.ts";
+import { prepareScenario, scenarioModelInput, validateScenario } from "../services/scenario.ts";
 import { tradeSummary } from "../services/trade.ts";
 import { waitSummary } from "../services/waits.ts";
 import { waitForecast } from "../services/forecast.ts";
@@ -61,45 +79,43 @@ export interface AppOptions {
   eventsFile?: string;
   /** Folder of the wait-time archive `borderflow watch` writes (default: $BORDERFLOW_ARCHIVE or ~/.local/share/borderflow/waits). */
   archiveDir?: string;
-  logger?: boolean;
+  /** Log level of the fastify logger (JSON lines on stderr): fatal, error, warn, info, debug; false for none. */
+  logger?: boolean | LogLevel;
+  /** Where the log goes (default stderr); tests read it. */
+  logStream?: { write(line: string): void };
   /** Largest accepted request body, bytes. */
   bodyLimit?: number;
+  /** The Host names accepted ("any" when bound to a non-loopback address); default: loopback names only. */
+  allowedHosts?: readonly string[] | "any";
+  /** Bytes of answers kept (default 64 MiB). */
+  cacheBytes?: number;
+  /** Worker threads, queue, time limit and budget of scenario runs. */
+  scenarioPool?: ScenarioPoolOptions;
 }
 
-/** Answers kept (by URL, or by content hash for scenarios). */
-const RESPONSE_CACHE = 2000;
-
-/** Sorted-key JSON: the same scenario written in another key order has the same hash. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The server's answer cache (its byte count is checked by the fault tests). */
+    answerCache: AnswerCache;
   }
-  return JSON.stringify(v);
 }
+
+export { LOG_LEVELS, type LogLevel } from "./limits.ts";
 
 const errorBody = (status: number, message: string, extra: Record<string, unknown> = {}) => ({
   error: { status, message, ...extra },
 });
 
 /**
- * Builds the HTTP API (and, with `webRoot`, the dashboard's static files) on an open store. Read-only:
- * no route writes to the store. Errors become JSON bodies with a status code here and nowhere else.
+ * Errors become JSON bodies with a status code here and nowhere else; never a stack to a client. Every 5xx is
+ * logged with its stack (the fastify logger, on stderr).
  */
-export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-  const { store } = opts;
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: opts.bodyLimit ?? 64 * 1024 });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-
+function registerErrorAnswers(app: FastifyInstance): void {
   app.setErrorHandler((fastifyErr: FastifyError, req, reply) => {
     const err: unknown = fastifyErr;
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({
-        path: `${err.validationContext ?? "request"}${v.instancePath.replace(/\//g, ".")}`,
+        path: `${err.validationContext ?? "request"}${v.instancePath.replace(/\//g, ".")}`.replace(/\.$/, ""),
         message: v.message ?? "invalid",
       }));
       return reply
@@ -112,19 +128,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           ),
         );
     }
-    if (err instanceof NotFoundError)
-      return reply.status(404).send(errorBody(404, err.message, err.hint ? { hint: err.hint } : {}));
-    if (err instanceof InputError)
-      return reply.status(400).send(errorBody(400, err.message, err.hint ? { hint: err.hint } : {}));
+    const hint = (e: { hint?: string | undefined }) => (e.hint ? { hint: e.hint } : {});
+    if (err instanceof NotFoundError) return reply.status(404).send(errorBody(404, err.message, hint(err)));
+    if (err instanceof TooCostlyError) return reply.status(422).send(errorBody(422, err.message, hint(err)));
+    if (err instanceof InputError) return reply.status(400).send(errorBody(400, err.message, hint(err)));
     if (err instanceof DataError)
       return reply
         .status(422)
         .send(errorBody(422, err.message, { issues: err.details.map((d) => ({ path: "", message: d })) }));
-    if (err instanceof StoreError) return reply.status(503).send(errorBody(503, err.message));
+    if (err instanceof UnavailableError) {
+      if (err.retryAfterSeconds !== undefined) reply.header("retry-after", String(err.retryAfterSeconds));
+      else req.log.error({ err }, "scenario run stopped at its time limit");
+      return reply.status(503).send(errorBody(503, err.message, hint(err)));
+    }
+    if (err instanceof StoreError) {
+      req.log.error({ err }, "store error");
+      return reply.status(503).send(errorBody(503, err.message));
+    }
     const code = fastifyErr.statusCode;
     const status = typeof code === "number" && code >= 400 && code < 500 ? code : 500;
-    if (status === 500) req.log.error(fastifyErr);
-    // Never a stack trace to a client.
+    if (status >= 500) req.log.error({ err: fastifyErr }, "internal error");
     return reply
       .status(status)
       .send(errorBody(status, status === 500 ? "internal error" : fastifyErr.message));
@@ -135,11 +158,68 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       .send(
         errorBody(
           404,
-          `no route ${req.method} ${req.url.split("?")[0]} (the API is described at /api/openapi.json)`,
+          `no route ${req.method} ${req.url.split("?")[0]?.slice(0, 200)} (the API is described at /api/openapi.json)`,
         ),
       ),
   );
+}
 
+/**
+ * Builds the HTTP API (and, with `webRoot`, the dashboard's static files) on an open store. Read-only:
+ * no route writes to the store. Errors become JSON bodies with a status code here and nowhere else.
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { store } = opts;
+  const level = opts.logger === true ? "info" : opts.logger || "silent";
+  const app = Fastify({
+    // JSON lines on stderr (stdout is for what the command prints); 5xx always logged with their stack.
+    logger: level === "silent" ? false : { level, stream: opts.logStream ?? process.stderr },
+    bodyLimit: opts.bodyLimit ?? 64 * 1024,
+    // Bounded request shape: a long URL or many parameters is refused before any route runs.
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  registerErrorAnswers(app);
+  if (opts.allowedHosts !== "any") registerHostCheck(app, opts.allowedHosts ?? LOOPBACK_NAMES);
+  await registerSecurityHeaders(app);
+  registerPathScrubber(app, [
+    [store.path, "<database>"],
+    [opts.archiveDir ?? defaultArchiveDir(), "<archive>"],
+    [store.snapshotDir, "<snapshot>"],
+    ...(opts.webRoot ? ([[opts.webRoot, "<web>"]] as [string, string][]) : []),
+    [process.cwd(), "<cwd>"],
+  ]);
+  const pool = new ScenarioPool(opts.scenarioPool);
+  app.addHook("onClose", () => pool.close());
+  // Warm what every series request needs, in the background (the server answers meanwhile): the crossings
+  // in memory, their status index and the coverage.
+  const warm = Promise.all([keepCrossingsInMemory(store), crossingStatusIndex(store), getCoverage(store)]);
+  warm.catch((err: unknown) => app.log.error({ err }, "warming the crossings in memory failed"));
+  // Closing waits for the warm-up's queries: the store must not be closed under them.
+  app.addHook("onClose", () =>
+    warm.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+
+  // An API route without query parameters refuses any (the others' schemas refuse unknown ones).
+  app.addHook("preValidation", async (req, reply) => {
+    const q = req.query as Record<string, unknown> | undefined;
+    if (!req.url.startsWith("/api/") || req.routeOptions.schema?.querystring || !q || !Object.keys(q).length)
+      return;
+    const keys = Object.keys(q).map((k) => JSON.stringify(k.slice(0, 40)));
+    return reply
+      .status(400)
+      .send(
+        errorBody(
+          400,
+          `unknown parameter${keys.length > 1 ? "s" : ""} ${keys.join(", ")} (this route takes none)`,
+        ),
+      );
+  });
   await registerCompression(app);
   await app.register(fastifySwagger, {
     openapi: {
@@ -154,20 +234,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   // The data cannot change while the server runs (the store is opened read-only and DuckDB keeps writers
-  // out), so an answer computed once is kept, serialized, by URL (or content hash). Bounded, oldest out.
-  const responses = new Map<string, Promise<string>>();
-  const cached = (reply: FastifyReply, key: string, compute: () => Promise<unknown>): Promise<string> => {
-    let p = responses.get(key);
-    if (!p) {
-      p = compute().then((v) => JSON.stringify(v));
-      responses.set(key, p);
-      p.catch(() => responses.delete(key));
-      if (responses.size > RESPONSE_CACHE) responses.delete(responses.keys().next().value!);
-      reply.header("x-borderflow-cache", "miss");
-    } else reply.header("x-borderflow-cache", "hit");
+  // out), so an answer computed once is kept, serialized, under its validated request (src/api/answer-cache.ts).
+  const cache = new AnswerCache(opts.cacheBytes);
+  const cachedText = async (reply: FastifyReply, key: string, compute: () => Promise<string>) => {
+    const { body, hit } = await cache.get(key, compute);
+    reply.header("x-borderflow-cache", hit ? "hit" : "miss");
     reply.type("application/json; charset=utf-8");
-    return p;
+    return body;
   };
+  const cached = (reply: FastifyReply, key: string, compute: () => Promise<unknown>) =>
+    cachedText(reply, key, async () => JSON.stringify(await compute()));
+  /** A request's cache key: its route and its validated, normalised parameters (never the raw URL). */
+  const keyOf = (req: FastifyRequest) =>
+    `${req.routeOptions.url}?${canonical({ q: req.query ?? {}, p: req.params ?? {} })}`;
+  app.decorate("answerCache", cache);
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorBody, 404: ErrorBody };
@@ -183,7 +263,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (req, reply) =>
-      cached(reply, req.url, async () => {
+      cached(reply, keyOf(req), async () => {
         const meta = Object.fromEntries(
           (
             await store.all<{ key: string; value: string }>({
@@ -208,7 +288,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("as `borderflow overview --json`") },
       },
     },
-    async (req, reply) => cached(reply, req.url, () => overview(store)),
+    async (req, reply) => cached(reply, keyOf(req), () => overview(store)),
   );
 
   api.get(
@@ -221,7 +301,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (req, reply) =>
-      cached(reply, req.url, () =>
+      cached(reply, keyOf(req), () =>
         listPorts(store, {
           ...(req.query.border ? { border: req.query.border } : {}),
           ...(req.query.mode ? { mode: req.query.mode } : {}),
@@ -254,7 +334,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     async (req, reply) => {
       const q = req.query;
-      return cached(reply, req.url, () =>
+      return cached(reply, keyOf(req), () =>
         encountersSeries(store, {
           sectors: q.sector ?? [],
           fieldOffices: q.fieldOffice ?? [],
@@ -282,7 +362,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (req, reply) =>
-      cached(reply, req.url, () =>
+      cached(reply, keyOf(req), () =>
         portAreas(store, {
           ...(req.query.border ? { border: req.query.border } : {}),
           ...(req.query.fieldOffice ? { fieldOffice: req.query.fieldOffice } : {}),
@@ -302,7 +382,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     async (req, reply) => {
       const q = req.query;
-      return cached(reply, req.url, () =>
+      return cached(reply, keyOf(req), () =>
         crossingsSeries(store, {
           ports: q.port ?? [],
           measures: q.measure ?? [],
@@ -326,7 +406,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     async (req, reply) => {
       const q = req.query;
-      return cached(reply, req.url, () =>
+      return cached(reply, keyOf(req), () =>
         tradeSummary(store, {
           ports: q.port ?? [],
           modes: q.mode ?? [],
@@ -352,7 +432,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (req, reply) =>
-      cached(reply, req.url, async () => {
+      cached(reply, keyOf(req), async () => {
         const q = req.query;
         const list = await listEvents(store, events(), {
           ...(q.border ? { border: q.border } : {}),
@@ -432,12 +512,25 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
             `input/${createHash("sha256").update(canonical(v.scenario)).digest("hex")}`,
             () => scenarioModelInput(store, v),
           );
-        const draws = Math.min(req.query.draws ?? v.scenario.options.draws, 5000);
+        const draws = req.query.draws ?? v.scenario.options.draws;
         const seed = req.query.seed ?? v.scenario.options.seed;
         const key = createHash("sha256")
           .update(canonical({ s: v.scenario, draws, seed }))
           .digest("hex");
-        return cached(reply, `scenario/${key}`, () => runScenario(store, v, { draws, seed }));
+        // Prepared and run on a worker thread, with its own read-only connection to the database file (an
+        // in-memory store cannot be shared: it is prepared here, and only the model runs on the worker).
+        return cachedText(reply, `scenario/${key}`, async () =>
+          pool.run(
+            store.path === ":memory:"
+              ? { prepared: await prepareScenario(store, v) }
+              : {
+                  scenario: { scenario: v.scenario, events: v.events },
+                  db: { path: store.path, snapshotDir: store.snapshotDir },
+                },
+            draws,
+            seed,
+          ),
+        );
       },
     );
   scenarioRoute("/api/scenarios/run", "Run a scenario (the same result as the CLI's --json)", false);
@@ -484,7 +577,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("as `borderflow surge --check --json`") },
       },
     },
-    async (req, reply) => cached(reply, req.url, () => surgeCheck(store)),
+    async (req, reply) => cached(reply, keyOf(req), () => surgeCheck(store)),
   );
 
   api.get(
@@ -496,7 +589,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("{ events: [{ id, title, start, end, scenario }] }") },
       },
     },
-    async (req, reply) => cached(reply, req.url, async () => officerEventList(store)),
+    async (req, reply) => cached(reply, keyOf(req), async () => officerEventList(store)),
   );
 
   api.get(
@@ -525,7 +618,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         },
       },
     },
-    async (req, reply) => cached(reply, req.url, () => december2023Story(store)),
+    async (req, reply) => cached(reply, keyOf(req), () => december2023Story(store)),
   );
 
   api.get(

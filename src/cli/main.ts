@@ -1,7 +1,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
-import { DataError, InputError, StoreError } from "../domain/errors.ts";
+import { DataError, InputError, StoreError, UnavailableError } from "../domain/errors.ts";
 import { registerAtlas } from "./commands/atlas.ts";
 import { registerScenario } from "./commands/scenario.ts";
 import { registerEvents } from "./commands/events.ts";
@@ -12,8 +12,13 @@ import { registerEncounters } from "./commands/encounters.ts";
 import { registerOfficers, registerStory, registerSurge } from "./commands/surge.ts";
 import { processIo, type Io } from "./context.ts";
 
-/** Exit codes: 0 ok; 2 bad input (unknown port, bad month, bad flag); 3 bad data; 4 store problem; 70 a bug. */
-export const EXIT = { ok: 0, input: 2, data: 3, store: 4, internal: 70 } as const;
+/**
+ * Exit codes (README "Exit codes"): 0 ok; 2 usage or input (a bad flag or value, an unknown port, a scenario
+ * with problems); 3 data refused (a source file or response that cannot be accepted; nothing stored); 4 store
+ * (database or archive locked, damaged, or not writable: disk full, permissions); 5 unavailable (port in use,
+ * a run over the server's limits); 70 internal error (a bug).
+ */
+export const EXIT = { ok: 0, input: 2, data: 3, store: 4, unavailable: 5, internal: 70 } as const;
 
 /** Builds the `borderflow` command. */
 export function buildProgram(io: Io = processIo): Command {
@@ -73,7 +78,20 @@ function reportError(e: unknown, io: Io): number {
     io.err(`borderflow: ${e.message}\n`);
     return EXIT.store;
   }
-  const err = e as Error;
+  if (e instanceof UnavailableError) {
+    io.err(`borderflow: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ""}`);
+    return EXIT.unavailable;
+  }
+  const err = e as NodeJS.ErrnoException;
+  // The system refusing to write (wherever it happened) is a store problem, not a bug.
+  if (err?.code === "ENOSPC" || /No space left on device|disk is full/i.test(err?.message ?? "")) {
+    io.err(`borderflow: the disk is full: ${err.message}\nhint: free some space; nothing was half-written\n`);
+    return EXIT.store;
+  }
+  if (err?.code === "EACCES" || err?.code === "EROFS" || err?.code === "EPERM") {
+    io.err(`borderflow: permission denied: ${err.message}\n`);
+    return EXIT.store;
+  }
   io.err(
     `borderflow: internal error: ${err?.message ?? String(e)}\n${process.env.BORDERFLOW_DEBUG ? `${err?.stack}\n` : "(set BORDERFLOW_DEBUG=1 for the stack)\n"}`,
   );

@@ -31,3 +31,25 @@ export class DataError extends Error {
 export class StoreError extends Error {
   override name = "StoreError";
 }
+
+/**
+ * The service cannot take the request now (its queue is full, a run hit its time limit, the database file is
+ * damaged). HTTP 503, with Retry-After when waiting helps.
+ */
+export class UnavailableError extends Error {
+  override name = "UnavailableError";
+  constructor(
+    message: string,
+    readonly hint?: string,
+    /** Seconds after which the same request may succeed; none when waiting will not help. */
+    readonly retryAfterSeconds?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A request that is valid but asks for more work than the service allows (HTTP 422, with a hint). */
+export class TooCostlyError extends InputError {
+  override name = "TooCostlyError";
+}

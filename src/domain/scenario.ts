@@ -266,7 +266,8 @@ export const PARAMETER_NAMES = [
 export type ParameterName = (typeof PARAMETER_NAMES)[number];
 
 export const MAX_HORIZON_DAYS = 365;
-export const MAX_DRAWS = 20_000;
+/** Monte Carlo draws of a run: at least 1 (the bands need draws), at most 5,000 (CLI and API alike). */
+export const MAX_DRAWS = 5_000;
 
 /** Options of a scenario run. */
 export const ScenarioOptionsSchema = z
@@ -281,7 +282,12 @@ export const ScenarioOptionsSchema = z
       .default({ enabled: true, policy: "nearest-first" }),
     railToTruck: z.boolean().default(false),
     multiplier: z.boolean().default(false),
-    draws: z.number().int().min(0).max(MAX_DRAWS, `at most ${MAX_DRAWS} draws`).default(1000),
+    draws: z
+      .number()
+      .int("draws must be a whole number")
+      .min(1, "draws is at least 1")
+      .max(MAX_DRAWS, `draws is at most ${MAX_DRAWS.toLocaleString("en-US")}`)
+      .default(1000),
     seed: z.number().int().default(42),
     parameters: z.partialRecord(z.enum(PARAMETER_NAMES), RangeSchema).default({}),
   })

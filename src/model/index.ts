@@ -11,3 +11,4 @@ export * from "./backtest.ts";
 export * from "./staffing.ts";
 export * from "./surge.ts";
 export * from "./calibrate.ts";
+export * from "./run.ts";

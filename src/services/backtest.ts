@@ -77,7 +77,7 @@ export async function prepareBacktest(store: Store, e: DisruptionEvent): Promise
       ),
     }))
     .filter((ev) => ev.ports.length > 0);
-  const v = await validateScenario(store, { name: e.title, events, options: { draws: 0 } });
+  const v = await validateScenario(store, { name: e.title, events, options: { draws: BACKTEST_DRAWS } });
   if (!v.ok)
     return {
       ...head,

@@ -18,14 +18,14 @@ import {
   midParams,
   officerCut,
   resolveRanges,
-  runMonteCarlo,
+  runPrepared,
   type ResolvedEvent,
 } from "../model/index.ts";
 import { DateTime } from "luxon";
 import { hasOffset, PORT_LOCAL } from "../domain/scenario.ts";
 import { modelData, zoneOf, type ModelData } from "./model-data.ts";
 import type { ScenarioText } from "../sources/scenario-file.ts";
-import { summarizeScenario, type PreparedScenario, type ScenarioResult } from "../model/report.ts";
+import type { PreparedScenario, ScenarioResult } from "../model/report.ts";
 import type { Store } from "../store/db.ts";
 import { getCoverage } from "./coverage.ts";
 import { loadNetwork } from "./network.ts";
@@ -324,14 +324,11 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const prepared = await prepareScenario(store, v);
   const o = prepared.scenario.options;
-  const draws = opts.draws ?? o.draws;
-  const seed = opts.seed ?? o.seed;
-  const mc = runMonteCarlo(prepared.input, prepared.ranges, {
-    draws,
-    seed,
+  return runPrepared(prepared, {
+    draws: opts.draws ?? o.draws,
+    seed: opts.seed ?? o.seed,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
-  return summarizeScenario(prepared, mc);
 }
 
 /** Units of each mode, for messages. */

@@ -29,6 +29,7 @@ import {
   crossingsMonthlyQuery,
 } from "../store/status-queries.ts";
 import { memoPerStore } from "./cache.ts";
+import { crossingsRowsInMemory } from "./crossings-cube.ts";
 import { getCoverage } from "./coverage.ts";
 
 export type { CrossingCell, CrossingHole, TradeCell } from "../domain/status.ts";
@@ -275,15 +276,18 @@ export async function crossingsMonthly(
   const index = await crossingStatusIndex(store);
   const ports = req.ports.length ? [...req.ports].sort() : [...index.spans.keys()].sort();
   const measures = req.measures.length ? [...req.measures] : [...MEASURES];
-  const rows = await store.all<{ port: string; measure: string; month: Month; value: number }>(
-    crossingsMonthlyQuery({
-      ports: req.ports,
-      measures,
-      from: req.from,
-      to: req.to,
-      ...(req.byPort ? { byPort: true } : {}),
-    }),
-  );
+  // A server keeps every count in memory (crossings-cube.ts); a one-shot command asks DuckDB.
+  const rows =
+    (await crossingsRowsInMemory(store, { ...req, measures })) ??
+    (await store.all<{ port: string; measure: string; month: Month; value: number }>(
+      crossingsMonthlyQuery({
+        ports: req.ports,
+        measures,
+        from: req.from,
+        to: req.to,
+        ...(req.byPort ? { byPort: true } : {}),
+      }),
+    ));
   const have = new Map(rows.map((r) => [key(r.port, r.measure, r.month), r.value]));
   const months = monthRange(req.from, req.to);
   const reported = (port: string, month: Month) => {

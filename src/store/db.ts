@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -33,6 +33,11 @@ export interface OpenOptions {
   snapshotDir?: string;
   /** Open read-only (many readers may share a file; no writer at the same time). */
   readOnly?: boolean;
+  /**
+   * Told what the store did by itself (a damaged file moved aside and rebuilt from the snapshot); the
+   * default writes it to stderr.
+   */
+  onNotice?: (line: string) => void;
 }
 
 /** The snapshot's manifest: version, coverage and row counts. */
@@ -50,6 +55,62 @@ export function readManifest(snapshotDir: string): SnapshotManifest {
   if (!existsSync(file))
     throw new StoreError(`no snapshot at ${snapshotDir} (manifest.json is missing); run npm run snapshot`);
   return JSON.parse(readFileSync(file, "utf8")) as SnapshotManifest;
+}
+
+/** The bytes of DuckDB's file headers before its first block. */
+const FILE_HEADER_BYTES = 3 * 4096;
+
+/** The file whose presence says a query met a damaged block: the next open rebuilds the database. */
+const damageMarker = (path: string) => `${path}.damaged`;
+
+/** DuckDB's words for a file that is not (or no longer) a whole database. */
+const isDamage = (msg: string) =>
+  /Corrupt database file|does not match stored checksum|Could not read enough bytes|not a valid DuckDB database file|database file .* is (truncated|corrupt)/i.test(
+    msg,
+  );
+
+/** The short reason of a damage error, without DuckDB's prefix and the path. */
+function damageReason(msg: string): string {
+  if (/Could not read enough bytes/i.test(msg)) return "the file is cut short";
+  if (/not a valid DuckDB database file/i.test(msg)) return "the file is not a DuckDB database";
+  const block = /in block at location (\d+)/.exec(msg);
+  return `a block fails its checksum${block ? ` (at byte ${block[1]})` : ""}`;
+}
+
+/** A database file that is damaged: answered with 503 by the server, exit 4 by the CLI. */
+export class DamagedStoreError extends StoreError {
+  override name = "DamagedStoreError";
+}
+
+/** What a process that holds a database file is, from its command line: "borderflow serve (pid 123)". */
+function describeHolder(pid: number, fallback: string): string {
+  let cmd = "";
+  try {
+    cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
+  } catch {
+    /* not Linux, or gone */
+  }
+  const m =
+    /borderflow(?:\.js|\/src\/cli\/main\.ts|\/dist\/cli\/main\.js)?\s+(?:--?\S+\s+\S+\s+)*?([a-z][a-z-]*)/.exec(
+      cmd,
+    );
+  if (m && /borderflow|cli\/main/.test(cmd)) return `borderflow ${m[1]} (pid ${pid})`;
+  const exe = cmd.split(" ")[0] || fallback;
+  return `${exe.split("/").pop()} (pid ${pid})`;
+}
+
+/** DuckDB's lock error, as a message that names the process holding the file and what to do. */
+function lockError(path: string, msg: string, readOnly: boolean, cause: unknown): StoreError {
+  const m = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(msg);
+  const holder = m ? describeHolder(Number(m[2]), m[1]!) : "another process";
+  // DuckDB adds the read-only hint when the holder only reads (a shared lock).
+  const holderReads = /open this database in read-only mode/i.test(msg);
+  const text = readOnly
+    ? `the database ${path} is being written by ${holder}; try again when it ends`
+    : holderReads
+      ? `the database ${path} is open in ${holder}, which reads it; writing needs it alone: stop that process, or write to another --db`
+      : `the database ${path} is in use by ${holder}; try again when it ends, or use another --db`;
+  return new StoreError(text, { cause });
 }
 
 /** Connections a read-only store queries on (the machines have 2 cores). */
@@ -105,54 +166,149 @@ export class Store {
     return new Store(instance, conn, ":memory:", false);
   }
 
-  /** Opens (and on first use creates) a store. */
+  /**
+   * Opens (and on first use creates) a store. The file is a cache of the vendored snapshot (plus what was
+   * ingested into it): a file that is damaged — cut short, not a DuckDB file, a block whose checksum fails, or
+   * marked damaged by a query that hit one — is moved aside and rebuilt from the snapshot, and `onNotice`
+   * says so. A file locked by another process is a StoreError naming that process.
+   */
   static async open(opts: OpenOptions = {}): Promise<Store> {
     const path = opts.path ?? defaultDbPath();
     const snapshotDir = opts.snapshotDir ?? process.env.BORDERFLOW_SNAPSHOT ?? DEFAULT_SNAPSHOT_DIR;
+    const readOnly = opts.readOnly ?? false;
     if (path === ":memory:") {
       const instance = await DuckDBInstance.create(":memory:");
       const conn = await instance.connect();
       await loadSnapshot(conn, snapshotDir);
       return new Store(instance, conn, path, false, snapshotDir);
     }
+    const notice = opts.onNotice ?? ((line: string) => void process.stderr.write(`borderflow: ${line}\n`));
     if (!existsSync(path)) await Store.create(path, snapshotDir);
+    else if (existsSync(damageMarker(path)))
+      await Store.rebuild(path, snapshotDir, readFileSync(damageMarker(path), "utf8").trim(), notice);
+    let store: Store;
     try {
-      const instance = await DuckDBInstance.create(path, {
-        access_mode: opts.readOnly ? "READ_ONLY" : "READ_WRITE",
-      });
-      const conn = await instance.connect();
-      const store = new Store(instance, conn, path, opts.readOnly ?? false, snapshotDir);
-      // A read-only store answers queries on a few connections at once (DuckDB runs each on its own thread).
-      if (opts.readOnly) for (let i = 1; i < READERS; i++) store.readers.push(await instance.connect());
-      return store;
+      store = await Store.openFile(path, readOnly, snapshotDir);
     } catch (e) {
       const msg = (e as Error).message;
-      if (/lock/i.test(msg)) {
-        throw new StoreError(
-          `the database ${path} is in use by another borderflow process that writes to it; try again when it ends`,
-          { cause: e },
-        );
-      }
-      throw new StoreError(`cannot open the database ${path}: ${msg}`, { cause: e });
+      if (!isDamage(msg))
+        throw e instanceof StoreError
+          ? e
+          : new StoreError(`cannot open the database ${path}: ${msg}`, { cause: e });
+      await Store.rebuild(path, snapshotDir, damageReason(msg), notice);
+      store = await Store.openFile(path, readOnly, snapshotDir);
     }
+    // A file cut short after the blocks DuckDB reads at open: it opens, but the blocks it lists are not there.
+    const cut = await store.truncation();
+    if (cut) {
+      store.close();
+      await Store.rebuild(path, snapshotDir, cut, notice);
+      store = await Store.openFile(path, readOnly, snapshotDir);
+    }
+    return store;
   }
 
-  /** Builds a new database file from the snapshot aside, then moves it into place. */
+  private static async openFile(path: string, readOnly: boolean, snapshotDir: string): Promise<Store> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, { access_mode: readOnly ? "READ_ONLY" : "READ_WRITE" });
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/lock/i.test(msg)) throw lockError(path, msg, readOnly, e);
+      throw e;
+    }
+    const conn = await instance.connect();
+    const store = new Store(instance, conn, path, readOnly, snapshotDir);
+    // A read-only store answers queries on a few connections at once (DuckDB runs each on its own thread).
+    if (readOnly) for (let i = 1; i < READERS; i++) store.readers.push(await instance.connect());
+    return store;
+  }
+
+  /** Why the file is shorter than the blocks DuckDB says it holds; undefined when it is whole. */
+  private async truncation(): Promise<string | undefined> {
+    const [row] = await this.all<{ block_size: bigint | number; total_blocks: bigint | number }>({
+      sql: "SELECT block_size, total_blocks FROM pragma_database_size() WHERE database_name = current_database()",
+      params: [],
+    }).catch(() => []);
+    if (!row) return undefined;
+    const expected = FILE_HEADER_BYTES + Number(row.total_blocks) * Number(row.block_size);
+    const size = statSync(this.path).size;
+    return size < expected ? `the file is cut short: ${size} of ${expected} bytes` : undefined;
+  }
+
+  /** Moves a damaged file aside (kept, never deleted) and builds a new one from the snapshot in its place. */
+  private static async rebuild(
+    path: string,
+    snapshotDir: string,
+    reason: string,
+    notice: (line: string) => void,
+  ): Promise<void> {
+    const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    try {
+      renameSync(path, aside);
+      if (existsSync(`${path}.wal`)) renameSync(`${path}.wal`, `${aside}.wal`);
+      rmSync(damageMarker(path), { force: true });
+    } catch (e) {
+      throw new StoreError(
+        `the database ${path} is damaged (${reason}) and cannot be moved aside to rebuild it: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    await Store.create(path, snapshotDir);
+    notice(
+      `the database ${path} was damaged (${reason}); moved it to ${aside} and rebuilt it from the snapshot ` +
+        `(${readManifest(snapshotDir).version}). Months you had ingested into it must be ingested again.`,
+    );
+  }
+
+  /** Builds a new database file from the snapshot aside, then moves it into place; nothing is left on failure. */
   private static async create(path: string, snapshotDir: string): Promise<void> {
     mkdirSync(dirname(resolve(path)), { recursive: true });
     const tmp = `${path}.tmp-${process.pid}`;
-    rmSync(tmp, { force: true });
-    const instance = await DuckDBInstance.create(tmp);
-    const conn = await instance.connect();
+    const cleanup = () => {
+      rmSync(tmp, { force: true });
+      rmSync(`${tmp}.wal`, { force: true });
+    };
+    cleanup();
     try {
-      await loadSnapshot(conn, snapshotDir);
-      await conn.run("CHECKPOINT");
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
+      const instance = await DuckDBInstance.create(tmp);
+      const conn = await instance.connect();
+      try {
+        await loadSnapshot(conn, snapshotDir);
+        await conn.run("CHECKPOINT");
+      } finally {
+        conn.closeSync();
+        instance.closeSync();
+      }
+      if (!existsSync(path)) renameSync(tmp, path);
+      else cleanup();
+    } catch (e) {
+      cleanup();
+      if (e instanceof StoreError) throw e;
+      const msg = (e as Error).message;
+      if (/No space left|ENOSPC|disk is full/i.test(msg))
+        throw new StoreError(`cannot build the database ${path}: the disk is full (${msg})`, { cause: e });
+      throw new StoreError(`cannot build the database ${path} from the snapshot ${snapshotDir}: ${msg}`, {
+        cause: e,
+      });
     }
-    if (!existsSync(path)) renameSync(tmp, path);
-    else rmSync(tmp, { force: true });
+  }
+
+  /**
+   * Called when a query met a damaged block: leaves a marker next to the file so that the next open rebuilds
+   * it, and returns the StoreError to answer with.
+   */
+  private damaged(e: Error): StoreError {
+    const reason = damageReason(e.message);
+    try {
+      writeFileSync(damageMarker(this.path), `${reason}\n`);
+    } catch {
+      /* the next query meets the same block */
+    }
+    return new DamagedStoreError(
+      `the database ${this.path} is damaged (${reason}); borderflow rebuilds it from the snapshot the next time it starts`,
+      { cause: e },
+    );
   }
 
   /**
@@ -189,7 +345,11 @@ export class Store {
       }
       if (q.params.length) stmt.bind(q.params as DuckDBValue[]);
       else stmt.clearBindings();
-      return (await stmt.runAndReadAll()).getRowObjectsJS() as T[];
+      try {
+        return (await stmt.runAndReadAll()).getRowObjectsJS() as T[];
+      } catch (e) {
+        throw this.path !== ":memory:" && isDamage((e as Error).message) ? this.damaged(e as Error) : e;
+      }
     });
     this.queues[i] = run.catch(() => undefined);
     return run;
@@ -249,6 +409,12 @@ export class Store {
     } finally {
       appender.closeSync();
     }
+  }
+
+  /** Waits for the queries already queued, then closes the database (a server shutting down). */
+  async closeWhenIdle(): Promise<void> {
+    await Promise.all(this.queues);
+    this.close();
   }
 
   /** Closes the database. */

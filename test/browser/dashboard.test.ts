@@ -99,11 +99,13 @@ async function newContext(
   });
   if (opts.csp) {
     const csp = opts.csp;
-    await ctx.route(`${base}/**`, async (route) => {
-      if (route.request().resourceType() !== "document") return route.continue();
-      const res = await route.fetch();
-      await route.fulfill({ response: res, headers: { ...res.headers(), "content-security-policy": csp } });
-    });
+    // "server": the policy the server itself sends (src/api/security.ts); else this one instead of it.
+    if (csp !== "server")
+      await ctx.route(`${base}/**`, async (route) => {
+        if (route.request().resourceType() !== "document") return route.continue();
+        const res = await route.fetch();
+        await route.fulfill({ response: res, headers: { ...res.headers(), "content-security-policy": csp } });
+      });
     await ctx.addInitScript(
       "window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sourceFile || '') + ':' + e.lineNumber));",
     );
@@ -1358,7 +1360,16 @@ test(
   "under a strict Content-Security-Policy every view works with no violation",
   { timeout: 180_000 },
   async () => {
-    const ctx = await newContext(DESKTOP, { csp: STRICT_CSP });
+    // The server's own policy, at least as strict as STRICT_CSP, is the one the page runs under.
+    const served = (await fetch(`${base}/`)).headers.get("content-security-policy") ?? "";
+    const sent = new Map(served.split(";").map((d) => [d.trim().split(" ")[0]!, d.trim()] as const));
+    for (const directive of STRICT_CSP.split("; ")) {
+      const name = directive.split(" ")[0]!;
+      // 'none' is stricter than 'self'.
+      const ok = sent.get(name) === directive || sent.get(name) === `${name} 'none'`;
+      assert.ok(ok, `the server's CSP has ${sent.get(name) ?? "no " + name} for ${directive}: ${served}`);
+    }
+    const ctx = await newContext(DESKTOP, { csp: "server" });
     const page = await ctx.newPage();
     for (const [hash, ready] of [
       ["", "#map[data-ready=true]"],

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { InputError } from "../../domain/errors.ts";
+import { MAX_DRAWS } from "../../domain/scenario.ts";
 import { readScenarioFile } from "../../sources/scenario-file.ts";
 import { runScenario, validateScenario, type Figure, type ScenarioResult } from "../../services/scenario.ts";
 import { emit, openStore, type GlobalOptions, type Io } from "../context.ts";
@@ -276,15 +277,18 @@ export function registerScenario(program: Command, io: Io): void {
     .option("--md", "print a Markdown report")
     .action(async (file: string, o: { draws?: string; seed?: string; md?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
-      const int = (s: string | undefined, flag: string, max: number) => {
+      const int = (s: string | undefined, flag: string, min: number, max: number) => {
         if (s === undefined) return undefined;
-        const n = Number(s);
-        if (!Number.isInteger(n) || n < 0 || n > max)
-          throw new InputError(`${flag} "${s}" must be a whole number from 0 to ${max}`);
+        // Number("") is 0: an empty value is refused, not read as a number.
+        const n = /^\s*\d+\s*$/.test(s) ? Number(s) : NaN;
+        if (!Number.isInteger(n) || n < min || n > max)
+          throw new InputError(
+            `${flag} ${JSON.stringify(s)} must be a whole number from ${min} to ${max.toLocaleString("en-US")}`,
+          );
         return n;
       };
-      const draws = int(o.draws, "--draws", 20_000);
-      const seed = int(o.seed, "--seed", 2 ** 31 - 1);
+      const draws = int(o.draws, "--draws", 1, MAX_DRAWS);
+      const seed = int(o.seed, "--seed", 0, 2 ** 31 - 1);
       const text = readScenarioFile(file);
       const store = await openStore(g, true, io);
       try {

@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { InputError } from "../../domain/errors.ts";
+import { InputError, UnavailableError } from "../../domain/errors.ts";
+import { CACHE_LIMITS, isLoopback, LOG_LEVELS, LOOPBACK_NAMES, type LogLevel } from "../../api/limits.ts";
 import { openStore, type GlobalOptions, type Io } from "../context.ts";
 
 /** The dashboard's source folder and its build output. */
@@ -56,43 +57,125 @@ export function registerServe(program: Command, io: Io): void {
     .command("serve")
     .description("serve the dashboard and the HTTP API (http://127.0.0.1:8080 by default)")
     .option("--port <n>", "TCP port (env PORT)", process.env.PORT ?? "8080")
-    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option(
+      "--host <host>",
+      "address to listen on (a non-loopback address is reachable by other machines)",
+      "127.0.0.1",
+    )
     .option("--no-web", "serve the API only")
     .option("--events <file>", "also read your own events from a file of the registry's layout")
     .option("--archive <dir>", "wait-time archive folder (env BORDERFLOW_ARCHIVE)")
-    .action(
-      async (
-        o: { port: string; host: string; web: boolean; events?: string; archive?: string },
-        cmd: Command,
-      ) => {
-        const g = cmd.optsWithGlobals<GlobalOptions>();
-        const port = Number(o.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw new InputError(`--port "${o.port}" is not a TCP port (0..65535)`);
-        const web = o.web && (await ensureWebBuilt(io));
-        // The server's modules (fastify, swagger) load only for `serve`: other commands start faster.
-        const { buildApp } = await import("../../api/server.ts");
-        const store = await openStore(g, true, io);
-        const app = await buildApp({
+    .option(
+      "--log-level <level>",
+      `server log on stderr, JSON lines: ${LOG_LEVELS.join(", ")} (env BORDERFLOW_LOG_LEVEL; default warn: 5xx and warnings)`,
+      process.env.BORDERFLOW_LOG_LEVEL ?? "warn",
+    )
+    .option(
+      "--cache-mb <n>",
+      `memory for kept answers, MiB (env BORDERFLOW_CACHE_MB; default ${CACHE_LIMITS.maxBytes / 1024 / 1024})`,
+      process.env.BORDERFLOW_CACHE_MB,
+    )
+    .action(async (o: ServeFlags, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const port = /^\d{1,5}$/.test(o.port) ? Number(o.port) : NaN;
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new InputError(`--port ${JSON.stringify(o.port)} is not a TCP port (0..65535)`);
+      if (!(LOG_LEVELS as readonly string[]).includes(o.logLevel))
+        throw new InputError(
+          `--log-level ${JSON.stringify(o.logLevel)} is not one of ${LOG_LEVELS.join(", ")}`,
+        );
+      const cacheMb =
+        o.cacheMb === undefined ? undefined : /^\d{1,5}$/.test(o.cacheMb) ? Number(o.cacheMb) : NaN;
+      if (cacheMb !== undefined && !(cacheMb >= 1 && cacheMb <= 16384))
+        throw new InputError(
+          `--cache-mb ${JSON.stringify(o.cacheMb)} must be a whole number of MiB from 1 to 16384`,
+        );
+      const loopback = isLoopback(o.host);
+      const web = o.web && (await ensureWebBuilt(io));
+      // The server's modules (fastify, helmet, swagger) load only for `serve`: other commands start faster.
+      const { buildApp } = await import("../../api/server.ts");
+      const store = await openStore(g, true, io);
+      let app: Awaited<ReturnType<typeof buildApp>>;
+      try {
+        app = await buildApp({
           store,
           ...(web ? { webRoot: WEB_DIST } : {}),
           ...(o.events ? { eventsFile: o.events } : {}),
           ...(o.archive ? { archiveDir: o.archive } : {}),
+          logger: o.logLevel as LogLevel,
+          allowedHosts: loopback ? LOOPBACK_NAMES : "any",
+          ...(cacheMb !== undefined ? { cacheBytes: cacheMb * 1024 * 1024 } : {}),
         });
-        const address = await app.listen({ port, host: o.host });
-        io.out(
-          `borderflow ${web ? "dashboard and API" : "API"} at ${address.replace("[::1]", "localhost")}${web ? "/" : "/api/health"} (OpenAPI: ${address}/api/openapi.json)\n`,
+      } catch (e) {
+        store.close();
+        throw e;
+      }
+      let address: string;
+      try {
+        address = await app.listen({ port, host: o.host });
+      } catch (e) {
+        await app.close().catch(() => undefined);
+        await store.closeWhenIdle();
+        throw listenError(e as NodeJS.ErrnoException, o.host, port);
+      }
+      if (!loopback)
+        io.err(
+          `borderflow: warning: listening on ${o.host}, which other machines can reach: the API has no authentication ` +
+            "and answers any Host name there. Use --host 127.0.0.1 (the default) unless you mean to share it.\n",
         );
-        await new Promise<void>((done) => {
-          const stop = () => {
-            void app.close().then(() => {
-              store.close();
-              done();
-            });
-          };
-          process.once("SIGINT", stop);
-          process.once("SIGTERM", stop);
-        });
-      },
-    );
+      io.out(
+        `borderflow ${web ? "dashboard and API" : "API"} at ${address.replace("[::1]", "localhost")}${web ? "/" : "/api/health"} (OpenAPI: ${address}/api/openapi.json)\n`,
+      );
+      await new Promise<void>((done) => {
+        // Stop taking requests, let those in flight finish, then close the database.
+        const stop = () => {
+          void app
+            .close()
+            .then(() => store.closeWhenIdle())
+            .then(done, done);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+    });
+}
+
+interface ServeFlags {
+  port: string;
+  host: string;
+  web: boolean;
+  events?: string;
+  archive?: string;
+  logLevel: string;
+  cacheMb?: string;
+}
+
+/** Why the server could not listen, as the error that gives the right exit code and a hint. */
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (e.code) {
+    case "EADDRINUSE":
+      return new UnavailableError(
+        `port ${port} on ${host} is already in use by another program`,
+        "give another --port (or --port 0 for any free one), or stop the program that holds it",
+      );
+    case "EACCES":
+      return new UnavailableError(
+        `port ${port} on ${host} needs privileges this user does not have`,
+        "use a port above 1023, e.g. --port 8080",
+      );
+    case "EADDRNOTAVAIL":
+      return new InputError(
+        `--host ${JSON.stringify(host)} is not an address of this machine`,
+        "use 127.0.0.1 (this machine only) or 0.0.0.0 (every address)",
+      );
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_FAIL":
+      return new InputError(
+        `--host ${JSON.stringify(host)} is not an address or a name this machine can resolve`,
+        "use 127.0.0.1 (this machine only) or 0.0.0.0 (every address)",
+      );
+    default:
+      return e;
+  }
 }

@@ -88,6 +88,9 @@ async function newContext(
     timezoneId: "UTC",
     acceptDownloads: true,
     ...(opts.mobile ? { isMobile: true, hasTouch: true } : {}),
+    // The server sends a strict CSP (no eval), which would also stop playwright's own string predicates
+    // (waitForFunction); only the CSP test (opts.csp) runs under it.
+    ...(opts.csp ? {} : { bypassCSP: true }),
   });
   ctx.setDefaultTimeout(30_000);
   ctx.on("request", (r) => requests.push(r.url()));

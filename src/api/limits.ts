@@ -14,11 +14,12 @@ export const SCENARIO_LIMITS = {
   /** A run that takes longer stops at its next progress report (every 50 draws) and is answered with 503. */
   timeLimitMs: 30_000,
   /**
-   * Most flow-days ((draws + 1) × flows × days until every backlog clears) a run may cost. Rerouting makes a
-   * flow-day of a large network dearer than of a small one: at this budget the heaviest network (every truck
-   * crossing of both borders, 224 flows) runs about 190 draws, measured at 9 s on the shared 2-core machine.
+   * Most flow-days ((draws + 1) × flows × days until every backlog clears) a run may cost. The model (v2:
+   * corridors, hourly capacity) spends about 18 µs a flow-day on the shared 2-core machine under load
+   * (measured on every truck crossing closed for a week, 224 flows × 23 days, and on the December 2023 rail
+   * closure, 32 flows × 15 days): this budget is about 9 s there, the heaviest network running 96 draws.
    */
-  budget: 1_500_000,
+  budget: 500_000,
   /** Runs that may wait per worker thread; one more is refused with 503 and Retry-After. */
   queuePerThread: 4,
 } as const;

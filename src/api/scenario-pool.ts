@@ -71,7 +71,7 @@ export class ScenarioPool {
         draws,
         seed,
         budget: this.budget,
-        deadline: Date.now() + this.timeLimitMs,
+        timeLimitMs: this.timeLimitMs,
       });
     } catch (e) {
       if (/queue.*(limit|full)/i.test((e as Error).message))

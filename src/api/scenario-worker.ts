@@ -15,8 +15,11 @@ export interface WorkerTask {
   seed: number;
   /** Most flow-days a run may cost; above it the run is refused before any draw. */
   budget: number;
-  /** Epoch ms after which the run stops at its next progress report (every 50 draws). */
-  deadline: number;
+  /**
+   * Longest the task may take on this thread, preparing included (waiting in the queue is not counted): past
+   * it the run stops at its next progress report (every 50 draws). A run that has drawn everything is kept.
+   */
+  timeLimitMs: number;
 }
 
 export type WorkerAnswer =
@@ -35,6 +38,7 @@ class PastDeadline extends Error {
 let store: Promise<Store> | undefined;
 
 export default async function run(task: WorkerTask): Promise<WorkerAnswer> {
+  const deadline = Date.now() + task.timeLimitMs;
   let prepared: PreparedScenario;
   if ("prepared" in task.job) prepared = task.job.prepared;
   else {
@@ -50,8 +54,8 @@ export default async function run(task: WorkerTask): Promise<WorkerAnswer> {
     const result = runPrepared(prepared, {
       draws: task.draws,
       seed: task.seed,
-      onProgress: (done) => {
-        if (Date.now() > task.deadline) throw new PastDeadline(done);
+      onProgress: (done, total) => {
+        if (done < total && Date.now() > deadline) throw new PastDeadline(done);
       },
     });
     return { ok: true, json: JSON.stringify(result), cost: est.cost };

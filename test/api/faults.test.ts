@@ -171,7 +171,7 @@ test("scenario runs on worker threads: /api/health keeps answering while the hea
   const refusal = (await over.json()) as { error: { message: string; hint: string } };
   assert.match(
     refusal.error.message,
-    /the run would cost [\d,]+ flow-days \(\(5000 draws \+ 1\) × \d+ flows × \d+ days\), over the budget of 1,500,000/,
+    /the run would cost [\d,]+ flow-days \(\(5000 draws \+ 1\) × \d+ flows × \d+ days\), over the budget of 500,000/,
   );
   const most = Number(/\?draws=(\d+)/.exec(refusal.error.hint)![1]);
   assert.ok(most > 50 && most < 5000, `${most} draws allowed`);
@@ -215,7 +215,7 @@ test("scenario runs on worker threads: /api/health keeps answering while the hea
 test("a full queue is 503 with Retry-After; a run over the time limit is stopped with a clear 503", async (t) => {
   const app = await buildApp({ store, scenarioPool: { threads: 1, maxQueue: 1, timeLimitMs: 60_000 } });
   t.after(() => app.close());
-  const post = (seed: number, draws = 150) =>
+  const post = (seed: number, draws = 60) =>
     app.inject({
       method: "POST",
       url: `/api/scenarios/run?draws=${draws}&seed=${seed}`,

@@ -15,11 +15,12 @@ export const SCENARIO_LIMITS = {
   timeLimitMs: 30_000,
   /**
    * Most flow-days ((draws + 1) × flows × days until every backlog clears) a run may cost. The model (v2:
-   * corridors, hourly capacity) spends about 18 µs a flow-day on the shared 2-core machine under load
-   * (measured on every truck crossing closed for a week, 224 flows × 23 days, and on the December 2023 rail
-   * closure, 32 flows × 15 days): this budget is about 9 s there, the heaviest network running 96 draws.
+   * corridors, hourly capacity) spends 7–18 µs a flow-day on the shared 2-core machine under load (Laredo
+   * rail closed 5 days: 32 flows × 30 days; Laredo trucks: 50 × 16; every truck crossing closed a week: 224 ×
+   * 23). At this budget a one-crossing scenario runs its default 1,000 draws (Laredo rail: 961k flow-days,
+   * about 7 s) and the heaviest network about 190 draws (about 18 s), within the 30 s time limit.
    */
-  budget: 500_000,
+  budget: 1_000_000,
   /** Runs that may wait per worker thread; one more is refused with 503 and Retry-After. */
   queuePerThread: 4,
 } as const;

@@ -52,7 +52,7 @@ export function officerEventList(store: Store): {
 export async function officerEventAnswer(store: Store, id: string): Promise<OfficerEventAnswer> {
   const e = findEvent(loadOfficerEvents(store), id);
   const events = (e.scenario ?? []) as ScenarioEventSpec[];
-  const v = await validateScenario(store, { name: e.title, events, options: { draws: 0 } });
+  const v = await validateScenario(store, { name: e.title, events, options: { draws: 1 } });
   const staffing = v.ok ? ((await prepareScenario(store, v)).officers ?? []) : [];
   const backtest = await backtestEvent(store, e);
   const { origin, months } = studyMonths(events);

@@ -615,7 +615,7 @@ export async function closuresFree(
           closureList: [{ port: c.port, mode: c.mode, share: c.share }],
         },
       ],
-      options: { draws: 0 },
+      options: { draws: 1 },
     });
     if (!v.ok) throw new InputError(`${c.label}: ${v.issues.map((i) => i.message).join("; ")}`);
     const prepared = await prepareScenario(store, v);

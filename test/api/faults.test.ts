@@ -171,7 +171,7 @@ test("scenario runs on worker threads: /api/health keeps answering while the hea
   const refusal = (await over.json()) as { error: { message: string; hint: string } };
   assert.match(
     refusal.error.message,
-    /the run would cost [\d,]+ flow-days \(\(5000 draws \+ 1\) × \d+ flows × \d+ days\), over the budget of 500,000/,
+    /the run would cost [\d,]+ flow-days \(\(5000 draws \+ 1\) × \d+ flows × \d+ days\), over the budget of 1,000,000/,
   );
   const most = Number(/\?draws=(\d+)/.exec(refusal.error.hint)![1]);
   assert.ok(most > 50 && most < 5000, `${most} draws allowed`);

@@ -6,6 +6,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as prettier from "prettier";
 import { PARAMETERS, type ParameterInfo } from "../src/model/parameters.ts";
+import { PARAMETER_BOUNDS } from "../src/domain/parameter-bounds.ts";
+import type { ParameterName } from "../src/domain/scenario.ts";
 
 const FILE = "docs/model.md";
 const range = (v: ParameterInfo["value"]) => (typeof v === "number" ? String(v) : `${v[0]} – ${v[1]}`);
@@ -13,6 +15,7 @@ const rows = (Object.entries(PARAMETERS) as [string, ParameterInfo][]).map(([nam
   [
     `\`${name}\``,
     range(p.value),
+    `${PARAMETER_BOUNDS[name as ParameterName].min} – ${PARAMETER_BOUNDS[name as ParameterName].max}`,
     p.fitted ? `**${p.fitted.value}** (folds ${p.fitted.folds[0]} – ${p.fitted.folds[1]})` : "",
     p.unit,
     p.meaning,
@@ -22,8 +25,8 @@ const rows = (Object.entries(PARAMETERS) as [string, ParameterInfo][]).map(([nam
     .join(" | "),
 );
 const table = [
-  "| parameter | range (drawn) | fitted | unit | meaning | basis and source |",
-  "|---|---|---|---|---|---|",
+  "| parameter | range (drawn) | allowed (a scenario may set) | fitted | unit | meaning | basis and source |",
+  "|---|---|---|---|---|---|---|",
   ...rows.map((r) => `| ${r} |`),
 ].join("\n");
 const doc = readFileSync(FILE, "utf8");

@@ -203,6 +203,6 @@ export const SurgeBody = z
       .strict()
       .optional(),
     run: z.boolean().optional().describe("false: the rule and the officer event only"),
-    draws: z.number().int().min(0).max(2000).optional(),
+    draws: z.number().int().min(1, "draws is at least 1").max(2000, "draws is at most 2,000").optional(),
   })
   .strict();

@@ -177,6 +177,24 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: opts.bodyLimit ?? 64 * 1024,
     // Bounded request shape: a long URL or many parameters is refused before any route runs.
     routerOptions: { maxParamLength: 200 },
+    // A path the router cannot take (a parameter over 200 characters, a malformed %-escape) gets the same
+    // error body as every other refusal, never fastify's own (which echoes the whole path back).
+    frameworkErrors: (err, _req, res) => {
+      const tooLong = err.code === "FST_ERR_MAX_PARAM_LENGTH";
+      const reply = res as unknown as { status(n: number): { send(b: unknown): unknown } };
+      void reply
+        .status(tooLong ? 414 : 400)
+        .send(
+          errorBody(
+            tooLong ? 414 : 400,
+            tooLong
+              ? "a path parameter is longer than 200 characters"
+              : err.code === "FST_ERR_BAD_URL"
+                ? "the path is not a valid URL (a malformed %-escape)"
+                : "the request cannot be routed",
+          ),
+        );
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -505,7 +523,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         if (!v.ok)
           return reply
             .status(400)
-            .send(errorBody(400, `the scenario has ${v.issues.length} problem(s)`, { issues: v.issues }));
+            .send(errorBody(400, `the scenario has ${v.problems} problem(s)`, { issues: v.issues }));
         if (input)
           return cached(
             reply,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { boundText, PARAMETER_BOUNDS, STAFFING_BOUNDS, type ParameterBound } from "./parameter-bounds.ts";
 
 /** Modes a scenario can act on: freight (rail, truck, with trade value) and travellers (bus, personal vehicle, pedestrian). */
 export const SCENARIO_MODES = ["rail", "truck", "bus", "personal-vehicle", "pedestrian"] as const;
@@ -21,6 +22,28 @@ export const RangeSchema = z.union([
     .refine(([lo, hi]) => lo <= hi, { message: "a range is [low, high] with low <= high" }),
 ]);
 export type Range = z.infer<typeof RangeSchema>;
+
+/** A number or a [low, high] range of one parameter, each end within the parameter's allowed span. */
+function boundedRange(name: string, bd: ParameterBound) {
+  const msg = `${boundText(name, bd)} (docs/model.md §11)`;
+  const n = z.number().min(bd.min, msg).max(bd.max, msg);
+  return z.union([
+    n,
+    z.tuple([n, n]).refine(([lo, hi]) => lo <= hi, { message: "a range is [low, high] with low <= high" }),
+  ]);
+}
+
+/** Overrides of the named parameters, each within its span; an unknown name is refused. */
+function boundedParameters<N extends string>(bounds: Record<N, ParameterBound>) {
+  const shape = Object.fromEntries(
+    (Object.entries(bounds) as [N, ParameterBound][]).map(([name, bd]) => [
+      name,
+      boundedRange(name, bd).optional(),
+    ]),
+  );
+  // Typed as the partial record the model reads (an absent key, never an explicit undefined).
+  return z.object(shape).strict() as unknown as z.ZodType<Partial<Record<N, Range>>>;
+}
 
 const dateTime = z.iso.datetime({
   offset: true,
@@ -185,7 +208,7 @@ export const OfficerRedeploymentSchema = z
       )
       .max(50, "at most 50 closure items")
       .optional(),
-    staffing: z.partialRecord(z.enum(STAFFING_PARAMETER_NAMES), RangeSchema).default({}),
+    staffing: boundedParameters(STAFFING_BOUNDS).default({}),
     note: z.string().optional(),
   })
   .strict()
@@ -266,6 +289,11 @@ export const PARAMETER_NAMES = [
 export type ParameterName = (typeof PARAMETER_NAMES)[number];
 
 export const MAX_HORIZON_DAYS = 365;
+/**
+ * Most events in one scenario. Each is checked against every other on the same crossing (in O(n log n)), and
+ * a closure of many ports per event is already a large network; more is refused before anything is checked.
+ */
+export const MAX_EVENTS = 1_000;
 /** Monte Carlo draws of a run: at least 1 (the bands need draws), at most 5,000 (CLI and API alike). */
 export const MAX_DRAWS = 5_000;
 
@@ -289,7 +317,7 @@ export const ScenarioOptionsSchema = z
       .max(MAX_DRAWS, `draws is at most ${MAX_DRAWS.toLocaleString("en-US")}`)
       .default(1000),
     seed: z.number().int().default(42),
-    parameters: z.partialRecord(z.enum(PARAMETER_NAMES), RangeSchema).default({}),
+    parameters: boundedParameters(PARAMETER_BOUNDS).default({}),
   })
   .strict();
 
@@ -305,7 +333,10 @@ export const ScenarioSpecSchema = z
       .min(1)
       .max(MAX_HORIZON_DAYS, `horizonDays is at most ${MAX_HORIZON_DAYS}`)
       .optional(),
-    events: z.array(ScenarioEventSchema).min(1, "a scenario needs at least one event"),
+    events: z
+      .array(ScenarioEventSchema)
+      .min(1, "a scenario needs at least one event")
+      .max(MAX_EVENTS, `a scenario has at most ${MAX_EVENTS.toLocaleString("en-US")} events`),
     options: ScenarioOptionsSchema.default(ScenarioOptionsSchema.parse({})),
   })
   .strict();

@@ -136,6 +136,8 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
   const instance = await DuckDBInstance.create(":memory:");
   const conn = await instance.connect();
   const store = await Store.wrap(instance, conn);
+  let tmp: string | undefined;
+  let provTmp: string | undefined;
   try {
     for (const name of TABLE_NAMES) await store.run(TABLES[name]);
     await store.run(`CREATE TABLE port_listing (port_code VARCHAR, port_name VARCHAR, state VARCHAR, border VARCHAR,
@@ -342,7 +344,7 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
     );
 
     step("writing Parquet");
-    const tmp = join(dirname(opts.outDir), `.snapshot-tmp-${process.pid}`);
+    tmp = join(dirname(opts.outDir), `.snapshot-tmp-${process.pid}`);
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     const tables: SnapshotManifest["tables"] = {};
@@ -395,7 +397,8 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
     step("swapping in the new snapshot");
     const provenance = renderProvenance(rawDir, manifest, rejects, portIdentity);
     const provFile = opts.provenanceFile ?? join(dirname(opts.outDir), "PROVENANCE.md");
-    writeFileSync(`${provFile}.tmp`, provenance);
+    provTmp = `${provFile}.tmp`;
+    writeFileSync(provTmp, provenance);
     const old = `${opts.outDir}.old-${process.pid}`;
     if (existsSync(opts.outDir)) renameSync(opts.outDir, old);
     renameSync(tmp, opts.outDir);
@@ -404,6 +407,9 @@ export async function buildSnapshot(opts: BuildOptions): Promise<BuildReport> {
     return { manifest, rejects, portIdentity, seconds: (performance.now() - t0) / 1000 };
   } finally {
     store.close();
+    // A failed build leaves no temporary files behind (the old snapshot stays as it was).
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    if (provTmp) rmSync(provTmp, { force: true });
   }
 }
 

@@ -1,4 +1,5 @@
 import {
+  MAX_EVENTS,
   MAX_HORIZON_DAYS,
   MODE_UNITS,
   ScenarioEventSchema,
@@ -47,7 +48,9 @@ export interface ValidScenario {
   events: ResolvedEvent[];
 }
 
-export type ScenarioValidation = ({ ok: true } & ValidScenario) | { ok: false; issues: ScenarioIssue[] };
+/** A scenario's problems: `issues` lists the first MAX_ISSUES of them, `problems` counts them all. */
+export type ScenarioValidation =
+  ({ ok: true } & ValidScenario) | { ok: false; issues: ScenarioIssue[]; problems: number };
 
 const fmtPath = (path: readonly PropertyKey[]) =>
   path.reduce<string>(
@@ -72,6 +75,20 @@ function directionsOf(word: DirectionWord, border: "mexico" | "canada"): FlowDir
   return [word === "northbound" ? north : south];
 }
 
+/** Most problems one validation lists; the rest are counted in a last line. */
+export const MAX_ISSUES = 100;
+
+function capIssues(issues: ScenarioIssue[]): ScenarioIssue[] {
+  if (issues.length <= MAX_ISSUES) return issues;
+  return [
+    ...issues.slice(0, MAX_ISSUES),
+    {
+      path: "",
+      message: `and ${(issues.length - MAX_ISSUES).toLocaleString("en-US")} more problems (the first ${MAX_ISSUES} are listed)`,
+    },
+  ];
+}
+
 /**
  * Checks a scenario against its schema and against the data: ports that exist, modes they have, windows
  * that make sense, events that do not contradict each other, a horizon and dates the data can support.
@@ -87,6 +104,20 @@ export async function validateScenario(
     const line = text?.lineOf(path);
     issues.push({ path: fmtPath(path), ...(line ? { line } : {}), message });
   };
+  // Too many events: refused before any of them is parsed or checked.
+  const count = (raw as { events?: unknown } | null)?.events;
+  if (Array.isArray(count) && count.length > MAX_EVENTS)
+    return {
+      ok: false,
+      problems: 1,
+      issues: [
+        {
+          path: "events",
+          ...(text?.lineOf(["events"]) ? { line: text.lineOf(["events"])! } : {}),
+          message: `${count.length.toLocaleString("en-US")} events: a scenario has at most ${MAX_EVENTS.toLocaleString("en-US")} events; split it`,
+        },
+      ],
+    };
   const parsed = ScenarioSpecSchema.safeParse(raw);
   if (!parsed.success) for (const i of parsed.error.issues) add(i.path as (string | number)[], i.message);
   // The data checks run on every event that passes its own schema, so one run lists all problems.
@@ -207,32 +238,75 @@ export async function validateScenario(
       eventIndex.push(i);
     });
   }
-  // Contradictions: two capacity events (closure, capacity-cut) or two demand shocks on the same
-  // port, mode and direction at the same time.
+  // Contradictions: two capacity events (closure, capacity-cut) or two demand shocks on the same port, mode
+  // and direction at the same time. A sweep over each crossing's windows sorted by start (O(n log n)), each
+  // event reported once: with the first earlier event it overlaps and how many crossings are concerned.
   const group = (k: string) => (k === "demand-shock" ? "demand" : "capacity");
-  for (let a = 0; a < events.length; a++) {
-    for (let b = a + 1; b < events.length; b++) {
-      const ea = events[a]!;
-      const eb = events[b]!;
-      if (group(ea.kind) !== group(eb.kind)) continue;
-      if (!(ea.startMs < eb.endMs && eb.startMs < ea.endMs)) continue;
-      for (const code of ea.ports.filter((p) => eb.ports.includes(p))) {
-        const port = ports.find((p) => p.port_code === code)!;
-        const modes = (ea.modes as string[]).filter((m) => (eb.modes as string[]).includes(m));
-        const dirs = directionsOf(ea.direction, port.border).filter((d) =>
-          directionsOf(eb.direction, port.border).includes(d),
-        );
-        if (modes.length && dirs.length) {
-          add(
-            ["events", eventIndex[b]!],
-            `overlaps events[${eventIndex[a]}] at ${port.port_name} (${code}) ${modes.join("/")} ${dirs.join("/")} between ${new Date(Math.max(ea.startMs, eb.startMs)).toISOString()} and ${new Date(Math.min(ea.endMs, eb.endMs)).toISOString()}: two ${group(ea.kind)} events at once contradict each other; merge them or make them consecutive`,
-          );
+  const portOf = new Map(ports.map((p) => [p.port_code, p]));
+  const lanes = new Map<string, number[]>();
+  events.forEach((e, k) => {
+    for (const code of e.ports) {
+      const port = portOf.get(code);
+      if (!port) continue;
+      for (const m of e.modes as string[])
+        for (const d of directionsOf(e.direction, port.border)) {
+          const key = `${group(e.kind)}|${code}|${m}|${d}`;
+          let list = lanes.get(key);
+          if (!list) lanes.set(key, (list = []));
+          list.push(k);
         }
+    }
+  });
+  const clashes = new Map<number, { with: number; code: string; mode: string; dir: string; n: number }>();
+  for (const [key, list] of lanes) {
+    if (list.length < 2) continue;
+    list.sort((a, b) => events[a]!.startMs - events[b]!.startMs || a - b);
+    let open = list[0]!; // the earlier window that reaches furthest
+    for (const k of list.slice(1)) {
+      const e = events[k]!;
+      if (e.startMs < events[open]!.endMs && eventIndex[k] !== eventIndex[open]) {
+        const [, code, mode, dir] = key.split("|") as [string, string, string, string];
+        const c = clashes.get(k);
+        if (c) c.n++;
+        else clashes.set(k, { with: open, code, mode, dir, n: 1 });
       }
+      if (e.endMs > events[open]!.endMs) open = k;
     }
   }
-  const byLine = () => issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  if (!parsed.success || issues.length) return { ok: false, issues: byLine() };
+  const reported = new Set<number>();
+  for (const [k, c] of [...clashes].sort((a, b) => eventIndex[a[0]]! - eventIndex[b[0]]!)) {
+    if (reported.has(eventIndex[k]!)) continue;
+    reported.add(eventIndex[k]!);
+    const ea = events[c.with]!;
+    const eb = events[k]!;
+    const port = portOf.get(c.code)!;
+    add(
+      ["events", eventIndex[k]!],
+      `overlaps events[${eventIndex[c.with]}] at ${port.port_name} (${c.code}) ${c.mode} ${c.dir}${c.n > 1 ? ` (and ${c.n - 1} more crossing-mode-directions)` : ""} between ${new Date(Math.max(ea.startMs, eb.startMs)).toISOString()} and ${new Date(Math.min(ea.endMs, eb.endMs)).toISOString()}: two ${group(eb.kind)} events at once contradict each other; merge them or make them consecutive`,
+    );
+  }
+  // The model runs one grid of at most MAX_HORIZON_DAYS days from the first event's day: events farther
+  // apart are refused here, never dropped from the run.
+  if (events.length > 1) {
+    let first = 0;
+    let last = 0;
+    events.forEach((e, k) => {
+      if (e.startMs < events[first]!.startMs) first = k;
+      if (e.endMs > events[last]!.endMs) last = k;
+    });
+    const span = (events[last]!.endMs - events[first]!.startMs) / DAY_MS;
+    if (span > MAX_HORIZON_DAYS - 1)
+      add(
+        ["events", eventIndex[last]!],
+        `ends ${Math.ceil(span)} days after events[${eventIndex[first]}] starts; one scenario covers at most ${MAX_HORIZON_DAYS - 1} days from its first event (its run lasts at most ${MAX_HORIZON_DAYS} days): run the events far apart as separate scenarios`,
+      );
+  }
+  const byLine = () => ({
+    ok: false as const,
+    problems: issues.length,
+    issues: capIssues(issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))),
+  });
+  if (!parsed.success || issues.length) return byLine();
   const scenario = parsed.data;
   if (scenario.horizonDays !== undefined && events.length) {
     const start = localMidnight(
@@ -247,7 +321,7 @@ export async function validateScenario(
       );
     }
   }
-  if (issues.length) return { ok: false, issues: byLine() };
+  if (issues.length) return byLine();
   return { ok: true, scenario, events };
 }
 

@@ -1,8 +1,9 @@
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
-import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import { DataError } from "../domain/errors.ts";
+import { formatBytes, LIMITS } from "./limits.ts";
 
 /** One physical line of a CSV file, split into fields, with its 1-based line number. */
 export interface CsvLine {
@@ -52,46 +53,98 @@ export function quoteCsv(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-function inputStream(file: string | Buffer): Readable {
+function inputStream(file: string | Buffer): { stream: Readable; gzip: boolean } {
   const raw = typeof file === "string" ? createReadStream(file) : Readable.from([file]);
   const gz =
     typeof file === "string" ? file.endsWith(".gz") : file.length > 2 && file[0] === 0x1f && file[1] === 0x8b;
-  return gz ? raw.pipe(createGunzip()) : raw;
+  if (!gz) return { stream: raw, gzip: false };
+  const gunzip = createGunzip();
+  raw.on("error", (e: Error) => gunzip.destroy(e));
+  return { stream: raw.pipe(gunzip), gzip: true };
+}
+
+/** Limits of one CSV input (LIMITS by default; tests pass smaller ones). */
+export interface CsvLimits {
+  /** Characters in one line. */
+  lineChars: number;
+  /** Bytes a compressed file may expand to (and bytes of a plain file). */
+  totalBytes: number;
 }
 
 /**
  * Reads a CSV file (plain, or gzip when the name ends in .gz or the bytes start with the gzip magic),
- * line by line. A truncated gzip or unreadable file raises a DataError naming the file.
+ * line by line, within limits: a line longer than `lineChars` or more than `totalBytes` of text (after
+ * decompression) stops the read at once with a DataError naming the limit, before the rest is read or held
+ * in memory (a gzip "bomb" of one 1 GiB line never gets past the first 64 KiB). A truncated gzip or an
+ * unreadable file raises a DataError naming the file.
  */
-export async function* readCsvLines(file: string | Buffer, label: string): AsyncGenerator<CsvLine> {
-  const stream = inputStream(file);
-  let failure: Error | undefined;
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  // Errors of the gunzip stream do not reach readline: keep them and fail after the last line.
-  stream.on("error", (e) => {
-    failure = e;
-    rl.close();
-  });
+export async function* readCsvLines(
+  file: string | Buffer,
+  label: string,
+  limits: CsvLimits = { lineChars: LIMITS.lineChars, totalBytes: LIMITS.decompressedBytes },
+): AsyncGenerator<CsvLine> {
+  const { stream, gzip } = inputStream(file);
+  const decoder = new StringDecoder("utf8");
   let line = 0;
+  let bytes = 0;
+  let rest = "";
+  const over = (what: string) => {
+    stream.destroy();
+    return new DataError(`${label}: ${what}; nothing was read from it`, [
+      `limits: a line ${formatBytes(limits.lineChars).replace(" bytes", " characters")}, a file ${formatBytes(limits.totalBytes)}${gzip ? " once decompressed" : ""} (README "Limits")`,
+    ]);
+  };
+  const emit = (text: string): CsvLine | undefined => {
+    line++;
+    if (text.endsWith("\r")) text = text.slice(0, -1);
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) {
+      text = text.slice(1);
+      return { line, fields: splitCsvLine(text) ?? [text] };
+    }
+    if (text === "") return undefined;
+    return { line, fields: splitCsvLine(text) ?? [] };
+  };
   try {
-    for await (const text of rl) {
-      line++;
-      if (line === 1 && text.charCodeAt(0) === 0xfeff) {
-        yield { line, fields: splitCsvLine(text.slice(1)) ?? [text] };
-        continue;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes > limits.totalBytes)
+        throw over(
+          `${gzip ? "the file expands to" : "the file holds"} more than ${formatBytes(limits.totalBytes)} (at line ${line + 1})`,
+        );
+      let text = rest + decoder.write(chunk);
+      let start = 0;
+      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+        if (nl - start > limits.lineChars + 1) break;
+        const l = emit(text.slice(start, nl));
+        start = nl + 1;
+        if (l) yield l;
       }
-      if (text === "") continue;
-      const fields = splitCsvLine(text);
-      yield { line, fields: fields ?? [] };
+      text = text.slice(start);
+      if (
+        text.length > limits.lineChars + 1 ||
+        (text.includes("\n") && text.indexOf("\n") > limits.lineChars)
+      )
+        throw over(`line ${line + 1} is longer than ${limits.lineChars.toLocaleString("en-US")} characters`);
+      rest = text;
+    }
+    rest += decoder.end();
+    if (rest.length > limits.lineChars)
+      throw over(`line ${line + 1} is longer than ${limits.lineChars.toLocaleString("en-US")} characters`);
+    if (rest !== "") {
+      const l = emit(rest);
+      if (l) yield l;
     }
   } catch (e) {
-    failure = e as Error;
-  }
-  if (failure) {
+    if (e instanceof DataError) throw e;
+    const failure = e as Error;
     const msg = /unexpected end of file/i.test(failure.message)
       ? `${label}: the gzip file is truncated (it ends after line ${line}); nothing was read from it`
-      : `${label}: cannot read the file (${failure.message})`;
+      : /incorrect header check|invalid|unknown compression/i.test(failure.message)
+        ? `${label}: not a readable gzip file (${failure.message}); nothing was read from it`
+        : `${label}: cannot read the file (${failure.message})`;
     throw new DataError(msg, [], { cause: failure });
+  } finally {
+    stream.destroy();
   }
 }
 

@@ -3,7 +3,8 @@ import { DataError } from "../domain/errors.ts";
 /**
  * Limits on what the sources read, documented in README ("Limits") and enforced where data comes in: a body,
  * a line, a file inside an archive and the nesting of a document each have a ceiling, and going over one is a
- * DataError that names the limit (exit 4 from the CLI for ingest files; a failed poll for `watch`).
+ * DataError that names the limit (exit 3, data refused, from the CLI for ingest files; a failed poll for
+ * `watch`).
  */
 export const LIMITS = {
   /** A wait-time feed response (CBP's whole feed is about 0.5 MB). */
@@ -14,8 +15,10 @@ export const LIMITS = {
   lineChars: 64 * 1024,
   /** What one compressed input may expand to (the whole BTS export is about 90 MB; a TransBorder month 60 MB). */
   decompressedBytes: 1024 * 1024 * 1024,
-  /** Files a TransBorder ZIP may hold (a month has 3 to 6). */
+  /** Entries a TransBorder ZIP may hold (a month has 3 to 6). */
   zipEntries: 32,
+  /** What the CSV members of one ZIP may unpack to, held in memory (a TransBorder month is about 60 MB). */
+  zipBytes: 512 * 1024 * 1024,
 } as const;
 
 export const formatBytes = (n: number) =>

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { InputError } from "../domain/errors.ts";
 
@@ -28,8 +28,18 @@ export function parseScenarioText(text: string, label: string): ScenarioText {
       `${label}:${pos.line}:${pos.col}: not valid JSON or YAML (${e.message.split("\n")[0]})`,
     );
   }
+  let data: unknown;
+  try {
+    // The YAML parser refuses a document whose aliases expand beyond 100 references (a "billion laughs").
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new InputError(
+      `${label}: not usable as a scenario (${(e as Error).message.split("\n")[0]})`,
+      "write the events out instead of expanding YAML aliases (&anchor / *alias) many times over",
+    );
+  }
   return {
-    data: doc.toJS(),
+    data,
     lineOf(path) {
       for (let n = path.length; n >= 0; n--) {
         const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
@@ -41,12 +51,21 @@ export function parseScenarioText(text: string, label: string): ScenarioText {
   };
 }
 
+/** Largest scenario file read (1,000 events, the most a scenario has, take about 200 KB). */
+export const MAX_SCENARIO_FILE_BYTES = 2 * 1024 * 1024;
+
 /** Reads a scenario file from disk. */
 export function readScenarioFile(file: string): ScenarioText {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_SCENARIO_FILE_BYTES)
+      throw new InputError(
+        `scenario file ${file} is ${(size / 1024 / 1024).toFixed(1)} MB; a scenario file is at most ${MAX_SCENARIO_FILE_BYTES / 1024 / 1024} MB`,
+      );
     text = readFileSync(file, "utf8");
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(
       `cannot read scenario file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );

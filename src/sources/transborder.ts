@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { unzipSync } from "fflate";
+import { Unzip, UnzipInflate } from "fflate";
 import type { PortCode } from "../domain/ports.ts";
 import {
   COUNTRIES,
@@ -28,6 +28,7 @@ import {
   type RowContext,
 } from "./validate.ts";
 import { fetchBytes, type Fetcher } from "./fetcher.ts";
+import { formatBytes, LIMITS } from "./limits.ts";
 
 /** BTS North American TransBorder Freight Data. */
 export const TRANSBORDER_SOURCE = "transborder";
@@ -365,23 +366,69 @@ export async function parseRawTransborderCsv(
   };
 }
 
-/** The CSV members of a BTS monthly ZIP that we read (DOT1 and DOT3; DOT2 has no ports). */
-export function unzipTransborder(zip: Buffer, label: string): { name: string; bytes: Buffer }[] {
-  let files: Record<string, Uint8Array>;
+/** True for a ZIP entry name that points outside the archive's folder (absolute, a drive, `..`). */
+const escapes = (name: string) =>
+  /^([/\\]|[A-Za-z]:)/.test(name) || name.split(/[/\\]/).includes("..") || name.includes("\0");
+
+/**
+ * The CSV members of a BTS monthly ZIP that we read (DOT1 and DOT3; DOT2 has no ports), unpacked within
+ * limits (README "Limits"): at most LIMITS.zipEntries entries, none with a path that escapes the archive,
+ * and at most LIMITS.zipBytes unpacked in all. The archive is fed to the inflater in small pieces, so a
+ * "ZIP bomb" is stopped a few MB past the limit instead of being unpacked whole.
+ */
+export function unzipTransborder(
+  zip: Buffer,
+  label: string,
+  limits: { entries: number; bytes: number } = { entries: LIMITS.zipEntries, bytes: LIMITS.zipBytes },
+): { name: string; bytes: Buffer }[] {
+  const names: string[] = [];
+  const parts = new Map<string, Uint8Array[]>();
+  let total = 0;
+  let refusal: DataError | undefined;
+  const refuse = (what: string, details: string[] = []) => {
+    refusal ??= new DataError(`${label}: ${what}; nothing was read from it`, details);
+    throw refusal;
+  };
+  const uz = new Unzip((f) => {
+    names.push(f.name);
+    if (names.length > limits.entries)
+      refuse(`the ZIP holds more than ${limits.entries} entries (a TransBorder month holds 3 to 6)`);
+    if (escapes(f.name)) refuse(`the ZIP entry ${JSON.stringify(f.name)} has a path outside the archive`);
+    if (!/(^|\/)dot[13]_[^/]*\.csv$/i.test(f.name)) return;
+    const chunks: Uint8Array[] = [];
+    parts.set(f.name, chunks);
+    f.ondata = (err, chunk) => {
+      if (err) throw err;
+      total += chunk.length;
+      if (total > limits.bytes)
+        refuse(`the ZIP unpacks to more than ${formatBytes(limits.bytes)} (at ${f.name})`, [
+          `limit: ${formatBytes(limits.bytes)} unpacked (README "Limits")`,
+        ]);
+      chunks.push(chunk);
+    };
+    f.start();
+  });
+  uz.register(UnzipInflate);
   try {
-    files = unzipSync(new Uint8Array(zip));
+    const step = 16 * 1024;
+    for (let i = 0; i < zip.length; i += step)
+      uz.push(
+        new Uint8Array(zip.buffer, zip.byteOffset + i, Math.min(step, zip.length - i)),
+        i + step >= zip.length,
+      );
   } catch (e) {
+    if (refusal) throw refusal;
     throw new DataError(
       `${label}: not a readable ZIP file (${(e as Error).message}); the download may be truncated`,
       [],
       { cause: e },
     );
   }
-  const out = Object.entries(files)
-    .filter(([name]) => /(^|\/)dot[13]_[^/]*\.csv$/i.test(name))
-    .map(([name, bytes]) => ({ name, bytes: Buffer.from(bytes) }));
+  if (names.length === 0)
+    throw new DataError(`${label}: not a readable ZIP file (no entries); the download may be truncated`);
+  const out = [...parts].map(([name, chunks]) => ({ name, bytes: Buffer.concat(chunks) }));
   if (out.length === 0)
-    throw new DataError(`${label}: the ZIP holds no dot1_*.csv or dot3_*.csv file`, Object.keys(files));
+    throw new DataError(`${label}: the ZIP holds no dot1_*.csv or dot3_*.csv file`, names);
   return out;
 }
 

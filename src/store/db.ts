@@ -263,7 +263,13 @@ export class Store {
 
   /** Builds a new database file from the snapshot aside, then moves it into place; nothing is left on failure. */
   private static async create(path: string, snapshotDir: string): Promise<void> {
-    mkdirSync(dirname(resolve(path)), { recursive: true });
+    try {
+      mkdirSync(dirname(resolve(path)), { recursive: true });
+    } catch (e) {
+      throw new StoreError(`cannot create the folder of the database ${path}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
     const tmp = `${path}.tmp-${process.pid}`;
     const cleanup = () => {
       rmSync(tmp, { force: true });

@@ -331,14 +331,19 @@ export function readManifest(dir: string): ArchiveManifest {
 export function writeManifest(dir: string, m: ArchiveManifest): void {
   const file = join(dir, MANIFEST_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
   try {
-    writeSync(fd, JSON.stringify(m, null, 1) + "\n");
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, "w");
+    try {
+      writeSync(fd, JSON.stringify(m, null, 1) + "\n");
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true }); // a full disk leaves no temporary file behind
+    throw e;
   }
-  renameSync(tmp, file);
   fsyncDir(dir);
 }
 

@@ -52,7 +52,7 @@ test("POST /api/surge: the rule, the officer event and the run; bad bodies are r
   const r = await app.inject({
     method: "POST",
     url: "/api/surge",
-    payload: { sector: "Del Rio", start: "2023-12-01", days: 31, draws: 0 },
+    payload: { sector: "Del Rio", start: "2023-12-01", days: 31, draws: 1 },
   });
   assert.equal(r.statusCode, 200, r.body);
   const b = r.json();

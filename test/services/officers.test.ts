@@ -29,7 +29,7 @@ const officerScenario = (event: Record<string, unknown>) => ({
       ...event,
     },
   ],
-  options: { draws: 0 },
+  options: { draws: 1 },
 });
 
 test("an officer event on a field office resolves to its land ports; the answer carries the cut", async () => {

@@ -261,7 +261,7 @@ export function registerScenario(program: Command, io: Io): void {
           if (!g.json)
             for (const i of v.issues)
               io.err(`${file}${i.line ? `:${i.line}` : ""}: ${i.path || "(file)"}: ${i.message}\n`);
-          throw new InputError(`${file}: ${v.issues.length} problem(s)`);
+          throw new InputError(`${file}: ${v.problems} problem(s)`);
         }
       } finally {
         store.close();
@@ -296,7 +296,7 @@ export function registerScenario(program: Command, io: Io): void {
         if (!v.ok) {
           for (const i of v.issues)
             io.err(`${file}${i.line ? `:${i.line}` : ""}: ${i.path || "(file)"}: ${i.message}\n`);
-          throw new InputError(`${file}: ${v.issues.length} problem(s); nothing was run`);
+          throw new InputError(`${file}: ${v.problems} problem(s); nothing was run`);
         }
         const bar = io.isTty
           ? new cliProgress.SingleBar(

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import { runCli } from "../../src/cli/main.ts";
 import { captureIo } from "../helpers/io.ts";
 import { tally } from "./tally.ts";
@@ -266,6 +267,18 @@ const CASES: CliCase[] = [
     message: /--cache-mb "0" must be a whole number of MiB from 1 to 16384/,
   },
   {
+    id: "serve: a host that does not resolve",
+    argv: ["serve", "--no-web", "--host", "not a host!"],
+    exit: 2,
+    message: /--host "not a host!" is not an address or a name this machine can resolve/,
+  },
+  {
+    id: "serve: a port in use",
+    argv: () => ["serve", "--no-web", "--port", String(busyPort)],
+    exit: 5,
+    message: /port \d+ on 127\.0\.0\.1 is already in use by another program/,
+  },
+  {
     id: "ingest: unknown source",
     argv: ["ingest", "nosource"],
     exit: 2,
@@ -389,11 +402,19 @@ const CASES: CliCase[] = [
 ];
 
 let db: string;
-before(() => {
+let busy: Server;
+let busyPort = 0;
+before(async () => {
   dir = mkdtempSync(join(tmpdir(), "bf-corpus-cli-"));
   db = join(dir, "bf.duckdb");
+  busy = createServer();
+  await new Promise<void>((done) => busy.listen(0, "127.0.0.1", done));
+  busyPort = (busy.address() as AddressInfo).port;
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(async () => {
+  await new Promise((done) => busy.close(done));
+  rmSync(dir, { recursive: true, force: true });
+});
 
 for (const c of CASES)
   test(`cli: ${c.id}`, async () => {

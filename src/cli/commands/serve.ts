@@ -1,3 +1,4 @@
+import { lookup } from "node:dns/promises";
 import type { Command } from "commander";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -91,6 +92,10 @@ export function registerServe(program: Command, io: Io): void {
           `--cache-mb ${JSON.stringify(o.cacheMb)} must be a whole number of MiB from 1 to 16384`,
         );
       const loopback = isLoopback(o.host);
+      // A host that does not resolve is refused before anything is built or opened.
+      await lookup(o.host).catch((e: NodeJS.ErrnoException) => {
+        throw listenError(e, o.host, port);
+      });
       const web = o.web && (await ensureWebBuilt(io));
       // The server's modules (fastify, helmet, swagger) load only for `serve`: other commands start faster.
       const { buildApp } = await import("../../api/server.ts");

@@ -57,7 +57,12 @@ export class ScenarioPool {
    * Runs a scenario (prepared already, or validated with the database file to prepare it from on the worker);
    * resolves to the answer as JSON text.
    */
-  async run(job: WorkerTask["job"], draws: number, seed: number): Promise<string> {
+  async run(
+    job: WorkerTask["job"],
+    draws: number,
+    seed: number,
+    opts: { fit?: boolean } = {},
+  ): Promise<string> {
     if (this.pool.queueSize >= this.maxQueue)
       throw new UnavailableError(
         `the server is busy: ${this.maxQueue} scenario runs are already waiting`,
@@ -91,6 +96,8 @@ export class ScenarioPool {
     if (!answer.ok) {
       const perDraw = answer.flows * answer.days;
       const most = Math.max(0, Math.floor(this.budget / perDraw) - 1);
+      // Asked to fit the budget (the dashboard does): the same run with the most draws it allows.
+      if (opts.fit && most >= 1 && most < draws) return this.run(job, most, seed);
       throw new TooCostlyError(
         `the run would cost ${fmt(answer.cost)} flow-days ((${draws} draws + 1) × ${answer.flows} flows × ${answer.days} days), over the budget of ${fmt(this.budget)}`,
         most > 0

@@ -99,6 +99,12 @@ export const ScenarioRunQuery = query({
       `Monte Carlo draws, 1 to ${MAX_DRAWS.toLocaleString("en-US")} (the scenario's own when absent)`,
     ),
   seed: wholeNumber("seed", 0, 2 ** 31 - 1).optional(),
+  fit: z
+    .enum(["budget"])
+    .optional()
+    .describe(
+      "budget: a run over the cost budget runs with the most draws the budget allows (monteCarlo.draws says how many) instead of a 422",
+    ),
 });
 
 /** The error body of every 4xx and 5xx answer. */

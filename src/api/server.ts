@@ -532,8 +532,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           );
         const draws = req.query.draws ?? v.scenario.options.draws;
         const seed = req.query.seed ?? v.scenario.options.seed;
+        const fit = req.query.fit === "budget";
         const key = createHash("sha256")
-          .update(canonical({ s: v.scenario, draws, seed }))
+          .update(canonical({ s: v.scenario, draws, seed, ...(fit ? { fit } : {}) }))
           .digest("hex");
         // Prepared and run on a worker thread, with its own read-only connection to the database file (an
         // in-memory store cannot be shared: it is prepared here, and only the model runs on the worker).
@@ -547,6 +548,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
                 },
             draws,
             seed,
+            { fit },
           ),
         );
       },

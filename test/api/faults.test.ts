@@ -356,3 +356,21 @@ test("a truncated or foreign database file is detected at open and rebuilt, said
     );
   }
 });
+
+test("over the budget: a 422 with the most draws allowed, or with fit=budget a run of that many draws", async (t) => {
+  const app = await buildApp({ store, scenarioPool: { threads: 1, budget: 20_000 } });
+  t.after(() => app.close());
+  const over = await app.inject({ method: "POST", url: "/api/scenarios/run?draws=1000", payload: DEC });
+  assert.equal(over.statusCode, 422);
+  const most = Number(/\?draws=(\d+)/.exec(over.json().error.hint)![1]);
+  assert.ok(most >= 1 && most < 1000, `${most}`);
+  const fit = await app.inject({
+    method: "POST",
+    url: "/api/scenarios/run?draws=1000&fit=budget",
+    payload: DEC,
+  });
+  assert.equal(fit.statusCode, 200, fit.body.slice(0, 300));
+  assert.equal(fit.json().monteCarlo.draws, most);
+  const same = await app.inject({ method: "POST", url: `/api/scenarios/run?draws=${most}`, payload: DEC });
+  assert.deepEqual(same.json().costs, fit.json().costs, "the same run as asking for that many draws");
+});

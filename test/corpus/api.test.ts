@@ -464,7 +464,15 @@ const CASES: ApiCase[] = [
     method: "POST",
     body: DEC,
     status: 400,
-    message: /unknown parameter "foo" \(this route takes: draws, seed\)/,
+    message: /unknown parameter "foo" \(this route takes: draws, seed, fit\)/,
+  },
+  {
+    id: "fit other than budget",
+    url: "/api/scenarios/run?fit=yes",
+    method: "POST",
+    body: DEC,
+    status: 400,
+    message: /fit: Invalid option: expected one of "budget"|fit: Invalid input: expected "budget"/,
   },
   {
     id: "scenario input: draws 0",

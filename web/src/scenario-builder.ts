@@ -448,7 +448,7 @@ export class ScenarioBuilder {
         h(
           "p",
           { class: "hint", id: "draws-hint" },
-          `The same seed gives the same bands. The API runs at most ${formatInt(API_MAX_DRAWS)} draws; this browser up to ${formatInt(MAX_DRAWS)}.`,
+          `The same seed gives the same bands. The server runs at most ${formatInt(API_MAX_DRAWS)} draws, fewer when a scenario is over its cost budget; this browser up to ${formatInt(MAX_DRAWS)}.`,
         ),
         h(
           "fieldset",
@@ -869,7 +869,9 @@ export class ScenarioBuilder {
     try {
       let result: ScenarioResult;
       if (where === "server") {
-        result = await postJson<ScenarioResult>("/api/scenarios/run", spec);
+        // fit=budget: a scenario over the server's cost budget runs with the draws it allows (the results
+        // say so, and offer this browser for more) instead of being refused.
+        result = await postJson<ScenarioResult>("/api/scenarios/run?fit=budget", spec);
       } else {
         const prepared = await postJson<PreparedScenario>("/api/scenarios/input", spec);
         result = await this.runInBrowser(prepared, this.draft.options.draws, this.draft.options.seed);

@@ -428,7 +428,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       { class: "run-summary", "data-summary": "" },
       `${formatDays(Math.round(r.grid.closureDays * 10) / 10)} of closure (full-day equivalents) from ${r.grid.start}; ${formatDays(r.grid.days)} simulated until the backlog cleared. Monte Carlo: ${formatInt(r.monteCarlo.draws)} draws, seed ${r.monteCarlo.seed}. Run ${info.where === "server" ? "on the server (POST /api/scenarios/run)" : "in this browser with the same model (src/model)"} in ${formatInt(info.ms)} ms. Baseline: daily rates of ${r.baseline.months}, seasonal factors of ${r.baseline.seasonalYears}.`,
       capped
-        ? ` The API runs at most ${formatInt(r.monteCarlo.draws)} draws; run in the browser for ${formatInt(info.requestedDraws)}.`
+        ? ` The server's cost budget allows ${formatInt(r.monteCarlo.draws)} draws for this scenario; run it in this browser for ${formatInt(info.requestedDraws)}.`
         : "",
     ),
     officersSection(r.officers),

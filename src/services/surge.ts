@@ -582,7 +582,7 @@ export async function fieldOfficeStrength(
         policy: "proportional",
       },
     ],
-    options: { draws: 0 },
+    options: { draws: 1 },
   });
   if (!v.ok) throw new InputError(`${fieldOffice}: ${v.issues.map((i) => i.message).join("; ")}`);
   const o = (await prepareScenario(store, v)).officers![0]!;

@@ -110,7 +110,12 @@ export const WatchlistSpecSchema = z
           .max(90, "assumeDays is from 0.25 to 90")
           .optional(),
         direction: z.enum(DIRECTION_WORDS).optional(),
-        draws: z.number().int().min(0).max(5000, "at most 5000 draws for an alert").optional(),
+        draws: z
+          .number()
+          .int()
+          .min(1, "at least 1 draw")
+          .max(5000, "at most 5000 draws for an alert")
+          .optional(),
         timeLimit: z.string().min(1).optional(),
         maxPerPoll: z.number().int().min(0).max(50, "maxPerPoll is at most 50").optional(),
       })

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import * as prettier from "prettier";
 import { Store } from "../src/store/db.ts";
 import { loadEvents } from "../src/services/events.ts";
-import { BACKTEST_DRAWS, backtestAll } from "../src/services/backtest.ts";
+import { BACKTEST_DRAWS, MAX_QUIET_ERROR, backtestAll } from "../src/services/backtest.ts";
 import { runScenario, validateScenario } from "../src/services/scenario.ts";
 import { readScenarioFile } from "../src/sources/scenario-file.ts";
 import { formatUsd, formatValue } from "../src/cli/format.ts";
@@ -23,6 +23,31 @@ const BEFORE = {
   destinations: { rose: 33, judged: 54 },
   band: { covered: 137, scored: 346 },
   dec2023: "rail to Laredo 1,493, Brownsville 370, Nogales 317 railcars (nearest first within 1,500 km)",
+};
+
+/** The last landed backtest before facilities cuts took capacity (commit 302851b, `borderflow backtest --json`). */
+const PREVIOUS = {
+  commit: "302851b",
+  beatNull: 12,
+  backtested: 19,
+  skillEvent: 0.063,
+  skillAfter: -0.01,
+  destinations: { rose: 22, judged: 31 },
+  band: { covered: 231, scored: 321 },
+};
+
+/** The closures of one facility of a port (docs/model.md §4a) and their skill in the previous round. */
+const FACILITY_EVENTS = [
+  "nogales-morley-gate-closure-2023",
+  "san-ysidro-pedwest-suspension-2023-09",
+  "san-ysidro-pedwest-suspension-2023-12",
+  "eagle-pass-bridge1-vehicle-suspension-2023-11",
+];
+const PREVIOUS_FACILITY_SKILL: Record<string, number> = {
+  "nogales-morley-gate-closure-2023": -1.561,
+  "san-ysidro-pedwest-suspension-2023-09": -2.995,
+  "san-ysidro-pedwest-suspension-2023-12": 0.319,
+  "eagle-pass-bridge1-vehicle-suspension-2023-11": 0.078,
 };
 
 const store = await Store.open({ path: ":memory:" });
@@ -88,6 +113,17 @@ const janElp = row(decBt.id, "2402", "2024-01")!;
 const eff = (x: { observed: number | null; counterfactual: number }) =>
   x.observed === null ? null : x.observed / x.counterfactual - 1;
 const r2019 = r.events.find((e) => e.id === "cbp-officer-reassignment-2019")!;
+// The overall skill if the 2019 event scored as "no effect" does (a what-if for the reading, not a figure).
+const sums = r.events
+  .filter((e) => e.status === "ok" && e.summary.event.nullLoss !== null)
+  .reduce(
+    (a, e) => ({
+      m: a.m + (e.id === r2019.id ? e.summary.event.nullLoss! : (e.summary.event.modelLoss ?? 0)),
+      n: a.n + e.summary.event.nullLoss!,
+    }),
+    { m: 0, n: 0 },
+  );
+const skillWithout2019 = sums.n > 0 ? 1 - sums.m / sums.n : null;
 const elp2024 = row("texas-dps-el-paso-inspections-2024-04", "2402", "2024-04")!;
 const short = r.events.filter(
   (e) =>
@@ -96,6 +132,19 @@ const short = r.events.filter(
     e.rows.filter((x) => x.scored && x.phase === "event").length <= 2 * e.summary.event.series,
 ).length;
 const meets = (ok: boolean) => (ok ? "met" : "**not met**");
+/** A win by less than this much skill is a near-tie with "no effect": counted, and said so. */
+const CLEAR_WIN = 0.02;
+const okEvents = r.events.filter((e) => e.status === "ok" && e.summary.event.skill !== null);
+const clear = okEvents.filter((e) => e.summary.beatsNull && (e.summary.event.skill ?? 0) > CLEAR_WIN).length;
+const nearTies = okEvents.filter((e) => e.summary.beatsNull && (e.summary.event.skill ?? 0) <= CLEAR_WIN);
+const quiets = r.events
+  .flatMap((e) => e.series.filter((x) => x.role === "affected" && x.quietError !== null))
+  .map((x) => x.quietError!)
+  .sort((a, b) => b - a);
+const tornillo = r.events
+  .find((e) => e.id === "texas-dps-el-paso-inspections-2024-04")
+  ?.series.find((x) => x.port === "2404");
+const nextQuiet = quiets.find((q) => q <= MAX_QUIET_ERROR) ?? null;
 
 const doc = `# Backtest: the model against past disruptions, out of sample
 
@@ -106,14 +155,25 @@ only.
 
 ## Results (leave one event out)
 
-| figure | before (commit ${BEFORE.commit}, same scoring) | now | acceptance |
-|---|---:|---:|---|
-| events scored | ${BEFORE.backtested} | ${s.backtested} of ${s.events} | |
-| the model beats "no effect" (event months) | ${BEFORE.beatNull} of ${BEFORE.backtested} (${pct(BEFORE.beatNull / BEFORE.backtested)}) | ${s.beatNull} of ${s.backtested} (${pct(s.beatNullShare)}) | ≥ 70%: ${meets((s.beatNullShare ?? 0) >= 0.7)} |
-| overall skill, event months | ${chg(BEFORE.skillEvent)} | ${chg(s.skill.event)} | ≥ +25%: ${meets((s.skill.event ?? -1) >= 0.25)} |
-| overall skill, the months after | ${chg(BEFORE.skillAfter)} | ${chg(s.skill.after)} | |
-| destinations that rose (≥ ${pct(DESTINATION_MIN_SHARE)} of the diverted units) | ${BEFORE.destinations.rose} of ${BEFORE.destinations.judged} (${pct(BEFORE.destinations.rose / BEFORE.destinations.judged)}) | ${s.destinations.rose} of ${s.destinations.judged} (${pct(hit)}); ${s.destinations.aboveInterval} above their 90% interval | ≥ 70%: ${meets((hit ?? 0) >= 0.7)} |
-| ${pct(BAND_COVERAGE)} band holds the observation | ${BEFORE.band.covered} of ${BEFORE.band.scored} (${pct(BEFORE.band.covered / BEFORE.band.scored)}) | ${s.band.covered} of ${s.band.scored} (${pct(s.band.coverage)}) | 70–90%: ${meets((s.band.coverage ?? 0) >= 0.7 && (s.band.coverage ?? 1) <= 0.9)} |
+| figure | before (commit ${BEFORE.commit}, same scoring) | previous (commit ${PREVIOUS.commit}) | now | acceptance |
+|---|---:|---:|---:|---|
+| events scored | ${BEFORE.backtested} | ${PREVIOUS.backtested} | ${s.backtested} of ${s.events} | |
+| the model beats "no effect" (event months) | ${BEFORE.beatNull} of ${BEFORE.backtested} (${pct(BEFORE.beatNull / BEFORE.backtested)}) | ${PREVIOUS.beatNull} of ${PREVIOUS.backtested} (${pct(PREVIOUS.beatNull / PREVIOUS.backtested)}) | ${s.beatNull} of ${s.backtested} (${pct(s.beatNullShare)}); ${clear} of them by more than ${pct(CLEAR_WIN)} skill | ≥ 70%: ${meets((s.beatNullShare ?? 0) >= 0.7)} |
+| overall skill, event months | ${chg(BEFORE.skillEvent)} | ${chg(PREVIOUS.skillEvent)} | ${chg(s.skill.event)} | ≥ +25%: ${meets((s.skill.event ?? -1) >= 0.25)} |
+| overall skill, the months after | ${chg(BEFORE.skillAfter)} | ${chg(PREVIOUS.skillAfter)} | ${chg(s.skill.after)} | |
+| destinations that rose (≥ ${pct(DESTINATION_MIN_SHARE)} of the diverted units) | ${BEFORE.destinations.rose} of ${BEFORE.destinations.judged} (${pct(BEFORE.destinations.rose / BEFORE.destinations.judged)}) | ${PREVIOUS.destinations.rose} of ${PREVIOUS.destinations.judged} (${pct(PREVIOUS.destinations.rose / PREVIOUS.destinations.judged)}) | ${s.destinations.rose} of ${s.destinations.judged} (${pct(hit)}); ${s.destinations.aboveInterval} above their 90% interval | ≥ 70%: ${meets((hit ?? 0) >= 0.7)} |
+| ${pct(BAND_COVERAGE)} band holds the observation | ${BEFORE.band.covered} of ${BEFORE.band.scored} (${pct(BEFORE.band.covered / BEFORE.band.scored)}) | ${PREVIOUS.band.covered} of ${PREVIOUS.band.scored} (${pct(PREVIOUS.band.covered / PREVIOUS.band.scored)}) | ${s.band.covered} of ${s.band.scored} (${pct(s.band.coverage)}) | 70–90%: ${meets((s.band.coverage ?? 0) >= 0.7 && (s.band.coverage ?? 1) <= 0.9)} |
+
+"Previous" is this issue's model before three changes argued in [model.md](model.md) §4a and below, each
+applied to every event: (1) a facilities cut (a closed facility, fewer lanes, slower inspections) takes
+capacity, not traffic — it blocks only the arrivals the capacity left cannot serve; (2) a closure of one named
+facility of a port keeps the port's other crossings' lane-hours from CBP's wait-time feed instead of the
+"partial" rule's 50%; (3) Cross Border Xpress, which only ticketed airline passengers may use, is never an
+alternative. And one scoring rule (method, step 3): a series whose counterfactual misses ordinary months by
+more than ${pct(MAX_QUIET_ERROR)} is shown, not scored — stated here openly as added **after** seeing the
+April 2024 El Paso result, where Tornillo's trucks (a crossing that began carrying trucks in 2023; median
+quiet-month error ${pct(tornillo?.quietError)}) gave "observed +453%"; no other series of the registry comes
+near the threshold (the next is ${pct(nextQuiet)}).
 
 "Before" is the model as issue 10 found it (nearest-first rerouting into historical spare capacity, no lost or
 deferred demand, UTC days, contaminated baselines), run through the scoring below at commit ${BEFORE.commit}
@@ -149,31 +209,41 @@ Series shown but not scored (the rule is stated below, before any result):
 
 ${unscored.join("\n")}
 
-## Why the acceptance targets are not all met
+## ${(s.beatNullShare ?? 0) >= 0.7 && (s.skill.event ?? -1) >= 0.25 ? "Reading the figures" : "Why the acceptance targets are not all met"}
 
+- **Many wins are near-ties.** ${nearTies.length} of the ${s.beatNull} events counted as beating "no effect" do so by
+  ${pct(CLEAR_WIN)} skill or less (${nearTies.map((e) => `${e.id} ${chg(e.summary.event.skill)}`).join(", ")}): the
+  model predicts almost no change in their months, as the null does. They are counted because the rule says
+  "beats", but they are not evidence of skill; ${clear} of ${s.backtested} events are won clearly.
 - **Monthly counts are blunt for short events.** ${short} of the ${s.backtested} events touch at most two
   months per series; a closure of days moves a month by a few percent, inside the counterfactual's own error.
   Where the observed month sits on the counterfactual (December 2023: Eagle Pass railcars ${int(decEp.observed)}
   observed against ${int(decEp.counterfactual)} expected), any effect the model predicts is an error; "no
   effect" cannot be beaten there, only matched.
-- **Rule-made scenarios.** The registry says "partial" or "slowdown" without how much; one rule and one fitted
-  \`cutBinding\` serve a pedestrian gate at Nogales, San Ysidro's PedWest twice, the 2019 officer reassignment
-  and Eagle Pass Bridge I, whose observed changes (the table's "observed" column) go both ways. No single
-  binding fits them all; fitting one per event is what the method forbids.
+- **The 2019 reassignment weighs most and is still wrong.** The registry gives no size for its "lane closures,
+  reduced hours", so the "partial" rule's 50% stands; half of a crossing's capacity is below its traffic
+  (capacity is about 1.5 × an average day's), so the model blocks traffic for six months (modelled
+  ${chg(r2019.summary.modelledEffectShare)}, observed ${chg(r2019.summary.observedEffectShare)}, skill
+  ${chg(r2019.summary.event.skill)}). The officers' own numbers (545 from the Southwest ports, by field office)
+  are in the officer event of [officers.md](officers.md), not in the registry event; reading them into it is
+  the next step, not taken here. With 2019 as a tie the overall skill would be
+  ${chg(skillWithout2019)}.
+- **Rail in December 2023 and Hurricane Alex.** The model keeps part of the blocked railcars for weeks (the
+  crossings' capacity above their traffic limits the catch-up) and sends some to Nogales; BTS shows December at
+  its counterfactual and the catch-up in January (Eagle Pass ${chg(eff(janEp))}, El Paso ${chg(eff(janElp))}).
 - **Counterfactuals that miss something else.** After Ysleta's split El Paso's truck series rose through 2024
-  (${chg(eff(elp2024))} against its counterfactual in April 2024), Tornillo's trucks only started in 2023.
-  Model and null share those errors.
-- **The months after.** The model predicts catch-up within days; what BTS shows a month later (Eagle Pass
-  ${chg(eff(janEp))} and El Paso ${chg(eff(janElp))} railcars in January 2024) is not in it.
+  (${chg(eff(elp2024))} against its counterfactual in April 2024). Model and null share those errors.
 - **Band coverage** is per port-month, so the 2019 reassignment's ${r2019.summary.band.scored} months weigh
-  most; its model is biased (modelled ${chg(r2019.summary.modelledEffectShare)}, observed
-  ${chg(r2019.summary.observedEffectShare)}) and its band held ${r2019.summary.band.covered} of them.
+  most; its band held ${r2019.summary.band.covered} of them.
 
-What the table shows: the events where the model beats "no effect" (${r.events
-  .filter((e) => e.summary.beatsNull)
-  .map((e) => e.id)
-  .join(", ")}) are the closures and blockades long enough to move a month; on short events and vague partial
-closures it cannot do better than the counterfactual and sometimes does worse.
+What the table shows: the closures and blockades long enough to move a month are where the model wins
+clearly. A closed facility of a port now takes the capacity of its lanes and binds only beyond what the other
+facilities carry (${FACILITY_EVENTS.map((id) => {
+  const e = r.events.find((x) => x.id === id);
+  const was = PREVIOUS_FACILITY_SKILL[id];
+  return `${id} ${chg(e?.summary.event.skill)}${was === undefined ? "" : ` (previous ${chg(was)})`}`;
+}).join("; ")}): smaller predicted drops, closer to BTS where the port's count hardly moved, further from it
+where it fell (Eagle Pass in December 2023, when the whole region's operations were cut).
 
 ## December 2023: Eagle Pass and El Paso rail
 
@@ -227,6 +297,8 @@ ${figures.join("\n")}
 3. **What is scored, fixed before any result:** the affected port × mode series (inbound BTS units) whose
    counterfactual has at least 6 clean months with traffic in the 24 before the event; every month from the
    event's first to two after its last, the months it touches ("event") apart from those after ("after").
+   A series whose counterfactual's median error on the quiet months before the event is above
+   ${pct(MAX_QUIET_ERROR)} is shown, not scored (added in this round, after the April 2024 result: see above).
    Alternatives are judged only as destinations, never in the skill: a destination is an alternative the model
    sends at least ${pct(DESTINATION_MIN_SHARE)} of the event's diverted units (of that unit) to, not itself
    affected; it "rose" when its observed month (the month the model sends most there) is above its
@@ -252,7 +324,10 @@ ${figures.join("\n")}
 - The leave-one-event-out folds keep each event out of **its parameters' fit**, not out of the model's design:
   the structure (corridors, facilities against throughput cuts, the demand split) was built knowing these
   events, and some documented ranges cite readings of them (\`divertShareTruck\`, \`cancelShareTravellers\`,
-  \`travellerRecovery\`, from ../shared/data/reference/corridors/NOTES.md). The grids of
+  \`travellerRecovery\`, from ../shared/data/reference/corridors/NOTES.md). This round's changes (facilities cuts
+  taking capacity, the one-facility rule, Cross Border Xpress ruled out, the quiet-error rule) were made after
+  seeing the previous round's per-event results; each is argued from data or a source and applies to every
+  event, none has a per-event value. The grids of
   \`divertShareTruck\` and \`cancelShareTravellers\` were widened once after a first run put their fits on the
   edges.
 - ${s.backtested} events, most of them short; 2019's months dominate the band coverage.

@@ -184,6 +184,66 @@ const BORDER_ZONE: Record<string, string> = {
   "US-Canada": "America/New_York",
 };
 
+/** One crossing (facility) of a port with its primary lanes by lane type and its open hours (CBP's BWT feed). */
+export interface PortFacility {
+  crossing: string;
+  lanes: Record<"truck" | "vehicle" | "pedestrian", number>;
+  openHours: number;
+}
+
+const laneKind = (m: ScenarioMode) =>
+  m === "truck" ? "truck" : m === "pedestrian" ? "pedestrian" : m === "rail" ? null : "vehicle";
+
+/** A crossing or facility name, comparable: lower case, letters and digits, Roman bridge numbers as digits. */
+function facilityKey(text: string): string {
+  return ` ${text.toLowerCase().replace(/[^a-z0-9]+/g, " ")} `
+    .replace(/ ii /g, " 2 ")
+    .replace(/ i /g, " 1 ")
+    .replace(/ +/g, " ");
+}
+
+/**
+ * The facility of a port that a "one facility" closure names: the port's name in the registry reads
+ * "City, ST - Facility (notes)"; the facility is the crossing of CBP's wait-time feed (the port's own
+ * crossings, BWT) whose name, less the city, is in the text after " - " and before any parenthesis.
+ */
+export function namedFacility(
+  portText: string,
+  facilities: readonly PortFacility[],
+): PortFacility | undefined {
+  const dash = portText.indexOf(" - ");
+  if (dash < 0) return undefined;
+  const text = facilityKey(portText.slice(dash + 3).split("(")[0]!);
+  const hits = facilities.filter((f) => {
+    const name = f.crossing
+      .split(/\s[–-]\s/)
+      .slice(1)
+      .join(" ")
+      .trim();
+    return name !== "" && text.includes(facilityKey(name));
+  });
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/**
+ * The share of a port's capacity for a mode that stays open when one facility closes: the other crossings'
+ * lane-hours (primary lanes × open hours) over all of the port's, from CBP's BWT feed. Undefined when the
+ * facility has no lanes of the mode or is the port's only one (the feed cannot split the port).
+ */
+export function facilityRemaining(
+  closed: PortFacility,
+  facilities: readonly PortFacility[],
+  mode: ScenarioMode,
+): number | undefined {
+  const kind = laneKind(mode);
+  if (!kind) return undefined;
+  const laneHours = (f: PortFacility) => f.lanes[kind] * f.openHours;
+  const all = facilities.reduce((s, f) => s + laneHours(f), 0);
+  const shut = laneHours(closed);
+  if (all <= 0 || shut <= 0 || shut >= all) return undefined;
+  return 1 - shut / all;
+}
+
 /**
  * Turns a registry event into scenario events by stated rules (a user event's own `scenario` wins):
  * modes from `modes_affected` (rail freight, truck, personal vehicle, pedestrian, bus; a "(northbound …)"
@@ -201,6 +261,7 @@ const BORDER_ZONE: Record<string, string> = {
 export function deriveScenario(
   e: DisruptionEvent,
   zoneOf?: (port: string) => string | undefined,
+  facilitiesOf?: (port: string) => readonly PortFacility[] | undefined,
 ): DerivedScenario {
   if (e.scenario?.length)
     return { ok: true, events: e.scenario as ScenarioEventSpec[], rules: ["the event's own scenario"] };
@@ -290,11 +351,38 @@ export function deriveScenario(
       );
     }
     rules.push(
-      `${mode} ${direction}: ${c.kind === "closure" ? "closure" : `${c.of === "facilities" ? "facilities" : "throughput"} cut to ${c.remaining * 100}%`} (${why})`,
+      `${mode} ${direction}: ${c.kind === "closure" ? "closure" : `${c.of === "facilities" ? "facilities" : "throughput"} cut to ${Math.round(c.remaining * 1000) / 10}%`} (${why})`,
     );
   };
+  // A closure of one facility of a port ("partial (one … facility / crossing / of two bridges)") that names
+  // the facility in the port's text: what stays open is the port's other crossings' lane-hours (CBP's BWT
+  // feed), not the 50% of the "partial" rule. Only when the event's ports name exactly one facility in all.
+  const oneFacility = /^partial \(one\b/.test(ct);
+  const named = new Map<string, PortFacility>();
+  if (oneFacility && facilitiesOf)
+    for (const p of e.ports) {
+      const list =
+        p.cbp_port_code && ports.includes(p.cbp_port_code) ? facilitiesOf(p.cbp_port_code) : undefined;
+      const f = list ? namedFacility(p.name, list) : undefined;
+      if (f) named.set(p.cbp_port_code!, f);
+    }
+  const facilityCut = (mode: ScenarioMode) => {
+    if (named.size !== 1) return undefined;
+    const [port, f] = [...named][0]!;
+    const r = facilityRemaining(f, facilitiesOf!(port)!, mode);
+    return r === undefined ? undefined : { port, facility: f.crossing, remaining: r };
+  };
   for (const [mode, dir] of modes) {
-    if (/^full for rail|^full \(rail/.test(ct)) {
+    const fc = facilityCut(mode);
+    if (fc && ports.length === 1) {
+      const r = Math.round(fc.remaining * 1000) / 1000;
+      push(
+        { kind: "capacity-cut", remaining: r, of: "facilities" },
+        mode,
+        dir,
+        `one facility closed: ${fc.facility}; the port's other crossings keep ${Math.round(r * 100)}% of its ${mode} lane-hours (CBP wait-time feed)`,
+      );
+    } else if (/^full for rail|^full \(rail/.test(ct)) {
       push(
         mode === "rail" ? { kind: "closure" } : { kind: "capacity-cut", remaining: 0.5, of: "facilities" },
         mode,

@@ -33,8 +33,12 @@ interface State {
   /** A normal day's arrivals: deferred demand returns at least at this ÷ catchUpDays a day. */
   normalDay: number;
   spare: number;
-  /** Share of the day's traffic hours open (capacity-weighted), per day; affected flows only. */
+  /** Share of the day's traffic hours open (closures, throughput cuts), per day; affected flows only. */
   open?: number[];
+  /** Share of capacity left in the open hours by facilities cuts, per day; affected flows only. */
+  capShare?: number[];
+  /** Share of the day's expected arrivals served on arrival (1: nothing blocked), per day; affected flows only. */
+  served?: number[];
   /** Travellers' slow return after reopening: demand multiplier per day. */
   recovery?: number[];
   alts: Alt[];
@@ -135,6 +139,7 @@ export function alternatives(
     if (f.port === from.port && !samePortOk) return;
     const km = distanceKm(from.latitude, from.longitude, f.latitude, f.longitude) * p.circuity;
     const no = (reason: string) => excluded.push({ to: f.port, toName: f.portName, reason });
+    if (f.restrictedTo) return no(`only ${f.restrictedTo} may cross here`);
     if (mode === "rail") {
       if (!from.railroads)
         return no(`no corridor data for ${from.portName}: rail is not diverted without it`);
@@ -199,17 +204,18 @@ function allocate(
 
 /**
  * Per day, the traffic-weighted share of the day lost to capacity that binds fully (closures, throughput
- * cuts) and the share lost to facilities cuts before `cutBinding`: the open share is 1 − lost − binding ×
- * cut. Computed once per flow's effects (the Monte Carlo draws reuse it).
+ * cuts), the traffic weight of the hours left open, and that weight's share still cut by facilities cuts
+ * (before `cutBinding`). Computed once per flow's effects (the Monte Carlo draws reuse it).
  */
-const dayLosses = new WeakMap<object, { lost: Float64Array; cut: Float64Array }>();
+const dayLosses = new WeakMap<object, { lost: Float64Array; open: Float64Array; cut: Float64Array }>();
 function lossesOf(flow: FlowInput, e: ModelInput["effects"][string]) {
   let l = dayLosses.get(e);
   if (l) return l;
   const days = e.demand.length;
-  l = { lost: new Float64Array(days), cut: new Float64Array(days) };
+  l = { lost: new Float64Array(days), open: new Float64Array(days), cut: new Float64Array(days) };
   for (let d = 0; d < days; d++) {
     let lost = 0;
+    let open = 0;
     let cut = 0;
     for (let h = 0; h < 24; h++) {
       const w = flow.hourShare[h]!;
@@ -217,24 +223,42 @@ function lossesOf(flow: FlowInput, e: ModelInput["effects"][string]) {
       const i = d * 24 + h;
       const c = e.capacity[i]!;
       lost += w * (1 - c);
+      open += w * c;
       cut += w * c * (1 - e.cut[i]!);
     }
     l.lost[d] = lost;
+    l.open[d] = open;
     l.cut[d] = cut;
   }
   dayLosses.set(e, l);
   return l;
 }
 
-/** The share of a flow's day that is open on each day: hourly effects weighted by the day's traffic hours. */
-function openShares(flow: FlowInput, e: ModelInput["effects"][string], days: number, p: Params): number[] {
+/**
+ * Per day, the share of the day open to traffic (hourly closures and throughput cuts weighted by the day's
+ * traffic hours: these bind on the traffic itself) and the share of the crossing's capacity left in those open
+ * hours by facilities cuts (a closed facility, fewer lanes, slower inspections), of which `cutBinding` is
+ * really lost (the rest absorbed by other lanes, longer hours). A facilities cut takes capacity, not
+ * traffic: it blocks only the arrivals beyond what the remaining capacity can serve that day (the wait
+ * grows first; within the day travellers and trucks queue for the lanes left open).
+ */
+function openShares(
+  flow: FlowInput,
+  e: ModelInput["effects"][string],
+  days: number,
+  p: Params,
+): { open: number[]; capShare: number[] | undefined } {
   const l = lossesOf(flow, e);
-  const out = new Array<number>(days).fill(1);
+  const open = new Array<number>(days).fill(1);
+  let capShare: number[] | undefined;
   for (let d = 0; d < days && d < l.lost.length; d++) {
-    const lost = l.lost[d]! + p.cutBinding * l.cut[d]!;
-    out[d] = lost > 1e-12 ? Math.max(0, 1 - lost) : 1;
+    if (l.lost[d]! > 1e-12) open[d] = Math.max(0, 1 - l.lost[d]!);
+    if (l.cut[d]! > 1e-12 && l.open[d]! > 1e-12) {
+      capShare ??= new Array<number>(days).fill(1);
+      capShare[d] = Math.max(0, 1 - (p.cutBinding * l.cut[d]!) / l.open[d]!);
+    }
   }
-  return out;
+  return { open, capShare };
 }
 
 /**
@@ -275,22 +299,34 @@ export function runModel(input: ModelInput, p: Params): RunResult {
     const e = effects[s.flow.key];
     if (!e) continue;
     affected.push(s);
-    s.open = openShares(s.flow, e, maxDays, p);
+    const sh = openShares(s.flow, e, maxDays, p);
+    s.open = sh.open;
+    if (sh.capShare) s.capShare = sh.capShare;
+    // The share of each day's arrivals served on arrival, before any queue: what closures leave open, within
+    // the capacity facilities cuts leave (arrivals as expected that day, demand shocks included).
+    const served = (s.served = sh.open.slice());
     let lost = 0;
     let reducedDays = 0;
-    s.open.forEach((c, d) => {
-      if (c < 1 - 1e-12) {
+    for (let d = 0; d < maxDays; d++) {
+      const c = sh.open[d]!;
+      const k = sh.capShare ? sh.capShare[d]! : 1;
+      if (k < 1) {
+        const a = (s.flow.arrivalsPerDay[d] ?? 0) * s.ratio * e.demand[d]!;
+        const cap = s.capacityPerDay * c * k;
+        served[d] = a > 0 ? Math.min(c, cap / a) : c * k;
+      }
+      if (served[d]! < 1 - 1e-12) {
         if (s.firstReducedDay < 0) s.firstReducedDay = d;
-        s.lastEffectDay = Math.max(s.lastEffectDay, d);
-        lost += 1 - c;
+        lost += 1 - served[d]!;
         reducedDays++;
       }
-      if (e.demand[d] !== 1) s.lastEffectDay = Math.max(s.lastEffectDay, d);
-    });
+      // A day whose capacity is cut is in the event's effect even when nothing is blocked (waits grow).
+      if (e.demand[d] !== 1 || c * k < 1 - 1e-12) s.lastEffectDay = Math.max(s.lastEffectDay, d);
+    }
     if (isTraveller(s.flow) && reducedDays > 0 && p.travellerRecovery > 0) {
       const span = p.travellerRecovery * lost;
       const depth = lost / reducedDays;
-      const last = s.open.findLastIndex((c) => c < 1 - 1e-12);
+      const last = s.served.findLastIndex((c) => c < 1 - 1e-12);
       s.recovery = new Array<number>(maxDays).fill(1);
       for (let t = 1; t < span && last + t < maxDays; t++) s.recovery[last + t] = 1 - depth * (1 - t / span);
       s.lastEffectDay = Math.min(maxDays - 1, Math.max(s.lastEffectDay, Math.ceil(last + span)));
@@ -332,7 +368,7 @@ export function runModel(input: ModelInput, p: Params): RunResult {
       shifted: series(),
       cancelled: series(),
       queue: series(),
-      openShare: s.open!.slice(),
+      openShare: s.capShare ? s.open!.map((c, d) => c * s.capShare![d]!) : s.open!.slice(),
       totals: {
         expected: 0,
         arrivals: 0,
@@ -372,7 +408,7 @@ export function runModel(input: ModelInput, p: Params): RunResult {
       const expected = (s.flow.arrivalsPerDay[d] ?? 0) * s.ratio;
       const arrivals = expected * (e ? e.demand[d]! : 1) * (s.recovery ? s.recovery[d]! : 1);
       const c = s.open ? s.open[d]! : 1;
-      const cap = s.capacityPerDay * c;
+      const cap = s.capacityPerDay * c * (s.capShare ? s.capShare[d]! : 1);
       const direct = Math.min(arrivals * c, cap);
       const left = cap - direct;
       // Deferred demand returns at the pace shippers and travellers come back (a catchUpDays-th of the
@@ -380,7 +416,8 @@ export function runModel(input: ModelInput, p: Params): RunResult {
       const pace = Math.max(s.queue, s.normalDay, CLEAR_EPSILON) / Math.max(p.catchUpDays, 1e-9);
       const release = s.queue > 0 ? Math.min(s.queue, left, pace) : 0;
       // A crossing whose own capacity is cut today takes no one else's traffic.
-      s.spare = c < 1 - 1e-12 ? 0 : Math.max(0, s.surgePerDay - direct - release);
+      const cut = c < 1 - 1e-12 || (s.capShare !== undefined && s.capShare[d]! < 1 - 1e-12);
+      s.spare = cut ? 0 : Math.max(0, s.surgePerDay - direct - release);
       if (s.out) {
         const o = s.out;
         o.expected[d] = expected;
@@ -398,7 +435,7 @@ export function runModel(input: ModelInput, p: Params): RunResult {
       const o = s.out!;
       const blocked = blockedToday.get(s)!;
       let rest = blocked;
-      const reduced = s.open![d]! < 1 - 1e-12;
+      const reduced = s.served![d]! < 1 - 1e-12;
       if (reduced && rest > 0 && (s.alts.length || s.truckAlts.length)) {
         const ramp = Math.min(1, (d - s.firstReducedDay + 1) / Math.max(p.leadTimeDays, 1e-9));
         const m = div.get(s)!;
@@ -521,7 +558,7 @@ function costLayers(
     const blockedValue = o.totals.blocked * f.valuePerUnitUsd;
     valueHeldUpUsd += blockedValue;
     duringEvents +=
-      o.blocked.reduce((x, b, d) => x + (s.open![d]! < 1 - 1e-12 ? b : 0), 0) * f.valuePerUnitUsd;
+      o.blocked.reduce((x, b, d) => x + (s.served![d]! < 1 - 1e-12 ? b : 0), 0) * f.valuePerUnitUsd;
     for (const c of f.commodities) {
       const e = byHs2.get(c.hs2) ?? { hs2: c.hs2, label: c.label, valueUsd: 0 };
       e.valueUsd += blockedValue * c.share;

@@ -44,6 +44,11 @@ export interface FlowInput {
    * process in a day, and one lane's worth is the least an open crossing can take on a surge.
    */
   lanes: { lanes: number; openHours: number } | null;
+  /**
+   * Who alone may use the crossing (src/domain/restricted-crossings.ts: Cross Border Xpress takes only airline
+   * passengers); such a crossing is never an alternative for traffic blocked elsewhere.
+   */
+  restrictedTo?: string;
   /** Rail: the railroads on each side (null: no corridor data, so rail is not diverted to or from it). */
   railroads: Railroads | null;
   /** Other units per unit of `unit` (e.g. trains per railcar, loaded share). */

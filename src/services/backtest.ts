@@ -50,6 +50,12 @@ export interface PreparedBacktest {
 /** Monte Carlo draws behind each event's 80% band. */
 export const BACKTEST_DRAWS = 40;
 export const BACKTEST_SEED = 2024;
+/**
+ * A series whose counterfactual misses an ordinary month by more than this share (its median error on the
+ * quiet months before the event, known before any result) is shown, not scored: an effect smaller than the
+ * baseline's own noise cannot be told from it, by the model or by "no effect".
+ */
+export const MAX_QUIET_ERROR = 0.5;
 /** Nearest alternatives shown per affected series (scored or not). */
 const SHOWN_ALTERNATIVES = 3;
 
@@ -142,6 +148,8 @@ export async function prepareBacktest(store: Store, e: DisruptionEvent): Promise
       } else if (fit.levelMonths.filter((m) => (ser.baseline(m) ?? 0) > 0).length < 6)
         unscored = `no counterfactual: the crossing had this traffic in fewer than 6 of its baseline months`;
       else if (cf.reduce((s, c) => s + c.point, 0) <= 0) unscored = "no traffic in the baseline months";
+      else if (quiet !== null && quiet > MAX_QUIET_ERROR)
+        unscored = `no counterfactual to judge against: its own median error on quiet months before the event is ${Math.round(quiet * 100)}% (above ${MAX_QUIET_ERROR * 100}%)`;
       const rate = ser.observed;
       series.push({
         port: f.port,

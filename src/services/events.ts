@@ -30,7 +30,16 @@ export type { StudyRow, EventStudy } from "../domain/answers.ts";
 /** An event as a scenario, each port's times read in its own zone (the snapshot's port_zones). */
 export async function eventScenario(store: Store, e: DisruptionEvent): Promise<DerivedScenario> {
   const data = await modelData(store);
-  return deriveScenario(e, (p) => data.zones.get(p));
+  return deriveScenario(
+    e,
+    (p) => data.zones.get(p),
+    (p) =>
+      data.lanes.get(p)?.crossings.map((c) => ({
+        crossing: c.crossing,
+        lanes: c.lanes,
+        openHours: c.openTo - c.openFrom,
+      })),
+  );
 }
 
 /** How a published figure compares with borderflow's numbers: trade value held up, or something else. */

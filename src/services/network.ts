@@ -14,6 +14,7 @@ import { getCoverage, windowCoverage } from "./coverage.ts";
 import type { FigureStatus } from "../domain/status.ts";
 import { portModeSeries, type PortModeSeries } from "./series.ts";
 import { lanesFor, modelData, railroadsAt, zoneOf } from "./model-data.ts";
+import { restrictionOf } from "../domain/restricted-crossings.ts";
 
 /** What a network is built for. */
 export interface NetworkRequest {
@@ -249,6 +250,7 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
           hourShare,
           peakWeekdayFactor: Math.max(...profile.weekday),
           lanes: lanes ? { lanes: lanes.lanes, openHours: lanes.openHours } : null,
+          ...(restrictionOf(p.port_code) ? { restrictedTo: restrictionOf(p.port_code)! } : {}),
           railroads: mode === "rail" ? railroadsAt(data, p.port_code, req.eventMonth) : null,
           fromInbound: direction === "outbound",
           recentDailyRates: recent,

@@ -31,7 +31,8 @@ export interface LaneRow {
 /**
  * BWT numbers ports by CBP port code + crossing index, with a few exceptions to BTS's codes: Detroit is
  * 3800 in BWT (3801 in BTS), Brownsville 5355 (2301), Calexico's East crossing is 2503-01 (BTS 2507 Calexico
- * East, 2503 Calexico), and El Paso's Ysleta crossing is 2402-03 (BTS reports Ysleta as 2401 from 2020-03).
+ * East, 2503 Calexico), El Paso's Ysleta crossing is 2402-03 (BTS reports Ysleta as 2401 from 2020-03), and
+ * San Ysidro's Cross Border Xpress is 2504-09 (BTS reports it as its own port, 2582, from 2017-10).
  * Crossings without a BTS port (Fort Hancock) or duplicated under an old number (Gateway 2301-03) are left out.
  */
 const BWT_TO_BTS: Record<string, string | null> = {
@@ -44,6 +45,7 @@ const BWT_TO_BTS: Record<string, string | null> = {
   "250301": "2507",
   "250302": "2503",
   "240203": "2401",
+  "250409": "2582",
   "230103": null,
   l24501: null,
   "240403": null,

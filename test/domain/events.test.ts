@@ -95,6 +95,72 @@ test("closure types become closures or capacity cuts by the stated rules", () =>
   assert.deepEqual(kind("partial", ["truck (northbound commercial)"]), ["truck northbound 0.5 facilities"]);
 });
 
+test("a closure of one facility keeps the port's other crossings' lane-hours (CBP's feed), not 50%", () => {
+  // Nogales's pedestrian crossings as the BWT feed lists them: DeConcini 6 lanes 24 h, Mariposa 6 lanes
+  // 16 h, Morley Gate 4 lanes 8 h. Closing Morley Gate leaves (144 + 96) ÷ 272 of the lane-hours.
+  const nogales = [
+    { crossing: "Nogales – Deconcini", lanes: { truck: 0, vehicle: 8, pedestrian: 6 }, openHours: 24 },
+    { crossing: "Nogales – Mariposa", lanes: { truck: 8, vehicle: 13, pedestrian: 6 }, openHours: 16 },
+    { crossing: "Nogales – Morley Gate", lanes: { truck: 0, vehicle: 0, pedestrian: 4 }, openHours: 8 },
+  ];
+  const at = (name: string, closure_type: string, modes = ["pedestrian"]) =>
+    deriveScenario(
+      ev({ closure_type, modes_affected: modes, ports: [{ name, cbp_port_code: "2604" }] }),
+      () => "America/Phoenix",
+      (p) => (p === "2604" ? nogales : undefined),
+    );
+  const d = at(
+    "Nogales, AZ - Morley Gate pedestrian crossing (traffic rerouted to DeConcini)",
+    "partial (one pedestrian crossing of the port)",
+  );
+  assert.ok(d.ok);
+  const e = d.events[0]!;
+  assert.ok(e.kind === "capacity-cut" && e.of === "facilities");
+  assert.equal(e.remainingCapacity, Math.round((240 / 272) * 1000) / 1000);
+  assert.match(d.rules.join(" "), /one facility closed: Nogales – Morley Gate/);
+  // Roman and Arabic bridge numbers are the same bridge; a name in the notes (parentheses) is not the facility.
+  const bridges = [
+    { crossing: "Eagle Pass – Bridge I", lanes: { truck: 0, vehicle: 5, pedestrian: 0 }, openHours: 16 },
+    { crossing: "Eagle Pass – Bridge II", lanes: { truck: 1, vehicle: 7, pedestrian: 0 }, openHours: 24 },
+  ];
+  const b = deriveScenario(
+    ev({
+      closure_type: "partial (one of two bridges; northbound vehicles only)",
+      modes_affected: ["personal vehicle (northbound)"],
+      ports: [
+        {
+          name: "Eagle Pass, TX - International Bridge 1 (downtown; Bridge 2 stayed open)",
+          cbp_port_code: "2303",
+        },
+      ],
+    }),
+    undefined,
+    () => bridges,
+  );
+  assert.ok(b.ok && b.events[0]!.kind === "capacity-cut");
+  assert.equal(
+    b.events[0]!.kind === "capacity-cut" && b.events[0]!.remainingCapacity,
+    Math.round((168 / 248) * 1000) / 1000,
+  );
+  // Without a named facility, a mode the facility does not serve, or a facility that is the whole port for
+  // the mode, the closure type's own rule stands.
+  const rule = (d: ReturnType<typeof at>) =>
+    d.ok && d.events[0]!.kind === "capacity-cut" && d.events[0]!.remainingCapacity;
+  assert.equal(rule(at("Nogales, AZ (Mariposa)", "partial (one crossing)")), 0.5);
+  assert.equal(rule(at("Nogales, AZ - Morley Gate", "partial (one crossing)", ["truck"])), 0.5);
+  assert.equal(rule(at("Nogales, AZ - Morley Gate", "partial (lane closures)")), 0.5);
+  const whole = deriveScenario(
+    ev({
+      closure_type: "partial (one cargo facility)",
+      modes_affected: ["truck"],
+      ports: [{ name: "Eagle Pass, TX - Bridge II", cbp_port_code: "2303" }],
+    }),
+    undefined,
+    () => bridges,
+  );
+  assert.equal(rule(whole), 0.5);
+});
+
 test("events that cannot be modelled say why", () => {
   const no = (over: Record<string, unknown>) => {
     const d = deriveScenario(ev(over));

@@ -56,6 +56,7 @@ const closure = (
   hours: number,
   kind: "closure" | "capacity-cut" = "closure",
   remaining = 0,
+  of: "throughput" | "facilities" = "throughput",
 ): ResolvedEvent =>
   ({
     kind,
@@ -64,7 +65,7 @@ const closure = (
     direction: "both",
     startMs: T0 + fromDay * DAY,
     endMs: T0 + fromDay * DAY + hours * 3_600_000,
-    ...(kind === "capacity-cut" ? { remainingCapacity: remaining } : {}),
+    ...(kind === "capacity-cut" ? { remainingCapacity: remaining, of } : {}),
   }) as ResolvedEvent;
 
 function input(
@@ -91,6 +92,7 @@ const arb = fc.record({
   hours: fc.integer({ min: 1, max: 24 * 20 }),
   cut: fc.constantFrom("closure", "capacity-cut") as fc.Arbitrary<"closure" | "capacity-cut">,
   remaining: fc.double({ min: 0, max: 0.9, noNaN: true }),
+  of: fc.constantFrom("throughput", "facilities") as fc.Arbitrary<"throughput" | "facilities">,
   rerouting: fc.boolean(),
   railToTruck: fc.boolean(),
 });
@@ -102,6 +104,7 @@ interface Case {
   hours: number;
   cut: "closure" | "capacity-cut";
   remaining: number;
+  of: "throughput" | "facilities";
   rerouting: boolean;
   railToTruck: boolean;
 }
@@ -109,7 +112,7 @@ interface Case {
 function scenarioOf(a: Case) {
   const flows = a.arrivals.map((x, i) => flow(i, x, x * a.peakFactor));
   flows.push(flow(9, 500, 700, "truck"));
-  return input(flows, [closure("P0", a.start, a.hours, a.cut, a.remaining)], {
+  return input(flows, [closure("P0", a.start, a.hours, a.cut, a.remaining, a.of)], {
     rerouting: a.rerouting,
     railToTruck: a.railToTruck,
   });
@@ -189,6 +192,7 @@ test("the same seed gives the same bands; another seed may not", () => {
     hours: 101,
     cut: "closure",
     remaining: 0,
+    of: "throughput",
     rerouting: true,
     railToTruck: true,
   });
@@ -220,6 +224,44 @@ test("a full-day closure with no alternative queues a day of arrivals and clears
   assert.equal(r.closureDays, 1);
   near(r.costs.valueHeldUpPerClosureDayUsd, 100 * 50_000);
   near(o.totals.cancelled, 0);
+});
+
+test("a facilities cut takes capacity, not traffic: it blocks only what the capacity left cannot serve", () => {
+  const f = flow(0, 100, 100);
+  const q = { ...P, headroom: 1.25, capacityPercentile: 1, cutBinding: 1 }; // capacity 125 a day
+  const run = (remaining: number, p: Params = q) =>
+    runModel(input([f], [closure("P0", 2, 24, "capacity-cut", remaining, "facilities")]), p).flows[0]!;
+  // 90% of 125 = 112.5 a day still serves the 100 that arrive: longer waits, no traffic lost.
+  assert.ok(run(0.9).totals.blocked < 1e-9);
+  assert.ok(Math.abs(run(0.9).openShare[2]! - 0.9) < 1e-9, "the day's capacity share is reported");
+  // 60% of 125 = 75: the 25 beyond it are blocked that day only.
+  const o = run(0.6);
+  assert.ok(Math.abs(o.blocked[2]! - 25) < 1e-9, `${o.blocked[2]}`);
+  assert.ok(Math.abs(o.totals.blocked - 25) < 1e-9);
+  // A throughput cut (a blockade) binds on the traffic itself: 60% left blocks 40.
+  const t = runModel(input([f], [closure("P0", 2, 24, "capacity-cut", 0.6, "throughput")]), q).flows[0]!;
+  assert.ok(Math.abs(t.blocked[2]! - 40) < 1e-9, `${t.blocked[2]}`);
+  // cutBinding 0.5: half the closed 40% is really lost (80% of 125 = 100 left): nothing blocked.
+  assert.ok(run(0.6, { ...q, cutBinding: 0.5 }).totals.blocked < 1e-9);
+});
+
+test("a crossing only some travellers may use is never an alternative, and the result says why", () => {
+  const home = flow(0, 100, 100, "truck");
+  const cbx = { ...flow(1, 100, 200, "truck"), restrictedTo: "ticketed airline passengers" };
+  const open = flow(2, 100, 200, "truck");
+  const r = runModel(
+    input([home, cbx, open], [{ ...closure("P0", 0, 24), modes: ["truck"] } as ResolvedEvent]),
+    {
+      ...P,
+      maxDetourHoursTruck: 1e6,
+    },
+  );
+  const o = r.flows[0]!;
+  assert.deepEqual([...new Set(o.diversions.map((d) => d.to))], ["P2"]);
+  assert.match(
+    o.excluded.find((x) => x.to === "P1")!.reason,
+    /only ticketed airline passengers may cross here/,
+  );
 });
 
 test("rerouting goes nearest first and only into spare capacity", () => {

@@ -164,8 +164,10 @@ only.
 | destinations that rose (≥ ${pct(DESTINATION_MIN_SHARE)} of the diverted units) | ${BEFORE.destinations.rose} of ${BEFORE.destinations.judged} (${pct(BEFORE.destinations.rose / BEFORE.destinations.judged)}) | ${PREVIOUS.destinations.rose} of ${PREVIOUS.destinations.judged} (${pct(PREVIOUS.destinations.rose / PREVIOUS.destinations.judged)}) | ${s.destinations.rose} of ${s.destinations.judged} (${pct(hit)}); ${s.destinations.aboveInterval} above their 90% interval | ≥ 70%: ${meets((hit ?? 0) >= 0.7)} |
 | ${pct(BAND_COVERAGE)} band holds the observation | ${BEFORE.band.covered} of ${BEFORE.band.scored} (${pct(BEFORE.band.covered / BEFORE.band.scored)}) | ${PREVIOUS.band.covered} of ${PREVIOUS.band.scored} (${pct(PREVIOUS.band.covered / PREVIOUS.band.scored)}) | ${s.band.covered} of ${s.band.scored} (${pct(s.band.coverage)}) | 70–90%: ${meets((s.band.coverage ?? 0) >= 0.7 && (s.band.coverage ?? 1) <= 0.9)} |
 
-"Previous" is this issue's model before three changes argued in [model.md](model.md) §4a and below, each
-applied to every event: (1) a facilities cut (a closed facility, fewer lanes, slower inspections) takes
+"Previous" is this issue's model before four changes argued in [model.md](model.md) §4a and below, each
+applied to every event: (0) the registry's sub-periods give each component its own window (method, step 1:
+before, Bridge 1's 26 days at Eagle Pass in September 2023 were modelled as the rail bridge's 2.5, and
+Ferromex's 5 days at Eagle Pass in July 2010 as KCSM's 25 at Laredo); (1) a facilities cut (a closed facility, fewer lanes, slower inspections) takes
 capacity, not traffic — it blocks only the arrivals the capacity left cannot serve; (2) a closure of one named
 facility of a port keeps the port's other crossings' lane-hours from CBP's wait-time feed instead of the
 "partial" rule's 50%; (3) Cross Border Xpress, which only ticketed airline passengers may use, is never an
@@ -228,7 +230,7 @@ ${unscored.join("\n")}
   are in the officer event of [officers.md](officers.md), not in the registry event; reading them into it is
   the next step, not taken here. With 2019 as a tie the overall skill would be
   ${chg(skillWithout2019)}.
-- **Rail in December 2023 and Hurricane Alex.** The model keeps part of the blocked railcars for weeks (the
+- **Rail in December 2023.** The model keeps part of the blocked railcars for weeks (the
   crossings' capacity above their traffic limits the catch-up) and sends some to Nogales; BTS shows December at
   its counterfactual and the catch-up in January (Eagle Pass ${chg(eff(janEp))}, El Paso ${chg(eff(janElp))}).
 - **Counterfactuals that miss something else.** After Ysleta's split El Paso's truck series rose through 2024
@@ -289,7 +291,12 @@ ${figures.join("\n")}
    without a time is each port's local midnight (an end date the end of that local day). The registry is
    read-only; the repository's sourced overlay (\`data/model/events-overlay.json\`, applied by the snapshot
    build, failing it if the registry changes under it) reads the December 2023 start as 08:00 local at each
-   crossing. Events without port codes, without an end, threats and unverified closures are not modelled.
+   crossing. The registry's **sub-periods** give a component its own window for the modes and ports it names
+   ("rail bridge" 2.5 days and "Bridge 1 northbound vehicles" 26 days at Eagle Pass in September 2023; Ferromex's
+   Eagle Pass gateway 1–5 July and KCSM's Laredo gateway 3–24 July 2010); a date the text does not give keeps
+   the event's (read since this round; before, every component took the event's window). A closure of one
+   named facility of a port keeps its other crossings' lane-hours ([model.md](model.md) §4a). Events without
+   port codes, without an end, threats and unverified closures are not modelled.
 2. **Counterfactual** for every port × mode series of the event's modes on its border, from clean months
    before the event only (holes, the registry's event windows, series breaks and the anomalous periods of
    \`data/model/anomalous-periods.csv\` left out; see [model.md](model.md) §2), with a 90% interval from the

@@ -82,6 +82,19 @@ export const EventSchema = z
       .default([]),
     notes: z.string().optional(),
     scenario: z.array(ScenarioEventSchema).optional(),
+    /** Components with their own window ("rail bridge" 2.5 days, "Bridge 1 northbound vehicles" 26). */
+    sub_periods: z
+      .array(
+        z
+          .object({
+            component: z.string(),
+            start: z.string().nullable().optional(),
+            end: z.string().nullable().optional(),
+            verification: z.string().optional(),
+          })
+          .passthrough(),
+      )
+      .optional(),
   })
   .passthrough();
 export type DisruptionEvent = z.infer<typeof EventSchema>;
@@ -244,6 +257,42 @@ export function facilityRemaining(
   return 1 - shut / all;
 }
 
+/** The modes a sub-period's component names ("rail bridge", "Bridge 1 northbound vehicles", "(road)"). */
+const SUB_MODES: [RegExp, ScenarioMode[]][] = [
+  [/\brail|gateway/i, ["rail"]],
+  [/vehicle/i, ["personal-vehicle"]],
+  [/cargo|truck|commercial/i, ["truck"]],
+  [/pedestrian/i, ["pedestrian"]],
+  [/\broad\b/i, ["truck", "personal-vehicle", "bus"]],
+];
+
+/**
+ * An instant from a sub-period's date text: its first ISO date (with a clock time if it has one) in the
+ * port's zone; a date alone starts at local midnight and ends at the end of that local day. Undefined when
+ * the text holds no full date ("2023-09 (exact start date not verified)", "early July 2010"), or gives the
+ * event's own start (end) date without a time (the event's time of day stands).
+ */
+function subInstant(
+  text: string | null | undefined,
+  zone: string,
+  isEnd: boolean,
+  eventDate: string | undefined,
+): number | undefined {
+  const m = text ? /(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?/.exec(text) : null;
+  if (!m) return undefined;
+  // A date alone on the event's own start (end) date: the event's clock time stands.
+  if (!m[2] && m[1] === eventDate) return undefined;
+  if (m[2]) return zonedTimeToUtc(m[1]!, m[2], zone);
+  return zonedTimeToUtc(isEnd ? nextDate(m[1]!) : m[1]!, "00:00", zone);
+}
+
+/** A port's city as the registry names it: "Eagle Pass, TX (…)" → "eagle pass". */
+const cityOf = (name: string) =>
+  name
+    .split(/,| - |\(/)[0]!
+    .trim()
+    .toLowerCase();
+
 /**
  * Turns a registry event into scenario events by stated rules (a user event's own `scenario` wins):
  * modes from `modes_affected` (rail freight, truck, personal vehicle, pedestrian, bus; a "(northbound …)"
@@ -336,6 +385,37 @@ export function deriveScenario(
   };
   const iso = (ms: number) => new Date(ms).toISOString();
   const out: ScenarioEventSpec[] = [];
+  // The registry's sub-periods give some components their own window: a component applies to the modes it
+  // names (none named: every mode) and to the ports whose city it names (none named: every port); for a port
+  // and mode, the components naming the port win over those naming none; their dates replace the event's
+  // (a date the text does not give keeps the event's).
+  const subs = (e.sub_periods ?? []).map((x) => {
+    const modes = SUB_MODES.filter(([re]) => re.test(x.component)).flatMap(([, m]) => m);
+    const named = e.ports
+      .filter((p) => p.cbp_port_code && x.component.toLowerCase().includes(cityOf(p.name)))
+      .map((p) => p.cbp_port_code!);
+    return { ...x, modes: modes.length ? modes : null, ports: named.length ? named : null };
+  });
+  const subUsed = new Set<string>();
+  const windowOf = (port: string, mode: ScenarioMode, w: { start: number; end: number }) => {
+    const fit = subs.filter(
+      (x) => (x.modes === null || x.modes.includes(mode)) && (x.ports === null || x.ports.includes(port)),
+    );
+    const named = fit.filter((x) => x.ports !== null);
+    const use = named.length ? named : fit;
+    if (!use.length) return w;
+    const start = Math.min(
+      ...use.map((x) => subInstant(x.start, zoneAt(port), false, e.start.date) ?? w.start),
+    );
+    const end = Math.max(
+      ...use.map((x) => subInstant(x.end, zoneAt(port), true, e.end?.date ?? undefined) ?? w.end),
+    );
+    if (!(end > start) || (start === w.start && end === w.end)) return w;
+    subUsed.add(
+      `${mode} at ${port}: ${new Date(start).toISOString()}..${new Date(end).toISOString()} (${use.map((x) => `"${x.component}"`).join(", ")})`,
+    );
+    return { start, end };
+  };
   const push = (
     c: Cut,
     mode: ScenarioMode,
@@ -343,12 +423,21 @@ export function deriveScenario(
     why: string,
   ) => {
     for (const w of windows.values()) {
-      const base = { ports: w.ports, modes: [mode], start: iso(w.start), end: iso(w.end), direction };
-      out.push(
-        c.kind === "closure"
-          ? { kind: "closure", ...base }
-          : { kind: "capacity-cut", ...base, remainingCapacity: c.remaining, of: c.of },
-      );
+      const groups = new Map<string, { start: number; end: number; ports: string[] }>();
+      for (const port of w.ports) {
+        const x = windowOf(port, mode, w);
+        const g = groups.get(`${x.start}/${x.end}`) ?? { ...x, ports: [] };
+        g.ports.push(port);
+        groups.set(`${x.start}/${x.end}`, g);
+      }
+      for (const g of groups.values()) {
+        const base = { ports: g.ports, modes: [mode], start: iso(g.start), end: iso(g.end), direction };
+        out.push(
+          c.kind === "closure"
+            ? { kind: "closure", ...base }
+            : { kind: "capacity-cut", ...base, remainingCapacity: c.remaining, of: c.of },
+        );
+      }
     }
     rules.push(
       `${mode} ${direction}: ${c.kind === "closure" ? "closure" : `${c.of === "facilities" ? "facilities" : "throughput"} cut to ${Math.round(c.remaining * 1000) / 10}%`} (${why})`,
@@ -401,5 +490,6 @@ export function deriveScenario(
       push(cut(ct), mode, dir, `closure type "${e.closure_type.split(/[;(]/)[0]!.trim()}"`);
     }
   }
+  if (subUsed.size) rules.push(`the registry's sub-periods: ${[...subUsed].join("; ")}`);
   return { ok: true, events: out, rules };
 }

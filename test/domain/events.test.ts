@@ -161,6 +161,31 @@ test("a closure of one facility keeps the port's other crossings' lane-hours (CB
   assert.equal(rule(whole), 0.5);
 });
 
+test("the registry's sub-periods give their components their own windows", () => {
+  const reg = readEventRegistry("data/snapshot/events.json");
+  const zones = () => "America/Chicago";
+  const windows = (id: string) => {
+    const d = deriveScenario(
+      reg.find((e) => e.id === id)!,
+      zones,
+    );
+    assert.ok(d.ok, id);
+    return Object.fromEntries(
+      d.events.flatMap((e) => (e.ports ?? []).map((p) => [`${p} ${e.modes![0]}`, `${e.start}..${e.end}`])),
+    );
+  };
+  // Eagle Pass, September 2023: the rail bridge 2.5 days, Bridge 1's vehicles 26 (to 16 October).
+  const ep = windows("cbp-eagle-pass-rail-and-bridge1-suspension-2023-09");
+  assert.equal(ep["2303 rail"], "2023-09-20T19:00:00.000Z..2023-09-23T05:00:00.000Z");
+  assert.equal(ep["2303 personal-vehicle"], "2023-09-20T19:00:00.000Z..2023-10-17T05:00:00.000Z");
+  // Hurricane Alex: Ferromex's Eagle Pass gateway 1–5 July, KCSM's Laredo gateway 3–24 July; Laredo's road
+  // bridge has no dates the text gives, so the event's window stands.
+  const alex = windows("hurricane-alex-rail-laredo-eagle-pass-2010-07");
+  assert.equal(alex["2303 rail"], "2010-07-01T05:00:00.000Z..2010-07-06T05:00:00.000Z");
+  assert.equal(alex["2304 rail"], "2010-07-03T05:00:00.000Z..2010-07-25T05:00:00.000Z");
+  assert.equal(alex["2304 truck"], "2010-07-01T05:00:00.000Z..2010-07-26T05:00:00.000Z");
+});
+
 test("events that cannot be modelled say why", () => {
   const no = (over: Record<string, unknown>) => {
     const d = deriveScenario(ev(over));

@@ -3,6 +3,7 @@ import { Piscina } from "piscina";
 import { TooCostlyError, UnavailableError } from "../domain/errors.ts";
 import type { WorkerAnswer, WorkerTask } from "./scenario-worker.ts";
 import { SCENARIO_LIMITS } from "./limits.ts";
+import { workerModule } from "../services/worker-module.ts";
 
 /** Limits of scenario runs through the API (docs/api.md "Limits"). */
 export interface ScenarioPoolOptions {
@@ -14,16 +15,6 @@ export interface ScenarioPoolOptions {
   timeLimitMs?: number;
   /** Most flow-days ((draws + 1) × flows × days) a run may cost (default: SCENARIO_LIMITS.budget). */
   budget?: number;
-}
-
-/** The worker module next to this one: compiled (.js) or, from the sources, through tsx (.ts). */
-function workerFile(): { filename: string; execArgv: string[] } {
-  const ts = import.meta.url.endsWith(".ts");
-  const filename = new URL(`./scenario-worker.${ts ? "ts" : "js"}`, import.meta.url).href;
-  const hasTsx = process.execArgv.some(
-    (a, i, all) => a.includes("tsx") || (a === "--import" && all[i + 1]?.includes("tsx")),
-  );
-  return { filename, execArgv: ts && !hasTsx ? [...process.execArgv, "--import", "tsx"] : process.execArgv };
 }
 
 /**
@@ -42,7 +33,7 @@ export class ScenarioPool {
     this.maxQueue = opts.maxQueue ?? SCENARIO_LIMITS.queuePerThread * this.threads;
     this.timeLimitMs = opts.timeLimitMs ?? SCENARIO_LIMITS.timeLimitMs;
     this.budget = opts.budget ?? SCENARIO_LIMITS.budget;
-    const w = workerFile();
+    const w = workerModule(import.meta.url, "scenario-worker");
     this.pool = new Piscina<WorkerTask, WorkerAnswer>({
       filename: w.filename,
       execArgv: w.execArgv,

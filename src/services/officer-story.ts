@@ -1,41 +1,26 @@
 // The officer redeployments as officer events, with their backtests and the encounters beside them, and the
 // December 2023 chain told as one story: surge → officers → capacity → delayed trade.
-import type { DisruptionEvent } from "../domain/events.ts";
 import { eventPorts, type ScenarioEventSpec } from "../domain/scenario.ts";
 import { addMonths, type Month } from "../domain/units.ts";
-import type { OfficerEffect } from "../model/index.ts";
+import type {
+  December2023Story,
+  OfficerEventAnswer,
+  OfficerEventItem,
+  StoryStep,
+} from "../model/officer-answers.ts";
 import type { Store } from "../store/db.ts";
-import { backtestEvent, type BacktestResult } from "./backtest.ts";
+import { backtestEvent } from "./backtest.ts";
 import { encountersSeries } from "./encounters.ts";
 import { findEvent, loadOfficerEvents, studyMonths } from "./events.ts";
 import { allPortAreas } from "./port-areas.ts";
-import { prepareScenario, runScenario, validateScenario, type ScenarioResult } from "./scenario.ts";
+import { prepareScenario, runScenario, validateScenario } from "./scenario.ts";
 import { crossingsCells } from "./status.ts";
-import { CBP_CLOSURES_2023, closuresFree, surgeCheck, type SurgeCheckPeriod } from "./surge.ts";
-import type { SeriesValue } from "../domain/answers.ts";
+import { CBP_CLOSURES_2023, closuresFree, surgeCheck } from "./surge.ts";
 
-/** An officer event with its backtest, its staffing cut and the encounters of its sectors beside it. */
-export interface OfficerEventAnswer {
-  event: DisruptionEvent;
-  /** The staffing model's cut of each of its officer events (officers, positions, capacity left). */
-  staffing: OfficerEffect[];
-  backtest: BacktestResult;
-  /** Encounters of the Border Patrol sectors around its ports, over the backtest's months (one axis). */
-  encounters: { sector: string; file: string; values: SeriesValue[] }[];
-  months: Month[];
-}
+export type { December2023Story, OfficerEventAnswer, OfficerEventItem, StoryStep };
 
 /** The snapshot's officer events, listed (GET /api/officers/events, `borderflow officers`). */
-export function officerEventList(store: Store): {
-  events: {
-    id: string;
-    title: string;
-    start: string;
-    end: string | null;
-    notes: string;
-    scenario: unknown[];
-  }[];
-} {
+export function officerEventList(store: Store): { events: OfficerEventItem[] } {
   return {
     events: loadOfficerEvents(store).map((e) => ({
       id: e.id,
@@ -71,37 +56,6 @@ export async function officerEventAnswer(store: Store, id: string): Promise<Offi
     });
   }
   return { event: e, staffing, backtest, encounters, months: axis };
-}
-
-/** One step of the December 2023 story: what, the figure, its unit, where it comes from. */
-export interface StoryStep {
-  step: "surge" | "officers" | "capacity" | "delayed trade" | "what happened";
-  what: string;
-  value: number | null;
-  unit: string;
-  source: string;
-}
-
-/** The December 2023 chain as one answer the dashboard draws. */
-export interface December2023Story {
-  steps: StoryStep[];
-  /** Southwest encounters by component, Jul 2023 – Mar 2024, and by sector in December 2023. */
-  encounters: {
-    southwest: { month: Month; usbp: number | null; ofo: number | null }[];
-    sectors: { sector: string; value: number | null; perDay: number | null }[];
-    file: string;
-  };
-  /** The surge rule for December 2023, by sector and field office. */
-  rule: SurgeCheckPeriod;
-  /** The closures CBP chose and the officers they free (staffing model). */
-  closures: NonNullable<SurgeCheckPeriod["closures"]>;
-  /** The closures run through the engine as officer events: capacity, backlog, value held up. */
-  scenario: ScenarioResult;
-  /** The same officer events against what BTS observed (skill against "no effect"). */
-  backtest: BacktestResult;
-  /** Eagle Pass and El Paso monthly crossings, Oct 2022 – Mar 2024, for rail and trucks (the story's ports). */
-  throughput: { port: string; measure: string; values: SeriesValue[] }[];
-  notes: string[];
 }
 
 /**

@@ -17,98 +17,18 @@ import {
   type SurgeOutcome,
   type SurgeParameterName,
 } from "../model/index.ts";
+import type {
+  SurgeCheck,
+  SurgeCheckPeriod,
+  SurgeParameterShown,
+  SurgeResult,
+} from "../model/officer-answers.ts";
 import type { Store } from "../store/db.ts";
 import { encountersSeries } from "./encounters.ts";
 import { allPortAreas, matchAreaName, portsOfFieldOffice } from "./port-areas.ts";
 import { prepareScenario, runScenario, validateScenario, type ScenarioResult } from "./scenario.ts";
 
-/** One parameter of the rule as an answer shows it. */
-export interface SurgeParameterShown {
-  name: SurgeParameterName;
-  value: number;
-  range: Range;
-  unit: string;
-  basis: string;
-  source: string;
-  meaning: string;
-}
-
-/** The surge what-if's answer. */
-export interface SurgeResult {
-  sector: string;
-  fieldOffice: string;
-  start: string;
-  end: string;
-  days: number;
-  encountersPerDay: number;
-  /** Where the encounters came from when not given (month and file). */
-  encountersFrom: string | null;
-  baselinePerDay: number;
-  baselineFrom: { file: string; months: string } | null;
-  /** The rule's steps, officers and their low–high spread. */
-  rule: SurgeOutcome;
-  parameters: SurgeParameterShown[];
-  /** The officer event the surge becomes (a scenario event: run it, edit it). */
-  event: ScenarioEventSpec;
-  /** The scenario run (capacity cuts → delayed trade and travel); null when not run or nothing moves. */
-  scenario: ScenarioResult | null;
-  notes: string[];
-}
-
-/** One period of the rule's check. */
-export interface SurgeCheckPeriod {
-  id: string;
-  label: string;
-  from: Month;
-  to: Month;
-  days: number;
-  sectors: {
-    sector: string;
-    fieldOffice: string;
-    perDay: number | null;
-    baselinePerDay: number | null;
-    officers: number;
-    officersLow: number;
-    officersHigh: number;
-    file: string;
-  }[];
-  byFieldOffice: {
-    fieldOffice: string;
-    officers: number;
-    officersLow: number;
-    officersHigh: number;
-    reported: number | null;
-    reportedSource: string | null;
-  }[];
-  officers: number;
-  officersLow: number;
-  officersHigh: number;
-  reportedTotal: { officers: number | null; source: string };
-  /** The closures CBP chose and the officers they free (2023), null for 2019. */
-  closures: {
-    items: {
-      label: string;
-      port: string;
-      mode: string;
-      share: number;
-      start: string;
-      end: string;
-      positionHoursPerDay: number;
-      officers: number;
-      source: string;
-    }[];
-    /** All closures at once (their height). */
-    officers: number;
-  } | null;
-}
-
-/** The rule against the three redeployment periods. */
-export interface SurgeCheck {
-  rule: string;
-  parameters: SurgeParameterShown[];
-  periods: SurgeCheckPeriod[];
-  notes: string[];
-}
+export type { SurgeCheck, SurgeCheckPeriod, SurgeParameterShown, SurgeResult };
 
 const DAY_MS = 86_400_000;
 /** Longest surge a what-if takes (the engine's horizon). */

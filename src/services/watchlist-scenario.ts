@@ -4,6 +4,7 @@ import { InputError, StoreError } from "../domain/errors.ts";
 import { defaultDbPath, Store } from "../store/db.ts";
 import type { ScenarioThreadTask } from "./scenario-thread.ts";
 import { prepareScenario, validateScenario, type ScenarioResult } from "./scenario.ts";
+import { workerModule } from "./worker-module.ts";
 
 /** Runs a scenario for an alert within a time limit; the watcher owns it and closes it when it stops. */
 export interface ScenarioRunner {
@@ -20,16 +21,6 @@ export interface ScenarioRunOutcome {
 /** A run that went over its time limit. */
 export class TimeLimitError extends Error {
   override name = "TimeLimitError";
-}
-
-/** The worker module next to this one: compiled (.js) or, from the sources, through tsx (.ts). */
-function threadFile(): { filename: string; execArgv: string[] } {
-  const ts = import.meta.url.endsWith(".ts");
-  const filename = new URL(`./scenario-thread.${ts ? "ts" : "js"}`, import.meta.url).href;
-  const hasTsx = process.execArgv.some(
-    (a, i, all) => a.includes("tsx") || (a === "--import" && all[i + 1]?.includes("tsx")),
-  );
-  return { filename, execArgv: ts && !hasTsx ? [...process.execArgv, "--import", "tsx"] : process.execArgv };
 }
 
 /** Resolves with `p`, or rejects with a TimeLimitError when `deadline` (epoch ms) passes first. */
@@ -60,7 +51,7 @@ export function storeScenarioRunner(opts: { dbPath?: string; snapshotDir?: strin
   let pool: Piscina<ScenarioThreadTask, ScenarioResult> | undefined;
   const threads = () => {
     if (!pool) {
-      const t = threadFile();
+      const t = workerModule(import.meta.url, "scenario-thread");
       pool = new Piscina({
         filename: t.filename,
         execArgv: t.execArgv,

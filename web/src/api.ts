@@ -3,6 +3,7 @@
 import type { PreparedScenario, ScenarioResult } from "../../src/model/report.ts";
 
 export type { PreparedScenario, ScenarioResult };
+export type { OfficerEventAnswer, OfficerEventItem } from "../../src/model/officer-answers.ts";
 import type {
   BacktestResult,
   Coverage,
@@ -113,19 +114,4 @@ export interface EventDetail {
   scenario: DerivedScenario;
   study: EventStudy;
   backtest: BacktestResult;
-}
-
-/** GET /api/officers/events/:id (src/services/officer-story.ts, OfficerEventAnswer). */
-export interface OfficerEventAnswer {
-  event: DisruptionEvent;
-  /** The staffing model's cut of each of its officer events. */
-  staffing: ScenarioResult["officers"];
-  backtest: BacktestResult;
-  /** Encounters of the Border Patrol sectors around its ports, over the backtest's months. */
-  encounters: {
-    sector: string;
-    file: string;
-    values: { month: string; value: number | null; status: string }[];
-  }[];
-  months: string[];
 }

@@ -2,7 +2,7 @@
 // and December 2023 closure lists, the surge rule's December 2023), each with the staffing model's cut (the
 // officers each port loses and the capacity left by mode), the encounters of its Border Patrol sectors beside
 // it, and its backtest, unit by unit, against "no effect" (GET /api/officers/events[/:id]).
-import { getJson, type OfficerEventAnswer } from "./api.ts";
+import { getJson, type OfficerEventAnswer, type OfficerEventItem } from "./api.ts";
 import { backtestSection } from "./backtest-view.ts";
 import { baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
 import { h, message, replace } from "./dom.ts";
@@ -10,15 +10,7 @@ import { slug, type Dataset } from "./export.ts";
 import { formatCount, formatMonth } from "./format.ts";
 import { officersSection } from "./scenario-results.ts";
 
-/** One officer event of GET /api/officers/events. */
-export interface OfficerEventItem {
-  id: string;
-  title: string;
-  start: string;
-  end: string | null;
-  notes: string;
-  scenario: unknown[];
-}
+export type { OfficerEventItem };
 
 export const OFFICER_EVENTS_URL = "/api/officers/events";
 

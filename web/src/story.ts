@@ -1,58 +1,18 @@
 // December 2023 as one chain (GET /api/stories/december-2023): the migrant surge, the officers CBP moved, the
 // crossings closed to free them, the capacity lost, the trade delayed, and what BTS then counted. Each step
 // names its source; people, officers, vehicles and dollars stay apart.
+import type { December2023Story, StoryStep } from "../../src/model/officer-answers.ts";
 import { getJson } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
 import { h, message, replace, table } from "./dom.ts";
 import { type Dataset } from "./export.ts";
 import { formatChange, formatCount, formatMonth, formatPct, formatRate, formatUsd } from "./format.ts";
 
-interface Step {
-  step: "surge" | "officers" | "capacity" | "delayed trade" | "what happened";
-  what: string;
-  value: number;
-  unit: string;
-  source: string;
-}
-
-interface SeriesValue {
-  month: string;
-  value: number | null;
-  status: string;
-}
-
-/** GET /api/stories/december-2023 (the parts shown). */
-interface Story {
-  steps: Step[];
-  encounters: {
-    southwest: { month: string; usbp: number | null; ofo: number | null }[];
-    sectors: { sector: string; value: number | null; perDay: number | null }[];
-  };
-  closures: {
-    items: {
-      label: string;
-      port: string;
-      mode: string;
-      share: number;
-      start: string;
-      end: string;
-      positionHoursPerDay: number;
-      officers: number;
-      source: string;
-    }[];
-  };
-  scenario: {
-    costs: Record<string, { value: number; p10: number; p90: number } | null>;
-  };
-  throughput: { port: string; measure: string; values: SeriesValue[] }[];
-  notes: string[];
-}
-
 export const STORY_URL = "/api/stories/december-2023";
-const STEPS: Step["step"][] = ["surge", "officers", "capacity", "delayed trade", "what happened"];
+const STEPS: StoryStep["step"][] = ["surge", "officers", "capacity", "delayed trade", "what happened"];
 const PORT_NAMES: Record<string, string> = { "2303": "Eagle Pass", "2402": "El Paso" };
 
-function stepValue(s: Step): string {
+function stepValue(s: StoryStep): string {
   if (s.unit === "USD") return formatUsd(s.value);
   if (s.unit === "share") return formatChange(s.value);
   if (s.unit === "days") return `${formatRate(s.value)} days`;
@@ -63,9 +23,9 @@ function stepValue(s: Step): string {
 export async function renderStory(el: HTMLElement): Promise<void> {
   disposeCharts(el);
   replace(el, message("info", "loading the December 2023 chain…"));
-  let s: Story;
+  let s: December2023Story;
   try {
-    s = await getJson<Story>(STORY_URL);
+    s = await getJson<December2023Story>(STORY_URL);
   } catch (e) {
     replace(el, message("error", `could not load the December 2023 chain: ${(e as Error).message}`));
     return;

@@ -2,7 +2,8 @@
 // officer-hours that processing takes → officers moved from the ports of the sector's field office (the
 // surge rule, a rule to argue with) → the officer event → capacity cuts and delayed trade. The event opens in
 // the builder, to edit and run like any other.
-import { ApiError, postJson, type ScenarioResult } from "./api.ts";
+import type { SurgeResult } from "../../src/model/officer-answers.ts";
+import { ApiError, postJson } from "./api.ts";
 import { h, message, replace, table } from "./dom.ts";
 import { formatCount, formatRate, formatUsd } from "./format.ts";
 
@@ -10,27 +11,6 @@ import { formatCount, formatRate, formatUsd } from "./format.ts";
 export interface Sector {
   name: string;
   ports: string[];
-}
-
-/** POST /api/surge (the parts shown). */
-interface SurgeAnswer {
-  sector: string;
-  fieldOffice: string;
-  start: string;
-  end: string;
-  days: number;
-  encountersPerDay: number;
-  encountersFrom: string;
-  baselinePerDay: number;
-  rule: {
-    officers: number;
-    officersLow: number;
-    officersHigh: number;
-    steps: { step: string; value: number; unit: string; how: string }[];
-  };
-  event: Record<string, unknown>;
-  scenario: ScenarioResult | null;
-  notes: string[];
 }
 
 export interface SurgeDeps {
@@ -81,9 +61,9 @@ export function surgePanel(deps: SurgeDeps): { el: HTMLElement; refresh: () => v
       policy: policy.value,
       draws: 200,
     };
-    let a: SurgeAnswer;
+    let a: SurgeResult;
     try {
-      a = await postJson<SurgeAnswer>("/api/surge", body);
+      a = await postJson<SurgeResult>("/api/surge", body);
     } catch (err) {
       const issues = err instanceof ApiError ? err.issues.map((i) => `${i.path}: ${i.message}`) : [];
       replace(out, message("error", `The what-if did not run: ${(err as Error).message}`, issues));
@@ -95,7 +75,7 @@ export function surgePanel(deps: SurgeDeps): { el: HTMLElement; refresh: () => v
       h(
         "p",
         { class: "lead", "data-figure": "surgeOfficers" },
-        `${a.sector}, ${a.start.slice(0, 10)} for ${formatCount(a.days)} days at ${formatCount(a.encountersPerDay)} encounters a day (${a.encountersFrom}) against a normal ${formatCount(a.baselinePerDay)}: `,
+        `${a.sector}, ${a.start.slice(0, 10)} for ${formatCount(a.days)} days at ${formatCount(a.encountersPerDay)} encounters a day (${a.encountersFrom ?? "as asked"}) against a normal ${formatCount(a.baselinePerDay)}: `,
         h("strong", { "data-part": "value" }, formatCount(a.rule.officers, "officers")),
         ` moved from the ${a.fieldOffice}'s ports (${formatCount(a.rule.officersLow)}–${formatCount(a.rule.officersHigh)} at the ends of the rule's ranges).`,
       ),

@@ -160,6 +160,10 @@ export class Store {
   ];
   private readonly prepared = new Map<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
   private next = 0;
+  /** Set by close(): from then on no call reaches DuckDB. */
+  private closed = false;
+  /** Queries inside DuckDB right now: close() waits for them before it closes the connections. */
+  private running = 0;
 
   /** Wraps an already open in-memory connection (used by the snapshot build). */
   static async wrap(instance: DuckDBInstance, conn: DuckDBConnection): Promise<Store> {
@@ -333,36 +337,59 @@ export class Store {
 
   /** Runs a query and returns plain row objects (cast aggregates in SQL: BIGINTs come back as bigint). */
   async all<T = Record<string, unknown>>(q: Query): Promise<T[]> {
+    this.assertOpen();
     const i = this.next++ % this.readers.length;
     const conn = this.readers[i]!;
     // Statements are prepared once per connection and reused; a connection runs one at a time.
     const run = this.queues[i]!.then(async () => {
-      let cache = this.prepared.get(conn);
-      if (!cache) this.prepared.set(conn, (cache = new Map()));
-      let stmt = cache.get(q.sql);
-      if (!stmt) {
-        stmt = await conn.prepare(q.sql);
-        if (cache.size >= 256) {
-          const [oldSql, old] = cache.entries().next().value!;
-          old.destroySync();
-          cache.delete(oldSql);
-        }
-        cache.set(q.sql, stmt);
-      }
-      if (q.params.length) stmt.bind(q.params as DuckDBValue[]);
-      else stmt.clearBindings();
+      // Queued before close(), reached after it: refused, never run on a closed connection.
+      this.assertOpen();
+      this.running++;
       try {
-        return (await stmt.runAndReadAll()).getRowObjectsJS() as T[];
-      } catch (e) {
-        throw this.path !== ":memory:" && isDamage((e as Error).message) ? this.damaged(e as Error) : e;
+        return await this.execute<T>(conn, q);
+      } finally {
+        this.running--;
       }
     });
     this.queues[i] = run.catch(() => undefined);
     return run;
   }
 
+  /** A query on one connection (its statement prepared once and reused). */
+  private async execute<T>(conn: DuckDBConnection, q: Query): Promise<T[]> {
+    let cache = this.prepared.get(conn);
+    if (!cache) this.prepared.set(conn, (cache = new Map()));
+    let stmt = cache.get(q.sql);
+    if (!stmt) {
+      stmt = await conn.prepare(q.sql);
+      if (cache.size >= 256) {
+        const [oldSql, old] = cache.entries().next().value!;
+        old.destroySync();
+        cache.delete(oldSql);
+      }
+      cache.set(q.sql, stmt);
+    }
+    if (q.params.length) stmt.bind(q.params as DuckDBValue[]);
+    else stmt.clearBindings();
+    try {
+      return (await stmt.runAndReadAll()).getRowObjectsJS() as T[];
+    } catch (e) {
+      throw this.path !== ":memory:" && isDamage((e as Error).message) ? this.damaged(e as Error) : e;
+    }
+  }
+
+  /**
+   * A store used after close() is a bug in the caller: a plain Error (a 500 in the API). DuckDB itself must
+   * never see it: a statement run on a connection closed under it deadlocks inside DuckDB (the connection's
+   * last reference is dropped while the query holds its lock), which froze a test process for good.
+   */
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`the database ${this.path} is closed`);
+  }
+
   /** Runs a statement for its effect. */
   async run(q: Query | string): Promise<void> {
+    this.assertOpen();
     if (typeof q === "string") await this.conn.run(q);
     else await this.conn.run(q.sql, q.params as DuckDBValue[]);
   }
@@ -423,8 +450,20 @@ export class Store {
     this.close();
   }
 
-  /** Closes the database. */
+  /**
+   * Closes the database. Calls after it are refused; queries already inside DuckDB finish first (the
+   * connections are closed when the last one returns), since closing a connection under a running statement
+   * deadlocks DuckDB. A second close() does nothing.
+   */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.running === 0) this.release();
+    else void Promise.all(this.queues).then(() => this.release());
+  }
+
+  /** Frees every DuckDB object of this store. */
+  private release(): void {
     for (const cache of this.prepared.values()) for (const stmt of cache.values()) stmt.destroySync();
     this.prepared.clear();
     for (const c of this.readers.slice(1)) c.closeSync();

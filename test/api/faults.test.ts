@@ -272,7 +272,7 @@ test("a 5xx is logged with its stack, the client gets no stack and no server pat
   assert.equal(w.statusCode, 200);
   assert.ok(!w.body.includes(dir), "the archive's path is not in the answer");
   assert.equal(w.json().archiveDir, "<archive>");
-  s.close(); // every query now fails inside DuckDB
+  s.close(); // every query now fails (refused by the store, never run on the closed connection)
   const r = await app.inject({ url: "/api/trade?from=2021-01&to=2021-02&by=mode" });
   assert.equal(r.statusCode, 500);
   assert.deepEqual(r.json(), { error: { status: 500, message: "internal error" } });

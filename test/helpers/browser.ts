@@ -31,6 +31,9 @@ const BASE_ARGS = [
   "--disable-sync",
   "--no-first-run",
   "--disable-quic",
+  // Shared memory from the temp folder, not /dev/shm: a container's /dev/shm is often 64 MB, where a renderer
+  // with a map and charts runs out and crashes or stalls.
+  "--disable-dev-shm-usage",
 ];
 
 /**

@@ -49,6 +49,16 @@ function serve(args: string[]): Promise<{ child: ChildProcess; url: string; err:
   });
 }
 
+/** Stops a child and waits until it has exited (its database lock released), at most 30 s. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  child.kill("SIGTERM");
+  const late = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  await exited;
+  clearTimeout(late);
+}
+
 test("a port in use is exit 5 naming the port, with a hint; a host that is not this machine's is exit 2", async (t) => {
   const taken: Server = createServer();
   await new Promise<void>((ok) => taken.listen(0, "127.0.0.1", ok));
@@ -98,14 +108,15 @@ test("listening on every address warns on stderr and answers any Host; on loopba
   );
   // fetch does not let a page set Host; the raw check is in test/api/faults.test.ts. Here: it answers.
   assert.ok(!(r instanceof Error) && r.status === 200);
-  open.child.kill("SIGTERM");
+  await stop(open.child);
   const local = await serve(["--port", "0"]);
   assert.doesNotMatch(local.err(), /warning/);
-  local.child.kill("SIGTERM");
+  await stop(local.child);
 });
 
-test("the lock message names the process that holds the database, and what it is doing", async () => {
+test("the lock message names the process that holds the database, and what it is doing", async (t) => {
   const server = await serve(["--port", "0"]);
+  t.after(() => stop(server.child));
   // ingest needs the file alone; the server reads it.
   const r = run([
     "ingest",
@@ -120,8 +131,6 @@ test("the lock message names the process that holds the database, and what it is
       `is open in borderflow serve \\(pid ${server.child.pid}\\), which reads it; writing needs it alone: stop that process, or write to another --db`,
     ),
   );
-  server.child.kill("SIGTERM");
-  await new Promise((d) => server.child.once("exit", d));
 });
 
 test("a reader blocked by a writer is told which process writes", async () => {
@@ -139,7 +148,11 @@ test("a reader blocked by a writer is told which process writes", async () => {
     { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
   );
   children.push(writer);
-  await new Promise<void>((ok) => writer.stdout!.once("data", () => ok()));
+  // Open, or the reason it could not open (a lock still held by another process): never a wait for ever.
+  await new Promise<void>((ok, fail) => {
+    writer.stdout!.once("data", () => ok());
+    writer.once("exit", (c) => fail(new Error(`the writer exited ${c} before it opened the database`)));
+  });
   const r = run(["port", "2303"]);
   assert.equal(r.status, 4, r.stderr);
   assert.match(
@@ -147,4 +160,5 @@ test("a reader blocked by a writer is told which process writes", async () => {
     new RegExp(`is being written by node \\(pid ${writer.pid}\\); try again when it ends`),
   );
   writer.kill("SIGKILL");
+  await new Promise((d) => writer.once("exit", d));
 });

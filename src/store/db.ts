@@ -444,22 +444,30 @@ export class Store {
     }
   }
 
-  /** Waits for the queries already queued, then closes the database (a server shutting down). */
-  async closeWhenIdle(): Promise<void> {
-    await Promise.all(this.queues);
-    this.close();
-  }
-
   /**
-   * Closes the database. Calls after it are refused; queries already inside DuckDB finish first (the
-   * connections are closed when the last one returns), since closing a connection under a running statement
-   * deadlocks DuckDB. A second close() does nothing.
+   * Closes the database: calls after it, and calls queued but not started, are refused with a plain Error;
+   * queries already inside DuckDB finish first (the connections are closed when the last one returns), since
+   * closing a connection under a running statement deadlocks DuckDB. A second close() does nothing.
    */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.running === 0) this.release();
-    else void Promise.all(this.queues).then(() => this.release());
+    void this.shutdown();
+  }
+
+  /** close(), resolved once every DuckDB object is freed. */
+  closeWhenIdle(): Promise<void> {
+    return this.shutdown();
+  }
+
+  private released?: Promise<void>;
+  private shutdown(): Promise<void> {
+    if (!this.released) {
+      this.closed = true;
+      if (this.running === 0) {
+        this.release();
+        this.released = Promise.resolve();
+      } else this.released = Promise.all(this.queues).then(() => this.release());
+    }
+    return this.released;
   }
 
   /** Frees every DuckDB object of this store. */

@@ -1,5 +1,5 @@
 import { MODE_UNITS, PERISHABLE_HS2, type FlowDirection, type ScenarioMode } from "../domain/scenario.ts";
-import { addMonths, daysInMonth, monthRange, toMonth, type Month } from "../domain/units.ts";
+import { addMonths, monthRange, toMonth, type Month } from "../domain/units.ts";
 import type { FlowInput } from "../model/types.ts";
 import { fitForecast } from "../model/forecast.ts";
 import type { Store } from "../store/db.ts";
@@ -8,6 +8,7 @@ import {
   monthlyTradeQuery,
   monthlyUnitsQuery,
   nationalMonthlyQuery,
+  borderMonthlyUnitsQuery,
   networkPortsQuery,
 } from "../store/scenario-queries.ts";
 import { getCoverage, windowCoverage } from "./coverage.ts";
@@ -15,6 +16,7 @@ import type { FigureStatus } from "../domain/status.ts";
 import { portModeSeries, type PortModeSeries } from "./series.ts";
 import { lanesFor, modelData, railroadsAt, zoneOf } from "./model-data.ts";
 import { restrictionOf } from "../domain/restricted-crossings.ts";
+import { SERIES_BREAKS } from "../domain/port-identity.ts";
 
 /** What a network is built for. */
 export interface NetworkRequest {
@@ -60,6 +62,11 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
   const windowStart = addMonths(req.eventMonth, -req.baselineMonths);
   const baselineMonths = monthRange(windowStart, windowEnd).filter((m) => m <= cov.crossings.last);
   const historyStart = addMonths(windowStart, -12 * SEASON_YEARS);
+  // A child of a series break (Ysleta 2401) is inside its parent's figures before the break: a network
+  // built before it has no such port (its traffic and value are the parent's), so nothing diverts to it.
+  const notYetSplit = new Set(
+    SERIES_BREAKS.filter((b) => b.role === "child" && windowEnd < b.month).map((b) => b.port),
+  );
   const ports = (
     await store.all<{
       port_code: string;
@@ -69,7 +76,7 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
       longitude: number;
       crossing_modes: string[];
     }>(networkPortsQuery(req.borders))
-  ).filter((p) => req.modes.some((m) => p.crossing_modes.includes(m)));
+  ).filter((p) => req.modes.some((m) => p.crossing_modes.includes(m)) && !notYetSplit.has(p.port_code));
   const codes = ports.map((p) => p.port_code);
   const measures = [
     ...new Set(
@@ -80,20 +87,6 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
       ]),
     ),
   ];
-  const units = await store.all<{ port_code: string; month: Month; measure: string; value: number }>(
-    monthlyUnitsQuery(codes, measures, historyStart, windowEnd),
-  );
-  const byPort = new Map<string, Map<string, Map<Month, number>>>();
-  for (const u of units) {
-    const pm = byPort.get(u.port_code) ?? new Map<string, Map<Month, number>>();
-    const mm = pm.get(u.measure) ?? new Map<Month, number>();
-    mm.set(u.month, u.value);
-    pm.set(u.measure, mm);
-    byPort.set(u.port_code, pm);
-  }
-  const sumOf = (port: string, ms: readonly string[], month: Month) =>
-    ms.reduce((s, m) => s + (byPort.get(port)?.get(m)?.get(month) ?? 0), 0);
-
   // Trade value: the baseline months where port-level data exists, else the latest 12 months it has,
   // carried forward with the national trend.
   const tradeModes = req.modes
@@ -104,10 +97,37 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
   let trend: Record<string, number> = {};
   /** True when value per unit is carried forward past port-level coverage: every flow value is an estimate. */
   let estimated = false;
+  /**
+   * Ports whose value per unit is their series' combined one (parent + child of a break): the baseline is
+   * before the break, the value months after it, where the parent's figures no longer hold the child's.
+   */
+  const combinedValue = new Map<string, string[]>();
   if (tradeModes.length && windowEnd < cov.trade.first) {
-    valueMonths = [];
+    // No port-level value for the baseline: the first months of port-level coverage, carried back with the
+    // national trend of the same mode and direction (an estimate, marked).
+    valueMonths = windowCoverage(
+      cov.trade,
+      cov.trade.first,
+      addMonths(cov.trade.first, Math.max(12, req.baselineMonths) - 1),
+    ).months;
+    trend = await nationalTrend(store, tradeModes, req.borders, valueMonths, windowStart, windowEnd);
+    estimated = true;
+    for (const b of SERIES_BREAKS)
+      if (b.role === "parent" && windowEnd < b.month && valueMonths.some((m) => m >= b.month))
+        combinedValue.set(
+          b.port,
+          SERIES_BREAKS.filter((c) => c.combined === b.combined).map((c) => c.port),
+        );
     valueNotes.push(
-      `the baseline (${windowStart}..${windowEnd}) is before TransBorder port-level coverage (from ${cov.trade.first}): no trade value, so layers (a) and (b) count no goods value`,
+      `* estimate: the baseline (${windowStart}..${windowEnd}) is before TransBorder port-level coverage (from ${cov.trade.first}), so trade value per unit is from ${valueMonths[0]}..${valueMonths.at(-1)} (${valueMonths.length} months), carried back with the national trend of value per unit of the same mode and direction (${Object.entries(
+        trend,
+      )
+        .map(([k, v]) => `${k} ×${v.toFixed(3)}`)
+        .join(", ")})${
+        combinedValue.size
+          ? `; ${[...combinedValue.values()].map((m) => m.join("+")).join(", ")}: value per unit of the combined series, as the baseline is before the series break`
+          : ""
+      }: the (a) value held up and the value-based costs are estimates (marked *)`,
     );
   } else if (tradeModes.length && valueMonths.length < Math.min(6, req.baselineMonths)) {
     const end = cov.trade.last < windowEnd ? cov.trade.last : windowEnd;
@@ -115,7 +135,7 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
     trend = await nationalTrend(store, tradeModes, req.borders, valueMonths, windowStart, windowEnd);
     estimated = true;
     valueNotes.push(
-      `* estimate: port-level trade ends ${cov.trade.last}, so trade value per unit is not in the source for the baseline; it is from ${valueMonths[0]}..${valueMonths.at(-1)}, carried forward with the national trend of the same mode and direction (${Object.entries(
+      `* estimate: port-level trade ends ${cov.trade.last}, so trade value per unit is not in the source for the baseline; it is from ${valueMonths[0]}..${valueMonths.at(-1)}, carried forward with the national trend of value per unit of the same mode and direction (${Object.entries(
         trend,
       )
         .map(([k, v]) => `${k} ×${v.toFixed(3)}`)
@@ -131,6 +151,26 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
         .join(", ")} missing)`,
     );
   }
+  const valueCodes = [...new Set([...codes, ...[...combinedValue.values()].flat()])];
+  const units = await store.all<{ port_code: string; month: Month; measure: string; value: number }>(
+    monthlyUnitsQuery(
+      valueCodes,
+      measures,
+      historyStart,
+      valueMonths.length && valueMonths.at(-1)! > windowEnd ? valueMonths.at(-1)! : windowEnd,
+    ),
+  );
+  const byPort = new Map<string, Map<string, Map<Month, number>>>();
+  for (const u of units) {
+    const pm = byPort.get(u.port_code) ?? new Map<string, Map<Month, number>>();
+    const mm = pm.get(u.measure) ?? new Map<Month, number>();
+    mm.set(u.month, u.value);
+    pm.set(u.measure, mm);
+    byPort.set(u.port_code, pm);
+  }
+  const sumOf = (port: string, ms: readonly string[], month: Month) =>
+    ms.reduce((s, m) => s + (byPort.get(port)?.get(m)?.get(month) ?? 0), 0);
+
   const trade =
     tradeModes.length && valueMonths.length
       ? await store.all<{
@@ -139,7 +179,7 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
           direction: string;
           month: Month;
           value_usd: number;
-        }>(monthlyTradeQuery(codes, tradeModes, valueMonths[0]!, valueMonths.at(-1)!))
+        }>(monthlyTradeQuery(valueCodes, tradeModes, valueMonths[0]!, valueMonths.at(-1)!))
       : [];
   const hs2 =
     tradeModes.length && valueMonths.length
@@ -152,7 +192,7 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
           value_usd: number;
         }>(
           hs2ValueQuery(
-            codes,
+            valueCodes,
             tradeModes,
             windowCoverage(cov.trade_hs2, valueMonths[0]!, valueMonths.at(-1)!).months,
           ),
@@ -215,24 +255,34 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
         let valueStatus: FigureStatus = "observed";
         let commodities: FlowInput["commodities"] = [];
         if (cfg.tradeMode) {
+          const members = combinedValue.get(p.port_code) ?? [p.port_code];
           const value = trade
             .filter(
-              (t) => t.port_code === p.port_code && t.mode === cfg.tradeMode && t.direction === tradeDir,
+              (t) => members.includes(t.port_code) && t.mode === cfg.tradeMode && t.direction === tradeDir,
             )
             .reduce((s, t) => s + t.value_usd, 0);
-          const unitsInValueMonths = valueMonths.reduce((s, m) => s + sumOf(p.port_code, cfg.measures, m), 0);
+          const unitsInValueMonths = valueMonths.reduce(
+            (s, m) => s + members.reduce((n, q) => n + sumOf(q, cfg.measures, m), 0),
+            0,
+          );
           const factor = trend[`${cfg.tradeMode} ${tradeDir}`] ?? 1;
           valuePerUnitUsd = unitsInValueMonths > 0 ? (value / unitsInValueMonths) * factor : 0;
           if (estimated && valuePerUnitUsd > 0) valueStatus = "estimate";
           const rows = hs2.filter(
-            (h) => h.port_code === p.port_code && h.mode === cfg.tradeMode && h.direction === tradeDir,
+            (h) => members.includes(h.port_code) && h.mode === cfg.tradeMode && h.direction === tradeDir,
           );
           const hsTotal = rows.reduce((s, r) => s + r.value_usd, 0);
-          commodities = rows.map((r) => ({
-            hs2: r.hs2,
+          const byHs2 = new Map<string, { label: string; value: number }>();
+          for (const r of rows) {
+            const x = byHs2.get(r.hs2) ?? { label: r.label, value: 0 };
+            x.value += r.value_usd;
+            byHs2.set(r.hs2, x);
+          }
+          commodities = [...byHs2].map(([hs2, r]) => ({
+            hs2,
             label: r.label,
-            share: hsTotal ? r.value_usd / hsTotal : 0,
-            perishable: (PERISHABLE_HS2 as readonly string[]).includes(r.hs2),
+            share: hsTotal ? r.value / hsTotal : 0,
+            perishable: (PERISHABLE_HS2 as readonly string[]).includes(hs2),
           }));
         }
         flows.push({
@@ -272,9 +322,15 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
   };
 }
 
+/**
+ * The national trend of trade value per unit of each trade mode and direction, from the months value per unit
+ * is known at port level (`valueMonths`) to the baseline window: national TransBorder value ÷ BTS units of the
+ * mode over every port of the border. Value per unit, not value: a month where trucks and value fall together
+ * (April 2020) leaves what a truck carries as it was.
+ */
 async function nationalTrend(
   store: Store,
-  modes: string[],
+  modes: ("rail" | "truck")[],
   borders: string[],
   valueMonths: Month[],
   windowStart: Month,
@@ -282,19 +338,29 @@ async function nationalTrend(
 ): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   const country = borders.length === 1 && borders[0] === "canada" ? "CA" : "MX";
+  const from = valueMonths[0]! < windowStart ? valueMonths[0]! : windowStart;
+  const to = valueMonths.at(-1)! > windowEnd ? valueMonths.at(-1)! : windowEnd;
   const rows = await store.all<{ mode: string; direction: string; month: Month; value_usd: number }>(
-    nationalMonthlyQuery(modes, country, valueMonths[0]!, windowEnd),
+    nationalMonthlyQuery(modes, country, from, to),
   );
   for (const mode of modes) {
+    const measures = Object.values(MODE_UNITS).find((u) => u.tradeMode === mode)!.measures;
+    const units = new Map(
+      (
+        await store.all<{ month: Month; value: number }>(
+          borderMonthlyUnitsQuery(country === "CA" ? "canada" : "mexico", measures, from, to),
+        )
+      ).map((u) => [u.month, u.value]),
+    );
     for (const dir of ["import", "export"]) {
-      const r = rows.filter((x) => x.mode === mode && x.direction === dir);
-      const perDay = (ms: (m: Month) => boolean) => {
+      const r = rows.filter((x) => x.mode === mode && x.direction === dir && (units.get(x.month) ?? 0) > 0);
+      const perUnit = (ms: (m: Month) => boolean) => {
         const sel = r.filter((x) => ms(x.month));
-        const days = sel.reduce((n, x) => n + daysInMonth(x.month), 0);
-        return days ? sel.reduce((s, x) => s + x.value_usd, 0) / days : 0;
+        const n = sel.reduce((s, x) => s + units.get(x.month)!, 0);
+        return n ? sel.reduce((s, x) => s + x.value_usd, 0) / n : 0;
       };
-      const then = perDay((m) => valueMonths.includes(m));
-      const now = perDay((m) => m >= windowStart && m <= windowEnd);
+      const then = perUnit((m) => valueMonths.includes(m));
+      const now = perUnit((m) => m >= windowStart && m <= windowEnd);
       out[`${mode} ${dir}`] = then > 0 && now > 0 ? now / then : 1;
     }
   }

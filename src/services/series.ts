@@ -4,7 +4,8 @@
 //   undefined, never zero (statuses from services/status.ts);
 // - baseline: the observed months minus those that are not a clean baseline: the registry's event windows at
 //   the port and mode, documented anomalous periods (COVID restrictions; data/model/anomalous-periods.csv),
-//   and the months before a series break (El Paso 2402 before Ysleta was split out in 2020-03).
+//   and, when the window reaches past a series break, the months before it (El Paso 2402 before Ysleta was
+//   split out in 2020-03; a window wholly before the break keeps them: they are one series there).
 import { SERIES_BREAKS } from "../domain/port-identity.ts";
 import { MODE_UNITS, eventModes, eventPorts, type ScenarioMode } from "../domain/scenario.ts";
 import { sumMonth } from "../domain/status.ts";
@@ -126,8 +127,10 @@ export async function portModeSeries(
         if (values.has(m)) excluded.set(m, `anomalous period ${a.id}`);
     for (const [m, why] of events.get(`${port}/${mode}`) ?? [])
       if (values.has(m) && !excluded.has(m)) excluded.set(m, why);
+    // A parent port's months before its break are another series (they include the child's traffic): they
+    // leave the baseline only when the window reaches past the break, so a window wholly before it keeps them.
     for (const b of SERIES_BREAKS)
-      if (b.port === port && b.role === "parent")
+      if (b.port === port && b.role === "parent" && to >= b.month)
         for (const m of values.keys())
           if (m < b.month) excluded.set(m, `before the series break at ${b.month}`);
     const observed: RateFn = (m) => {

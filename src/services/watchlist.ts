@@ -813,7 +813,7 @@ export function headlineOf(
   const flow = `${incident.event.direction} ${incident.mode === "truck" ? "truck" : incident.mode} trade`;
   const est =
     v.status === "estimate"
-      ? ` (${STATUS_INFO.estimate.marker} estimate: trade values carried forward past TransBorder's port-level coverage)`
+      ? ` (${STATUS_INFO.estimate.marker} estimate: trade values carried past TransBorder's port-level coverage)`
       : "";
   return `${head}${share}: about ${usd(v)} a day of ${flow} held up (P10 ${formatUsd(v.p10)} – P90 ${formatUsd(v.p90)}), ${goods}; ${clears} if it lasts ${assumeDays} day${assumeDays === 1 ? "" : "s"}${est}`;
 }

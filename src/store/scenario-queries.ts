@@ -10,6 +10,21 @@ export function networkPortsQuery(borders: readonly string[]): Query {
   };
 }
 
+/** Monthly counts of some measures summed over every port of one border in a window. */
+export function borderMonthlyUnitsQuery(
+  border: string,
+  measures: readonly string[],
+  from: string,
+  to: string,
+): Query {
+  const w = inList("c.measure", measures);
+  return {
+    sql: `SELECT c.month, sum(c.value)::DOUBLE AS value FROM crossings c JOIN ports p USING (port_code)
+      WHERE p.border = ? AND ${w.sql} AND c.month BETWEEN ? AND ? GROUP BY ALL ORDER BY c.month`,
+    params: [border, ...w.params, from, to],
+  };
+}
+
 /** Monthly counts of some measures at some ports in a window. */
 export function monthlyUnitsQuery(
   ports: readonly string[],

@@ -165,7 +165,7 @@ test("after TransBorder's port-level coverage, value is carried forward with the
   assert.equal(r.baseline.months, "2024-08..2025-06", "BTS crossings end 2025-06");
   assert.match(
     r.notes.join("\n"),
-    /\* estimate: port-level trade ends 2024-09, so trade value per unit is not in the source for the baseline; it is from 2023-10..2024-09, carried forward with the national trend of the same mode and direction \(truck import ×\d\.\d{3}, truck export ×\d\.\d{3}\)/,
+    /\* estimate: port-level trade ends 2024-09, so trade value per unit is not in the source for the baseline; it is from 2023-10..2024-09, carried forward with the national trend of value per unit of the same mode and direction \(truck import ×\d\.\d{3}, truck export ×\d\.\d{3}\)/,
   );
   assert.ok(r.costs.valueHeldUpUsd.value > 0);
   // The estimate is marked next to every figure it feeds, not only in a note.
@@ -176,6 +176,49 @@ test("after TransBorder's port-level coverage, value is carried forward with the
   assert.ok(r.costs.byCommodity.every((c) => c.status === "estimate"));
   const laredo = r.flows.filter((f) => f.port === "2304");
   assert.ok(laredo.length && laredo.every((f) => f.valueStatus === "estimate" && f.valuePerUnitUsd > 0));
+});
+
+test("before port-level coverage and before El Paso's split: a 2019 truck closure is valued, not $0", async () => {
+  const v = await validateScenario(store, {
+    name: "El Paso trucks, 3 days in April 2019",
+    events: [
+      {
+        kind: "closure",
+        ports: ["2402"],
+        modes: ["truck"],
+        start: "2019-04-08T00:00",
+        end: "2019-04-11T00:00",
+        timeZone: "America/Denver",
+      },
+    ],
+    options: { draws: 1 },
+  });
+  assert.ok(v.ok, JSON.stringify(!v.ok && v.issues));
+  const r = await runScenario(store, v);
+  const notes = r.notes.join("\n");
+  assert.match(notes, /carried back with the national trend of value per unit/);
+  assert.match(notes, /2402\+2401: value per unit of the combined series/);
+  const [inb, outb] = ["inbound", "outbound"].map((d) => r.flows.find((f) => f.key === `2402/truck/${d}`)!);
+  // Checked against the raw files, independently of the model: TransBorder's Texas annual table
+  // (transborder_texas_mexico_port_mode_annual.csv.gz) has El Paso 2402 truck trade with Mexico in 2019 of
+  // $37,973,393,862 imports and $27,370,036,156 exports; BTS counts 792,441 inbound trucks there in 2019
+  // (bts_border_crossing_us_mexico.csv.gz): $47,920 a truck in, $34,539 out. The carried-back estimate
+  // (2020 port-level value per truck × the national trend) is within 10% in and 30% out.
+  assert.equal(inb!.valueStatus, "estimate");
+  assert.ok(Math.abs(inb!.valuePerUnitUsd / 47_920 - 1) < 0.1, `${inb!.valuePerUnitUsd}`);
+  assert.ok(Math.abs(outb!.valuePerUnitUsd / 34_539 - 1) < 0.3, `${outb!.valuePerUnitUsd}`);
+  // El Paso's own trucks, not zero: BTS 57,442–71,216 a month in early 2019 (1,900–2,300 a day).
+  assert.ok(inb!.baselinePerDay > 1_900 && inb!.baselinePerDay < 3_000, `${inb!.baselinePerDay}`);
+  // Value per closure day, checked against the same independent figures: blocked trucks a day × $82,459.
+  const perDay = r.costs.valueHeldUpPerClosureDayUsd;
+  assert.equal(perDay.status, "estimate");
+  const independent = inb!.blockedPerClosureDay * 47_920 + outb!.blockedPerClosureDay * 34_539;
+  assert.ok(
+    perDay.value > 0.85 * independent && perDay.value < 1.3 * independent,
+    `${perDay.value} vs ${independent}`,
+  );
+  // Ysleta's traffic is inside El Paso's before 2020-03: nothing is sent to it.
+  assert.ok(!r.flows.some((f) => f.port === "2401" || f.diversions.some((d) => d.to === "2401")));
 });
 
 test("a scenario on rail and trucks keeps their backlogs apart (different units are never added)", async () => {

@@ -60,6 +60,20 @@ test("registry event windows, series breaks and holes are never a baseline", asy
   assert.ok(sy.observed(M("2023-12"))! > 10_000);
 });
 
+test("a window wholly before El Paso's 2020-03 break keeps its months: they are one series there", async () => {
+  const ep = (await portModeSeries(store, ["2402"], "truck", "mexico", M("2012-01"), M("2019-03"))).get(
+    "2402",
+  )!;
+  // BTS: 67,892 trucks entered at El Paso in March 2018 (raw bts_border_crossing_us_mexico.csv.gz).
+  assert.equal(Math.round(ep.baseline(M("2018-03"))! * 31), 67_892);
+  assert.ok(![...ep.excluded.values()].some((w) => /series break/.test(w)));
+  // The same months leave the baseline once the window reaches past the break.
+  const after = (await portModeSeries(store, ["2402"], "truck", "mexico", M("2012-01"), M("2020-03"))).get(
+    "2402",
+  )!;
+  assert.equal(after.baseline(M("2018-03")), undefined);
+});
+
 test("Buffalo's January 2024 personal vehicles: the clean counterfactual is near what happened", async () => {
   // With the COVID months in its seasonal factors and level, the counterfactual was 580k against 228k observed.
   const pv = (

@@ -173,7 +173,7 @@ export function scenarioView(r: ScenarioResult): View {
       ...(c.valueHeldUpUsd.status === "estimate"
         ? [
             "",
-            `${STATUS_INFO.estimate.marker} estimate: not in the source. Port-level TransBorder trade ends before this baseline, so trade value per unit is carried forward with the national trend (see the notes); every figure marked * rests on it`,
+            `${STATUS_INFO.estimate.marker} estimate: not in the source. Port-level TransBorder trade does not cover this baseline, so trade value per unit is carried forward or back with the national trend (see the notes); every figure marked * rests on it`,
           ]
         : []),
     ],

@@ -177,12 +177,18 @@ export const EVENT_HANDLERS: {
     reducesCapacity: false,
     apply: (e, h, frac, ev) => void (e.demand[Math.floor(h / 24)]! += (frac / 24) * (ev.factor - 1)),
   },
-  // An officer redeployment's output is a capacity multiplier per flow over its window (staffing.ts), which
-  // binds fully, hour by hour, like a closure's.
+  // An officer redeployment's output is a capacity multiplier per flow over its window (staffing.ts): fewer
+  // positions open take capacity, not traffic, like a facilities cut (only the arrivals beyond what the
+  // positions left can serve are blocked; `cutBinding` of it binds). A mode closed whole (a rail crossing,
+  // multiplier 0) is closed to its traffic, like a closure.
   "officer-redeployment": {
     reducesCapacity: true,
     prepare: (ev, flows, params) => officerCut(ev, flows, params).multipliers,
-    apply: (e, h, frac, _ev, flow, m) => void (e.capacity[h]! *= 1 - frac * (1 - (m[flow.key] ?? 1))),
+    apply: (e, h, frac, _ev, flow, m) => {
+      const left = m[flow.key] ?? 1;
+      if (left <= 0) e.capacity[h]! *= 1 - frac;
+      else e.cut[h]! *= 1 - frac * (1 - left);
+    },
   },
 };
 
@@ -248,8 +254,8 @@ export function closureHours(events: readonly ResolvedEvent[]): number {
 }
 
 /**
- * Builds each affected flow's hourly capacity (closures, throughput cuts, officer redeployments), cut
- * (facilities cuts) and daily demand multipliers from the events, each event read in the flow's own local
+ * Builds each affected flow's hourly capacity (closures, throughput cuts, a mode an officer event closes
+ * whole), cut (facilities cuts, officer redeployments' positions closed) and daily demand multipliers from the events, each event read in the flow's own local
  * time: hour h of the grid is local hour h mod 24 of the local date startDate + ⌊h/24⌋. `params` (the run's
  * deterministic values) give the officer event the flows' capacity, as the engine computes it.
  */

@@ -71,9 +71,12 @@ export interface FlowInput {
  * an officer redeployment's capacity multiplier). Indexed by hour of the grid (day × 24 + local hour).
  */
 export interface FlowEffects {
-  /** Capacity multiplier per hour that binds fully (1 = normal, 0 = closed). */
+  /** Multiplier per hour that binds fully on the traffic (1 = normal, 0 = closed): closures, throughput cuts. */
   capacity: number[];
-  /** Remaining share per hour under capacity cuts (1 = no cut); how much binds is the `cutBinding` parameter. */
+  /**
+   * Remaining share of capacity per hour under facilities cuts and officer redeployments (1 = no cut): only
+   * arrivals beyond the capacity left are blocked; how much of the cut binds is the `cutBinding` parameter.
+   */
   cut: number[];
   /** Demand multiplier per day. */
   demand: number[];

@@ -11,6 +11,7 @@ import {
   cutEvent,
   cutPort,
   midParams,
+  officerCut,
   officersFreedBy,
   resolveRanges,
   runModel,
@@ -252,6 +253,11 @@ const modelInput = (ev: ResolvedEvent): ModelInput => {
   };
 };
 
+const hourlyCapacity = (input: ModelInput, key: string): number[] => {
+  const e = input.effects[key];
+  return e ? e.capacity.map((c, h) => c * e.cut[h]!) : new Array<number>(DAYS * 24).fill(1);
+};
+
 test("property (engine): zero officers leave no effect; more officers never raise any day's capacity or throughput", () => {
   for (const policy of OFFICER_POLICIES) assert.deepEqual(modelInput(officerEvent(0, policy)).effects, {});
   fc.assert(
@@ -264,9 +270,9 @@ test("property (engine): zero officers leave no effect; more officers never rais
         const a = modelInput(officerEvent(lo, policy));
         const b = modelInput(officerEvent(hi, policy));
         for (const f of a.flows) {
-          // Hourly capacity multipliers (day × 24 + hour).
-          const ca = a.effects[f.key]?.capacity ?? new Array(DAYS * 24).fill(1);
-          const cb = b.effects[f.key]?.capacity ?? new Array(DAYS * 24).fill(1);
+          // Hourly capacity left (day × 24 + hour): what binds on the traffic × what is left to serve it.
+          const ca = hourlyCapacity(a, f.key);
+          const cb = hourlyCapacity(b, f.key);
           cb.forEach((c: number, h: number) => assert.ok(c <= ca[h]! + 1e-12, `${f.key} hour ${h}`));
         }
         // Throughput at home per flow: never more with more officers gone (a flow the smaller event left
@@ -284,13 +290,62 @@ test("property (engine): zero officers leave no effect; more officers never rais
   );
 });
 
+test("property (engine): officers moved cut capacity, not traffic: below the capacity left nothing is blocked", () => {
+  // Each flow carries 1000 × (i + 1) a day against a capacity of about 1.4 times that (robust peak × headroom):
+  // a cut that leaves more capacity than the traffic blocks nothing, one that leaves less blocks only the
+  // arrivals beyond it, never the cut's share of the traffic as a closure of that share would.
+  const p = { ...EP, cutBinding: 1 };
+  fc.assert(
+    fc.property(
+      fc.double({ min: 1, max: 400, noNaN: true }),
+      fc.constantFrom(...OFFICER_POLICIES),
+      (officers, policy) => {
+        const ev = officerEvent(officers, policy);
+        const input = modelInput(ev);
+        const { multipliers } = officerCut(
+          ev as Extract<ResolvedEvent, { kind: "officer-redeployment" }>,
+          input.flows,
+          p,
+        );
+        const run = runModel(input, p);
+        let partial = 0;
+        for (const f of run.flows) {
+          const left = multipliers[f.key];
+          if (left === undefined) continue;
+          const flow = input.flows.find((x) => x.key === f.key)!;
+          const arrivals =
+            flow.arrivalsPerDay[10]! * (flow.fromInbound ? p.outboundRatio : 1) * p.baselineLevel;
+          // Day 10 is inside the event (days 5..19).
+          const blocked = f.blocked[10]!;
+          if (left === 0) {
+            assert.ok(Math.abs(blocked - arrivals) <= 1e-6 * arrivals, `${f.key} closed whole`);
+            continue;
+          }
+          partial++;
+          const capLeft = f.capacityPerDay * left;
+          if (capLeft >= arrivals) assert.equal(blocked, 0, `${f.key}: traffic below the capacity left`);
+          else
+            assert.ok(
+              Math.abs(blocked - (arrivals - capLeft)) <= 1e-6 * arrivals,
+              `${f.key}: ${blocked} vs ${arrivals - capLeft}`,
+            );
+          // Never the cut's share of the traffic, as a closure of that share of the day would block.
+          assert.ok(blocked < (1 - left) * arrivals, `${f.key}: ${blocked} vs ${(1 - left) * arrivals}`);
+        }
+        assert.ok(partial > 0 || Object.values(multipliers).every((m) => m === 0));
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
+
 test("an event window covering part of a day acts on the hours it covers", () => {
   const ev = {
     ...officerEvent(100, "proportional"),
     startMs: T0 + 5 * DAY + 12 * 3_600_000,
   } as ResolvedEvent;
   const e = modelInput(ev).effects["2303/truck/inbound"]!;
-  const hour = (d: number, h: number) => e.capacity[d * 24 + h]!;
+  const hour = (d: number, h: number) => e.capacity[d * 24 + h]! * e.cut[d * 24 + h]!;
   assert.equal(hour(4, 12), 1);
   const full = hour(6, 12);
   assert.ok(full < 1);

@@ -190,6 +190,11 @@ export interface IncidentEvent {
   end: string;
   /** Share of the port's capacity left (capacity cuts). */
   remainingCapacity?: number;
+  /**
+   * What a capacity cut takes: always "facilities" here (a crossing of the port closed, or lanes closed): the
+   * capacity left serves the traffic that fits, as the registry's facility closures do (scenario `of`).
+   */
+  of?: "facilities";
 }
 
 /** What a closure or capacity loss at a crossing means for its port. */

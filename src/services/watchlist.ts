@@ -393,6 +393,18 @@ const isClosed = (r: WaitReading) => closureReason(r) !== null && r.status !== "
 const round = (x: number, n = 2) => Math.round(x * 10 ** n) / 10 ** n;
 
 /** `2022-06-30T19:31:59-05:00` from an instant and a UTC offset in minutes. */
+/**
+ * A crossing of the port closed, or lanes of one closed: a facilities cut (scenario `of: "facilities"`), like the
+ * registry's closure of one facility of a port: it takes capacity, so only the arrivals the lanes left cannot
+ * serve are blocked, not the lost lanes' share of the traffic.
+ */
+export function facilitiesCut(
+  base: Omit<IncidentEvent, "kind" | "remainingCapacity" | "of">,
+  portShareLost: number,
+): IncidentEvent {
+  return { kind: "capacity-cut", ...base, remainingCapacity: round(1 - portShareLost), of: "facilities" };
+}
+
 function withOffset(iso: string, offsetMinutes: number): string {
   const t = new Date(Date.parse(iso) + offsetMinutes * 60_000).toISOString().slice(0, 19);
   const sign = offsetMinutes < 0 ? "-" : "+";
@@ -573,14 +585,10 @@ export class WatchlistEngine {
         ? 0
         : portCrossings.filter((c) => c.closed).reduce((s, c) => s + weight(c), 0) / total;
       if (!stillOpen.length)
-        event =
-          portShareLost >= 0.999
-            ? { kind: "closure", ...base }
-            : { kind: "capacity-cut", ...base, remainingCapacity: round(1 - portShareLost) };
+        event = portShareLost >= 0.999 ? { kind: "closure", ...base } : facilitiesCut(base, portShareLost);
     } else {
       portShareLost = (weight(me) / total) * d.lossShare;
-      if (portShareLost >= 0.01)
-        event = { kind: "capacity-cut", ...base, remainingCapacity: round(1 - portShareLost) };
+      if (portShareLost >= 0.01) event = facilitiesCut(base, portShareLost);
     }
     return {
       episode: `${d.crossing}|${group}|${d.kind}@${d.detectedAt}`,
@@ -624,7 +632,9 @@ export class WatchlistEngine {
           start: e.start,
           end: e.end,
           direction: e.direction,
-          ...(e.kind === "capacity-cut" ? { remainingCapacity: e.remainingCapacity } : {}),
+          ...(e.kind === "capacity-cut"
+            ? { remainingCapacity: e.remainingCapacity, of: e.of ?? "facilities" }
+            : {}),
         },
       ],
       options: { draws: w.scenario.draws, seed: 42 },

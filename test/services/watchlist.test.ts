@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { InputError } from "../../src/domain/errors.ts";
 import type { Detection, WaitReading } from "../../src/domain/wait-times.ts";
 import type { WatchAlert } from "../../src/domain/watchlist.ts";
-import { detectClosure } from "../../src/model/wait-detection.ts";
+import { detectCapacityLoss, detectClosure } from "../../src/model/wait-detection.ts";
 import { runScenario, validateScenario } from "../../src/services/scenario.ts";
 import { parseWatchSpec, runWatch, type WatchSummary } from "../../src/services/watch.ts";
 import { loadWatchlist, WatchlistEngine, type Watchlist } from "../../src/services/watchlist.ts";
@@ -392,6 +392,55 @@ scenario: { maxPerPoll: 1 }
     two[1]!.alert.headline,
     /no scenario run \(more than 1 closures or capacity losses in one poll/,
   );
+});
+
+test("lanes closed at a crossing are a facilities cut: the scenario takes capacity, not traffic", async () => {
+  // Ysleta's commercial lanes: 6 of 10 open at 18:00 MDT on 30 June 2022 (the real capture); 10 an hour before.
+  const readings = parseWaitTimes(
+    readFileSync(join(ROOT, "test/fixtures/waits/bwtpublicmod-20220701T003159Z-excerpt.json")),
+    { origin: "b", fetchedAt: "2022-07-01T05:00:00.000Z" },
+  ).readings;
+  const r = readings.find((x) => x.crossing === "240203" && x.lane === "commercial-standard")!;
+  assert.equal(r.lanesOpen, 6);
+  const d = detectCapacityLoss(
+    r,
+    {
+      closed: false,
+      status: "no-delay",
+      lanesOpen: 10,
+      updatedAt: "2022-06-30T17:00:00-06:00",
+      key: "before",
+      at: "2022-06-30T23:00:00.000Z",
+    },
+    { minLossShare: 0.25, minLanesBefore: 2 },
+  )!;
+  assert.equal(d.lossShare, 0.4);
+  const specs: unknown[] = [];
+  const runner: ScenarioRunner = {
+    run: async (spec) => {
+      specs.push(spec);
+      throw new Error("counted");
+    },
+    close: async () => {},
+  };
+  const list = await loadWatchlist(
+    watchlistFile(
+      `name: Ysleta trucks\nrules:\n  - ports: [Ysleta]\n    thresholds: { minCapacityLoss: 0.25 }\n`,
+    ),
+  );
+  const engineDir = join(dir, "engine-facilities");
+  mkdirSync(engineDir);
+  const engine = new WatchlistEngine(list, engineDir, runner);
+  engine.observe(readings);
+  const inc = engine.incidentOf(d);
+  assert.equal(inc.event?.kind, "capacity-cut");
+  assert.equal(inc.event?.of, "facilities");
+  await engine.evaluate([d]);
+  assert.equal(specs.length, 1);
+  const ev = (specs[0] as { events: Record<string, unknown>[] }).events[0]!;
+  assert.equal(ev.kind, "capacity-cut");
+  assert.equal(ev.of, "facilities", "the scenario the watchlist runs carries it");
+  assert.equal(ev.remainingCapacity, inc.event?.remainingCapacity);
 });
 
 test("kill -9 between the outbox write and the delivery: the alert is delivered once at the next start", async () => {

@@ -27,8 +27,32 @@ import { matchPort, portNames } from "./resolve.ts";
 import type { StudyRow, EventStudy } from "../domain/answers.ts";
 export type { StudyRow, EventStudy } from "../domain/answers.ts";
 
+/**
+ * Registry events whose sources give the officers moved: they are modelled as the officer event built from
+ * those numbers (the snapshot's officer-events.json: officers by field office and date, through the staffing
+ * model) instead of the rule for their closure type (a "partial" closure: a 50% facilities cut at every
+ * listed port, a size no source gives).
+ */
+export const OFFICER_EVENT_OF: Readonly<Record<string, string>> = {
+  "cbp-officer-reassignment-2019": "officers-2019-reassignment",
+};
+
 /** An event as a scenario, each port's times read in its own zone (the snapshot's port_zones). */
 export async function eventScenario(store: Store, e: DisruptionEvent): Promise<DerivedScenario> {
+  const officers = OFFICER_EVENT_OF[e.id];
+  const o =
+    officers && !e.scenario?.length ? loadOfficerEvents(store).find((x) => x.id === officers) : undefined;
+  if (o?.scenario?.length) {
+    const d = await eventScenario(store, o);
+    if (d.ok)
+      return {
+        ...d,
+        rules: [
+          `modelled from the sources' officer numbers: the officer event ${o.id} (officers by field office and date, through the staffing model) instead of the rule for its closure type ("${e.closure_type}")`,
+          ...d.rules,
+        ],
+      };
+  }
   const data = await modelData(store);
   return deriveScenario(
     e,

@@ -79,10 +79,10 @@ export const PARAMETERS = {
   },
   cutBinding: {
     value: [0.1, 1],
-    fitted: { value: 1, folds: [0.25, 1] },
+    fitted: { value: 1, folds: [1, 1] },
     unit: "share of a capacity cut",
     meaning:
-      "how much of a facilities cut (a closed facility, fewer lanes, slower inspections) is capacity really lost (the rest absorbed by other lanes and longer hours); what is left binds only on the arrivals beyond it that day, while closures and throughput cuts (blockades) bind on the traffic itself",
+      "how much of a facilities cut (a closed facility, fewer lanes, slower inspections, officers moved away) is capacity really lost (the rest absorbed by other lanes and longer hours); what is left binds only on the arrivals beyond it that day, while closures and throughput cuts (blockades) bind on the traffic itself",
     basis: "assumption",
     source: "borderflow assumption (fitted by leave-one-event-out calibration, docs/backtest.md)",
   },
@@ -168,7 +168,7 @@ export const PARAMETERS = {
   },
   cancelShareTravellers: {
     value: [0.1, 0.95],
-    fitted: { value: 0.1, folds: [0.1, 0.9] },
+    fitted: { value: 0.9, folds: [0.1, 0.9] },
     unit: "share of blocked trips not diverted",
     meaning: "share of blocked personal trips that are not made at all (the rest wait and cross later)",
     basis: "assumption",

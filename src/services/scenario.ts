@@ -10,6 +10,7 @@ import {
   type Scenario,
   type ScenarioMode,
 } from "../domain/scenario.ts";
+import { SERIES_BREAKS } from "../domain/port-identity.ts";
 import { addMonths, toMonth, type Month } from "../domain/units.ts";
 import {
   buildEffects,
@@ -204,6 +205,15 @@ export async function validateScenario(
     if (endMs - startMs > MAX_HORIZON_DAYS * DAY_MS)
       add(["events", i, "end"], `an event may last at most ${MAX_HORIZON_DAYS} days`);
     const month = toMonth(new Date(startMs).getUTCFullYear(), new Date(startMs).getUTCMonth() + 1);
+    // A port reported apart only from a series break (Ysleta 2401 from 2020-03) is inside its parent before:
+    // an event there names the parent (an officer event spreads over the ports that exist, so it may list it).
+    if (ev.kind !== "officer-redeployment")
+      for (const b of SERIES_BREAKS)
+        if (b.role === "child" && codes.includes(b.port) && month < b.month)
+          add(
+            ["events", i, "ports"],
+            `${b.port} is reported apart only from ${b.month}; before that its traffic is in ${SERIES_BREAKS.find((x) => x.combined === b.combined && x.role === "parent")!.port}'s figures: name that port`,
+          );
     if (addMonths(month, -baselineMonths) < cov.first) {
       add(
         ["events", i, "start"],

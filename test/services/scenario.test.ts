@@ -217,8 +217,17 @@ test("before port-level coverage and before El Paso's split: a 2019 truck closur
     perDay.value > 0.85 * independent && perDay.value < 1.3 * independent,
     `${perDay.value} vs ${independent}`,
   );
-  // Ysleta's traffic is inside El Paso's before 2020-03: nothing is sent to it.
+  // Ysleta's traffic is inside El Paso's before 2020-03: nothing is sent to it, and naming it is refused.
   assert.ok(!r.flows.some((f) => f.port === "2401" || f.diversions.some((d) => d.to === "2401")));
+  const ysleta = await validateScenario(store, {
+    name: "Ysleta trucks, April 2019",
+    events: [{ ...v.scenario.events[0]!, ports: ["2401"] }],
+  });
+  assert.ok(!ysleta.ok);
+  assert.match(
+    ysleta.issues.map((i) => `${i.path}: ${i.message}`).join("\n"),
+    /events\[0\]\.ports: 2401 is reported apart only from 2020-03; before that its traffic is in 2402's figures/,
+  );
 });
 
 test("a scenario on rail and trucks keeps their backlogs apart (different units are never added)", async () => {

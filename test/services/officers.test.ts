@@ -216,7 +216,8 @@ test("an officer event in local times over a field office in two zones moves its
   // lose capacity, each from its own local midnight.
   const prepared = await prepareScenario(store, local.v);
   for (const key of ["2403/personal-vehicle/inbound", "2402/personal-vehicle/inbound"]) {
-    const cap = prepared.input.effects[key]?.capacity;
-    assert.ok(cap && Math.min(...cap) < 1, `${key} loses capacity`);
+    // Officers moved take capacity (the `cut` multiplier, as a facilities cut), not traffic.
+    const e = prepared.input.effects[key];
+    assert.ok(e && Math.min(...e.cut) < 1 && Math.min(...e.capacity) === 1, `${key} loses capacity`);
   }
 });

@@ -21,7 +21,7 @@ import type { ScenarioResult } from "../../src/model/report.ts";
 import { Store } from "../../src/store/db.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { describeFirstView, measureFirstView } from "../helpers/first-view.ts";
-import { elPasoHourlyReadings, writeArchiveReadings } from "../helpers/waits-history.ts";
+import { elPasoHourlyReadings, santaTeresaClosed, writeArchiveReadings } from "../helpers/waits-history.ts";
 
 const ARTIFACTS = "test-artifacts";
 const PRESET_FILE = "examples/dec-2023-rail-suspension.json";
@@ -53,6 +53,8 @@ let browser: Browser;
 let archive: string;
 const requests: string[] = [];
 const pageErrors: string[] = [];
+/** When the archive's closed lane at Santa Teresa was fetched (the archive's last El Paso day, MST). */
+const SANTA_TERESA_CLOSED_AT = "2025-12-28T20:05:00.000Z";
 const shots: string[] = [];
 
 before(async () => {
@@ -60,9 +62,10 @@ before(async () => {
   const log: string[] = [];
   const built = await ensureWebBuilt({ out: (s) => log.push(s), err: (s) => log.push(s), isTty: false });
   assert.ok(built, `web/index.html is missing: the dashboard cannot be built (${log.join("")})`);
-  // A wait-time archive of real readings (El Paso, autumn 2025), as `borderflow watch` writes it.
+  // A wait-time archive of real readings (El Paso, autumn 2025), as `borderflow watch` writes it, and a
+  // commercial lane of Santa Teresa (about 20 km away) reported closed on the archive's last day.
   archive = mkdtempSync(join(tmpdir(), "bf-browser-waits-"));
-  writeArchiveReadings(archive, elPasoHourlyReadings());
+  writeArchiveReadings(archive, [...elPasoHourlyReadings(), santaTeresaClosed(SANTA_TERESA_CLOSED_AT)]);
   store = await Store.open({ path: ":memory:" });
   app = await buildApp({ store, webRoot: WEB_DIST, archiveDir: archive });
   await app.listen({ host: "127.0.0.1", port: 0 });
@@ -1128,6 +1131,22 @@ test(
       "forecasts are estimates",
     );
     assert.match(await text(page, "#waits-forecast h3"), /estimate/);
+    // The closure nearby that the forecast reports (not modelled) is badged beside it, as the API gives it.
+    const fa = await api<{
+      events: { crossing: string; lane: string; distanceKm: number; closedReadings: number }[];
+    }>(f.api[0]!);
+    assert.equal(fa.events.length, 1, "one known event in the API's forecast");
+    const ev = fa.events[0]!;
+    assert.equal(ev.crossing, "240801");
+    const badge = page.locator(
+      `#waits-forecast [data-event="closure"][data-crossing="${ev.crossing}"][data-lane="${ev.lane}"]`,
+    );
+    assert.equal(await badge.count(), 1, "the closure is badged in the forecast");
+    assert.equal(
+      await badge.locator('.badge[data-status="closure"]').textContent(),
+      `closure: ${ev.distanceKm} km away`,
+    );
+    assert.match((await badge.textContent()) ?? "", /reported closed 1 time since 2025-12-28/);
     // A port without readings says so.
     await page.goto(`${base}/#waits=2303`);
     await page.waitForSelector('[data-empty="waits"]');

@@ -67,6 +67,32 @@ export function elPasoHourlyReadings(): WaitReading[] {
   });
 }
 
+/**
+ * A commercial lane of Santa Teresa (2408, about 20 km from El Paso) reported closed, without an update time,
+ * in the feed fetched at `fetchedAt`: a known event near El Paso for the forecast.
+ */
+export function santaTeresaClosed(fetchedAt: string): WaitReading {
+  const base = elPasoHourlyReadings()[0]!;
+  const closed = {
+    crossing: "240801",
+    lane: "commercial-standard" as const,
+    status: "closed" as const,
+    updatedAt: null,
+    fetchedAt,
+  };
+  return {
+    ...base,
+    ...closed,
+    key: readingKey(closed),
+    port: "2408" as WaitReading["port"],
+    portName: "Santa Teresa",
+    crossingName: "Santa Teresa",
+    delayMinutes: null,
+    lanesOpen: 0,
+    maxLanes: 2,
+  };
+}
+
 /** Appends readings to an archive folder as `watch` would (one append per UTC day file), under its lock. */
 export function writeArchiveReadings(archiveDir: string, readings: readonly WaitReading[]): void {
   const writer = WaitArchiveWriter.open(archiveDir);

@@ -11,13 +11,11 @@ import {
   CBP_WAIT_FORECAST_PARAMS,
   PEACE_ARCH_FORECAST_PARAMS,
 } from "../../src/model/wait-forecast-params.ts";
-import type { PortCode } from "../../src/domain/ports.ts";
-import { readingKey } from "../../src/domain/wait-times.ts";
 import { waitForecast } from "../../src/services/forecast.ts";
 import { buildApp } from "../../src/api/server.ts";
 import { Store } from "../../src/store/db.ts";
 import { evaluateSlice } from "../../scripts/forecast-slice.ts";
-import { elPasoHourlyReadings, writeArchiveReadings } from "../helpers/waits-history.ts";
+import { elPasoHourlyReadings, santaTeresaClosed, writeArchiveReadings } from "../helpers/waits-history.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 let dir: string;
@@ -30,28 +28,7 @@ before(() => {
   writeArchiveReadings(archive, elPasoHourlyReadings());
   // The same readings and, at Santa Teresa (2408), a commercial lane reported closed that morning.
   nearby = join(dir, "nearby");
-  const base = elPasoHourlyReadings()[0]!;
-  const closed = {
-    crossing: "240801",
-    lane: "commercial-standard" as const,
-    status: "closed" as const,
-    updatedAt: null,
-    fetchedAt: "2025-11-27T14:05:00.000Z",
-  };
-  writeArchiveReadings(nearby, [
-    ...elPasoHourlyReadings(),
-    {
-      ...base,
-      ...closed,
-      key: readingKey(closed),
-      port: "2408" as PortCode,
-      portName: "Santa Teresa",
-      crossingName: "Santa Teresa",
-      delayMinutes: null,
-      lanesOpen: 0,
-      maxLanes: 2,
-    },
-  ]);
+  writeArchiveReadings(nearby, [...elPasoHourlyReadings(), santaTeresaClosed("2025-11-27T14:05:00.000Z")]);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -71,7 +71,43 @@ interface ForecastAnswer {
       holidays: string[];
     }[];
   }[];
+  /** Closures reported at the port or a port nearby in the last day (src/services/forecast.ts, ForecastEvent). */
+  events: ForecastEvent[];
   notes: string[];
+}
+
+/** A known event beside a forecast: lanes reported closed at the port or within 100 km in the last day. */
+interface ForecastEvent {
+  kind: "closure";
+  port: string;
+  portName: string;
+  crossing: string;
+  crossingName: string;
+  lane: string;
+  closedReadings: number;
+  since: string;
+  distanceKm: number;
+}
+
+/**
+ * The known events of a forecast, each with a badge: a lane reported closed at the port or nearby, which the
+ * forecast does not model (its traffic can lengthen the other lanes' waits).
+ */
+function forecastEvents(events: readonly ForecastEvent[]): HTMLElement | null {
+  if (!events.length) return null;
+  return h(
+    "ul",
+    { class: "forecast-events", "aria-label": "Known events near the port" },
+    events.map((e) =>
+      h(
+        "li",
+        { "data-event": e.kind, "data-crossing": e.crossing, "data-lane": e.lane },
+        statusBadge("closure", e.distanceKm ? `${e.distanceKm} km away` : "at this port"),
+        " ",
+        `${e.crossingName || e.crossing} (${e.crossing}) ${e.lane}${e.distanceKm ? `, ${e.portName} (${e.port})` : ""}: reported closed ${formatInt(e.closedReadings)} time${e.closedReadings === 1 ? "" : "s"} since ${e.since}. The forecast does not model closures; traffic sent from a closed lane can lengthen the others' waits.`,
+      ),
+    ),
+  );
 }
 
 /**
@@ -91,6 +127,7 @@ function renderForecast(el: HTMLElement, a: ForecastAnswer, apiUrl: string, live
       { class: "muted" },
       `From ${from}: the usual wait for each hour (month, weekday, hour; holidays apart) corrected by the last readings, with an 80% interval (docs/forecast.md).`,
     ),
+    forecastEvents(a.events ?? []),
     a.series.map((s) =>
       chartFigure({
         id: `forecast-${s.crossing}-${s.lane}`,

@@ -292,7 +292,7 @@ console.log(
     `borderflow's process start alone (--help) ${sec(startMs / 1000)}`,
 );
 console.log(
-  `compaction: the year in ${sec(compactMs["365"]! / 1000)} (${mb(compactedBytes)} of Parquet with roll-ups), DuckDB alone ${sec(rawCompactMs / 1000)}`,
+  `compaction: the year in ${sec(compactMs["365"]! / 1000)} (a process of its own; ${mb(compactedBytes)} of Parquet), DuckDB alone ${sec(rawCompactMs / 1000)} in process (${ratio(compactMs["365"]! / rawCompactMs)})`,
 );
 
 const yearQ = after[2]!;
@@ -309,6 +309,13 @@ const summary: SummaryRow[] = [
     value: `${serviceMs.toFixed(0)} ms`,
     baseline: `DuckDB query ${limit.queryMs.toFixed(0)} ms`,
     ratio: serviceMs / limit.queryMs,
+    maxRatio: 1.5,
+  },
+  {
+    metric: "compaction of the year (JSON Lines into monthly Parquet)",
+    value: sec(compactMs["365"]! / 1000),
+    baseline: `DuckDB alone ${sec(rawCompactMs / 1000)}`,
+    ratio: compactMs["365"]! / rawCompactMs,
     maxRatio: 1.5,
   },
   {

@@ -88,7 +88,7 @@ export function planArchiveRead(dir: string, range?: { from: string; to: string 
   for (const [month, m] of Object.entries(manifest.months).sort()) {
     if (!monthInRange(month) || !m.days.some(inRange)) continue;
     if (m.raw) plan.raw.push(join(dir, m.raw));
-    else {
+    else if (m.hourly) {
       plan.hourly.push(join(dir, m.hourly));
       plan.rollupMonths.push(month);
     }

@@ -284,9 +284,13 @@ export class WaitArchiveWriter {
 export interface CompactedMonth {
   /** Raw readings (relative to the archive folder), or null once retention dropped them. */
   raw: string | null;
-  /** Hourly and daily roll-ups (relative paths). */
-  hourly: string;
-  daily: string;
+  /**
+   * Hourly and daily roll-ups (relative paths): made when retention drops the raw readings (until then the
+   * raw readings hold all they would summarise), so null while `raw` is kept. Archives compacted before
+   * roll-ups were deferred may still list both; the next compaction of the month drops them.
+   */
+  hourly: string | null;
+  daily: string | null;
   /** The UTC days (YYYY-MM-DD) whose readings are in these files. */
   days: string[];
   /** Readings in `raw` (or, once dropped, that were in it). */

@@ -21,13 +21,18 @@ import { JSONL_COLUMNS_SQL, LOCAL_DATE_EXPR } from "./wait-archive-db.ts";
  *
  * For each UTC month with closed days still in JSON Lines: the month's Parquet (if any) and those days are
  * merged (one row per reading key, the earliest fetched, as `dedupeReadings`), sorted by port, crossing,
- * lane, local date and update time (so a one-port query prunes row groups), written with hourly and daily
- * roll-ups to new files (temporary names, fsynced, renamed), and only then committed by replacing the
- * manifest atomically. The JSON Lines days and the month's old files are deleted after the commit. A kill
- * before the commit leaves unreferenced files (deleted by the next compaction) and the JSON Lines counted;
- * a kill after it leaves JSON Lines of compacted days, which readers ignore and the next compaction merges
- * (no reading twice: the merge keeps one row per key). Readings a watcher appends late to a compacted day
- * are merged the same way by the next compaction.
+ * lane, local date and update time (so a one-port query prunes row groups), written to a new file (temporary
+ * name, fsynced, renamed), and only then committed by replacing the manifest atomically. The JSON Lines days
+ * and the month's old files are deleted after the commit. A kill before the commit leaves unreferenced files
+ * (deleted by the next compaction) and the JSON Lines counted; a kill after it leaves JSON Lines of compacted
+ * days, which readers ignore and the next compaction merges (no reading twice: the merge keeps one row per
+ * key). Readings a watcher appends late to a compacted day are merged the same way by the next compaction.
+ *
+ * Hourly and daily roll-ups are made when retention drops a month's raw readings (the same write, fsync,
+ * rename and commit), not at every compaction: while the raw readings are kept they hold everything, and a
+ * month of hourly updates has about as many hourly groups as readings, so rolling up at each compaction cost
+ * about half again the merge's time for files nothing read. Late readings of a month whose raw readings are
+ * gone add to its roll-ups.
  */
 
 /** Folders of the Parquet files, relative to the archive. */
@@ -41,7 +46,8 @@ export const PARQUET_DIRS = {
 export const ROW_GROUP_ROWS = 16_384;
 
 /** The compaction steps a crash test can stop at (`onStep`). */
-export type CompactionStep = "start" | "written" | "renamed" | "committed" | "cleaned" | "retention";
+export type CompactionStep =
+  "start" | "written" | "renamed" | "committed" | "cleaned" | "rolled-up" | "retention";
 
 export interface CompactOptions {
   /** The last UTC day (YYYY-MM-DD, inclusive) that is closed and may be compacted. */
@@ -63,6 +69,15 @@ export interface CompactionReport {
   removedFiles: number;
 }
 
+/**
+ * Threads for the merge (reading JSON Lines, sorting, writing) and for the roll-ups. A month of hourly
+ * updates has about as many hourly groups as readings, and DuckDB's parallel aggregation of that many groups
+ * (partitioned hash tables, then a merge) costs about three times the CPU of one thread for no gain in time
+ * on a small machine: the roll-ups run on one thread.
+ */
+const MERGE_THREADS = "SET threads = 2";
+const ROLLUP_THREADS = "SET threads = 1";
+
 const PARQUET_OPTIONS = `FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}`;
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const shiftDay = (d: string, n: number) =>
@@ -72,35 +87,51 @@ const shiftDay = (d: string, n: number) =>
 export const RAW_SELECT = `key, crossing, port, portName, crossingName, border, lane, status, delayMinutes,
   lanesOpen, maxLanes, portStatus, automationType, updatedAt, timeZone, fetchedAt, format, localDate, archiveDay`;
 
+/*
+ * The roll-ups group by crossing (a crossing belongs to one port: `portOfCrossing`), not by port and crossing,
+ * and carry names with any_value: each group-by key is a string to hash for every reading, and a month of
+ * hourly updates has about as many hourly groups as readings, so keys and string aggregates are most of a
+ * compaction's cost. Rows stay sorted by port first, so one port's rows span few row groups.
+ */
+
 /** Hourly roll-up: one row per crossing, lane, local date and local hour (null for closed lanes without a time). */
-export const HOURLY_SQL = (src: string) => `SELECT port, crossing, any_value(portName) AS portName,
+export const HOURLY_SQL = (
+  src: string,
+) => `SELECT any_value(port) AS port, crossing, any_value(portName) AS portName,
     any_value(crossingName) AS crossingName, lane, localDate,
     CAST(substr(updatedAt, 12, 2) AS INTEGER) AS hour,
     count(delayMinutes)::INTEGER AS readings, sum(delayMinutes)::BIGINT AS sumMinutes,
     min(delayMinutes)::INTEGER AS minMinutes, max(delayMinutes)::INTEGER AS maxMinutes,
     count(*) FILTER (WHERE status = 'closed')::INTEGER AS closedReadings,
     min(updatedAt) AS firstUpdate, max(updatedAt) AS lastUpdate
-  FROM ${src} GROUP BY ALL ORDER BY port, crossing, lane, localDate, hour`;
+  FROM ${src} GROUP BY crossing, lane, localDate, hour ORDER BY port, crossing, lane, localDate, hour`;
 
 /** Daily roll-up from the hourly one. */
-export const DAILY_SQL = (hourly: string) => `SELECT port, crossing, any_value(portName) AS portName,
+export const DAILY_SQL = (
+  hourly: string,
+) => `SELECT any_value(port) AS port, crossing, any_value(portName) AS portName,
     any_value(crossingName) AS crossingName, lane, localDate,
     sum(readings)::INTEGER AS readings, sum(sumMinutes)::BIGINT AS sumMinutes,
     min(minMinutes)::INTEGER AS minMinutes, max(maxMinutes)::INTEGER AS maxMinutes,
     sum(closedReadings)::INTEGER AS closedReadings, min(firstUpdate) AS firstUpdate, max(lastUpdate) AS lastUpdate
-  FROM ${hourly} GROUP BY ALL ORDER BY port, crossing, lane, localDate`;
+  FROM ${hourly} GROUP BY crossing, lane, localDate ORDER BY port, crossing, lane, localDate`;
 
 /** Hourly roll-ups merged (when the raw readings they summarise are gone): counts and sums add up. */
-const REAGGREGATE_HOURLY_SQL = (src: string) => `SELECT port, crossing, any_value(portName) AS portName,
+const REAGGREGATE_HOURLY_SQL = (
+  src: string,
+) => `SELECT any_value(port) AS port, crossing, any_value(portName) AS portName,
     any_value(crossingName) AS crossingName, lane, localDate, hour,
     sum(readings)::INTEGER AS readings, sum(sumMinutes)::BIGINT AS sumMinutes,
     min(minMinutes)::INTEGER AS minMinutes, max(maxMinutes)::INTEGER AS maxMinutes,
     sum(closedReadings)::INTEGER AS closedReadings, min(firstUpdate) AS firstUpdate, max(lastUpdate) AS lastUpdate
-  FROM ${src} GROUP BY ALL ORDER BY port, crossing, lane, localDate, hour`;
+  FROM ${src} GROUP BY crossing, lane, localDate, hour ORDER BY port, crossing, lane, localDate, hour`;
 
-/** The JSON Lines days of a month as rows of the raw Parquet's shape. */
+/**
+ * The JSON Lines days of a month as rows of the raw Parquet's shape; `archiveDay` is the file's day (its name
+ * ends in `YYYY-MM-DD.jsonl`: a substring, not a regular expression run on every reading).
+ */
 function jsonlRows(files: readonly string[]): string {
-  return `SELECT *, ${LOCAL_DATE_EXPR} AS localDate, regexp_extract(filename, '(\\d{4}-\\d{2}-\\d{2})\\.jsonl$', 1) AS archiveDay
+  return `SELECT *, ${LOCAL_DATE_EXPR} AS localDate, substr(filename, length(filename) - 15, 10) AS archiveDay
     FROM read_json([${files.map(sqlString).join(", ")}], format = 'newline_delimited',
       columns = ${JSONL_COLUMNS_SQL}, ignore_errors = true, filename = true)
     WHERE key IS NOT NULL`;
@@ -170,14 +201,18 @@ export async function compactArchive(
       const tmp = (r: string) => join(dir, `${r}.tmp`);
       const files = monthDays.map((d) => archiveFile(dir, "readings", d));
       const fresh = jsonlRows(files);
-      let rawKept = true;
-      if (old && old.raw === null) {
+      const rawKept = !old || old.raw !== null;
+      if (!rawKept) {
         // Raw readings of this month were dropped by retention; late readings only add to its roll-ups.
-        rawKept = false;
+        await conn.run(ROLLUP_THREADS);
         await conn.run(
-          `COPY (${REAGGREGATE_HOURLY_SQL(`(SELECT * FROM read_parquet(${sqlString(join(dir, old.hourly))})
+          `COPY (${REAGGREGATE_HOURLY_SQL(`(SELECT * FROM read_parquet(${sqlString(join(dir, old.hourly!))})
               UNION ALL BY NAME (${HOURLY_SQL(`(${fresh})`)}))`)}) TO ${sqlString(tmp(rel.hourly))} (${PARQUET_OPTIONS})`,
         );
+        await conn.run(
+          `COPY (${DAILY_SQL(`read_parquet(${sqlString(tmp(rel.hourly))})`)}) TO ${sqlString(tmp(rel.daily))} (${PARQUET_OPTIONS})`,
+        );
+        await conn.run(MERGE_THREADS);
       } else {
         const merged = old?.raw
           ? `(SELECT ${RAW_SELECT}, 0 AS src FROM read_parquet(${sqlString(join(dir, old.raw))})
@@ -189,32 +224,28 @@ export async function compactArchive(
         const dedupe = overlap
           ? "QUALIFY row_number() OVER (PARTITION BY key ORDER BY fetchedAt, src, archiveDay) = 1"
           : "";
+        // (port, crossing, lane, updatedAt, fetchedAt) identifies a reading as its key does, in a short sort.
         await conn.run(
           `COPY (SELECT ${RAW_SELECT} FROM ${merged} ${dedupe}
-              ORDER BY port, crossing, lane, localDate, updatedAt, key)
+              ORDER BY port, crossing, lane, localDate, updatedAt, fetchedAt)
             TO ${sqlString(tmp(rel.raw))} (${PARQUET_OPTIONS})`,
         );
-        await conn.run(
-          `COPY (${HOURLY_SQL(`read_parquet(${sqlString(tmp(rel.raw))})`)}) TO ${sqlString(tmp(rel.hourly))} (${PARQUET_OPTIONS})`,
-        );
       }
-      await conn.run(
-        `COPY (${DAILY_SQL(`read_parquet(${sqlString(tmp(rel.hourly))})`)}) TO ${sqlString(tmp(rel.daily))} (${PARQUET_OPTIONS})`,
-      );
+      const summarised = rawKept ? tmp(rel.raw) : tmp(rel.daily);
       const [summary] = (
         await conn.runAndReadAll(
           rawKept
-            ? `SELECT count(*)::INTEGER AS readings FROM read_parquet(${sqlString(tmp(rel.raw))})`
+            ? `SELECT count(*)::INTEGER AS readings FROM read_parquet(${sqlString(summarised)})`
             : `SELECT (sum(readings) + sum(closedReadings))::INTEGER AS readings FROM read_parquet(${sqlString(tmp(rel.hourly))})`,
         )
       ).getRowObjectsJS() as { readings: number }[];
       const crossings = (
         await conn.runAndReadAll(
-          `SELECT port, crossing, any_value(portName) AS portName, any_value(crossingName) AS crossingName
-            FROM read_parquet(${sqlString(tmp(rel.daily))}) GROUP BY port, crossing ORDER BY port, crossing`,
+          `SELECT any_value(port) AS port, crossing, any_value(portName) AS portName, any_value(crossingName) AS crossingName
+            FROM read_parquet(${sqlString(summarised)}) GROUP BY crossing ORDER BY port, crossing`,
         )
       ).getRowObjectsJS() as unknown as ArchivedCrossing[];
-      const written = rawKept ? [rel.raw, rel.hourly, rel.daily] : [rel.hourly, rel.daily];
+      const written = rawKept ? [rel.raw] : [rel.hourly, rel.daily];
       for (const r of written) fsyncFile(tmp(r));
       step("written", month);
       for (const r of written) renameSync(tmp(r), join(dir, r));
@@ -225,8 +256,8 @@ export async function compactArchive(
       next.generation = generation;
       next.months[month] = {
         raw: rawKept ? rel.raw : null,
-        hourly: rel.hourly,
-        daily: rel.daily,
+        hourly: rawKept ? null : rel.hourly,
+        daily: rawKept ? null : rel.daily,
         days: [...new Set([...(old?.days ?? []), ...monthDays])].sort(),
         readings: rawKept ? (summary?.readings ?? 0) : (old?.readings ?? 0) + (summary?.readings ?? 0),
         crossings: mergeCrossings(old?.crossings ?? [], crossings),
@@ -247,12 +278,33 @@ export async function compactArchive(
       const cutoff = shiftDay(opts.through, -opts.keepRawDays);
       for (const [month, entry] of Object.entries(manifest.months).sort()) {
         if (entry.raw === null || entry.days.some((d) => d > cutoff)) continue;
+        // The roll-ups are made from the raw readings now, before these go (written, fsynced, renamed, then
+        // committed with the raw readings dropped: a kill before the commit leaves the raw readings counted).
+        const generation = manifest.generation + 1;
+        const rel = {
+          hourly: join(PARQUET_DIRS.hourly, `${month}.${generation}.parquet`),
+          daily: join(PARQUET_DIRS.daily, `${month}.${generation}.parquet`),
+        };
+        const tmp = (r: string) => join(dir, `${r}.tmp`);
+        await conn.run(ROLLUP_THREADS);
+        await conn.run(
+          `COPY (${HOURLY_SQL(`read_parquet(${sqlString(join(dir, entry.raw))})`)}) TO ${sqlString(tmp(rel.hourly))} (${PARQUET_OPTIONS})`,
+        );
+        await conn.run(
+          `COPY (${DAILY_SQL(`read_parquet(${sqlString(tmp(rel.hourly))})`)}) TO ${sqlString(tmp(rel.daily))} (${PARQUET_OPTIONS})`,
+        );
+        await conn.run(MERGE_THREADS);
+        for (const r of [rel.hourly, rel.daily]) fsyncFile(tmp(r));
+        for (const r of [rel.hourly, rel.daily]) renameSync(tmp(r), join(dir, r));
+        fsyncDir(join(dir, PARQUET_DIRS.hourly));
+        fsyncDir(join(dir, PARQUET_DIRS.daily));
+        step("rolled-up", month);
         const next: ArchiveManifest = structuredClone(manifest);
-        next.generation = manifest.generation + 1;
-        next.months[month] = { ...entry, raw: null };
-        writeManifest(dir, next);
+        next.generation = generation;
+        next.months[month] = { ...entry, raw: null, hourly: rel.hourly, daily: rel.daily };
+        writeManifest(dir, next); // the commit
         manifest = next;
-        rmSync(join(dir, entry.raw), { force: true });
+        for (const f of [entry.raw, entry.hourly, entry.daily]) if (f) rmSync(join(dir, f), { force: true });
         report.rawDropped.push(month);
         step("retention", month);
       }

@@ -100,14 +100,15 @@ test("an archive half in Parquet, half in JSON Lines answers exactly as JSON Lin
   assert.deepEqual(readdirSync(join(mixed, "readings")), []);
   await assertEveryReadingOnce(mixed);
   assert.deepEqual(await answers(mixed), reference);
-  // One Parquet file per month and kind, each named in the manifest; nothing else.
+  // One raw Parquet file per month, named in the manifest; nothing else (roll-ups wait for retention).
   const m = readManifest(mixed);
   for (const sub of Object.values(PARQUET_DIRS))
     assert.deepEqual(
       readdirSync(join(mixed, sub)).sort(),
       Object.values(m.months)
         .map((x) => (sub === PARQUET_DIRS.raw ? x.raw : sub === PARQUET_DIRS.hourly ? x.hourly : x.daily))
-        .map((f) => f!.split("/").at(-1))
+        .filter((f): f is string => f !== null)
+        .map((f) => f.split("/").at(-1))
         .sort(),
     );
 });
@@ -150,11 +151,15 @@ test("retention drops raw readings of old months and keeps their hourly and dail
 });
 
 const COMPACT_CHILD = join(ROOT, "test/helpers/compact-child.ts");
-function compactChild(archiveDir: string, through: string, killAt?: string) {
+function compactChild(archiveDir: string, through: string, killAt?: string, keepRaw?: number) {
   const child = spawn(
     process.execPath,
     ["--import", "tsx", COMPACT_CHILD, archiveDir, through, ...(killAt ? [killAt] : [])],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...(keepRaw !== undefined ? { BORDERFLOW_KEEP_RAW: String(keepRaw) } : {}) },
+    },
   );
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
@@ -187,6 +192,34 @@ test("kill -9 at every step of a compaction: every reading counted once, then th
     assert.deepEqual(readdirSync(join(a, "readings")), []);
     assert.ok(!readdirSync(join(a, PARQUET_DIRS.raw)).some((f) => f.endsWith(".tmp")));
   }
+});
+
+test("kill -9 while retention rolls a month up: its raw readings stay counted until the roll-ups are committed", async () => {
+  const a = await halfCompacted("kill-rollup");
+  assert.equal(readManifest(a).months["2022-06"]!.hourly, null, "no roll-up while the raw readings are kept");
+  // The first month retention drops (before it, no raw readings have gone).
+  const end = await compactChild(a, "2025-12-31", "rolled-up:2022-06", 60).exited;
+  assert.equal(end.signal, "SIGKILL", end.stderr);
+  assert.ok(readManifest(a).months["2022-06"]!.raw, "the raw readings are still the month's");
+  await assertEveryReadingOnce(a);
+  assert.deepEqual(await answers(a), reference, "answers after a kill before the roll-ups' commit");
+  const done = await compactChild(a, "2025-12-31", undefined, 60).exited;
+  assert.equal(done.code, 0, done.stderr);
+  for (const month of ["2022-06", "2022-07", "2025-10"]) {
+    const m = readManifest(a).months[month]!;
+    assert.equal(m.raw, null, month);
+    assert.ok(m.hourly && m.daily, month);
+  }
+  // Only the committed roll-ups are left: the interrupted run's files were removed.
+  for (const sub of [PARQUET_DIRS.hourly, PARQUET_DIRS.daily])
+    assert.deepEqual(
+      readdirSync(join(a, sub)).sort(),
+      Object.values(readManifest(a).months)
+        .map((x) => (sub === PARQUET_DIRS.hourly ? x.hourly : x.daily))
+        .filter((f): f is string => f !== null)
+        .map((f) => f.split("/").at(-1))
+        .sort(),
+    );
 });
 
 test("kill -9 at random moments of compactions: every reading counted once after each", async () => {

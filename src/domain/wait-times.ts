@@ -394,3 +394,23 @@ export const FeedCrossingSchema = z.object({
   port_status: FeedText.transform((s) => s.trim()),
 });
 export type FeedCrossing = z.infer<typeof FeedCrossingSchema>;
+
+/**
+ * A known event a wait forecast does not fit: lanes reported closed in the last day at the port or a port
+ * within 100 km (`NEARBY_PORT_KM` of src/services/forecast.ts) on the same border (traffic sent from a closed
+ * lane or crossing can lengthen the others'). The API's answer and the dashboard share this shape.
+ */
+export interface ForecastEvent {
+  kind: "closure";
+  port: PortCode;
+  portName: string;
+  crossing: string;
+  crossingName: string;
+  lane: string;
+  /** Closed readings in the last day (a closed lane without an update time counts once per hour). */
+  closedReadings: number;
+  /** The first local date with a closed reading in that day. */
+  since: string;
+  /** 0 at the port forecast. */
+  distanceKm: number;
+}

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { InputError, NotFoundError } from "../domain/errors.ts";
 import { holidaysOn, type HolidayCountry } from "../domain/holidays.ts";
 import type { PortCode } from "../domain/ports.ts";
-import { LANE_TYPES, type LaneType } from "../domain/wait-times.ts";
+import { LANE_TYPES, type ForecastEvent, type LaneType } from "../domain/wait-times.ts";
 import { distanceKm } from "../model/geo.ts";
 import {
   forecastHour,
@@ -51,24 +51,7 @@ export interface ForecastHour {
 /** Ports whose reported closures a forecast lists (km between port coordinates; the same border only). */
 export const NEARBY_PORT_KM = 100;
 
-/**
- * A known event the model does not fit: lanes reported closed in the last day at the port or a port within
- * NEARBY_PORT_KM on the same border (traffic sent from a closed lane or crossing can lengthen the others').
- */
-export interface ForecastEvent {
-  kind: "closure";
-  port: PortCode;
-  portName: string;
-  crossing: string;
-  crossingName: string;
-  lane: string;
-  /** Closed readings in the last day (a closed lane without an update time counts once per hour). */
-  closedReadings: number;
-  /** The first local date with a closed reading in that day. */
-  since: string;
-  /** 0 at the port forecast. */
-  distanceKm: number;
-}
+export type { ForecastEvent };
 
 /** The forecast of one crossing and lane type. */
 export interface ForecastSeries {

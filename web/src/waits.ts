@@ -1,7 +1,7 @@
 // Wait times: what the archive `borderflow watch` keeps says about a port's crossings and lanes — the last
 // hour it holds, the typical wait by hour of day and by weekday, and the best time to cross (GET /api/waits).
 import "./zod-config.ts"; // first: before any zod schema is built
-import { LANE_GROUPS, LANE_TYPES, WEEKDAYS } from "../../src/domain/wait-times.ts";
+import { LANE_GROUPS, LANE_TYPES, WEEKDAYS, type ForecastEvent } from "../../src/domain/wait-times.ts";
 import { ApiError, getJson, query } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
 import { h, message, replace, statusBadge, table } from "./dom.ts";
@@ -74,19 +74,6 @@ interface ForecastAnswer {
   /** Closures reported at the port or a port nearby in the last day (src/services/forecast.ts, ForecastEvent). */
   events: ForecastEvent[];
   notes: string[];
-}
-
-/** A known event beside a forecast: lanes reported closed at the port or within 100 km in the last day. */
-interface ForecastEvent {
-  kind: "closure";
-  port: string;
-  portName: string;
-  crossing: string;
-  crossingName: string;
-  lane: string;
-  closedReadings: number;
-  since: string;
-  distanceKm: number;
 }
 
 /**

@@ -11,9 +11,13 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { HorizonScore } from "../src/model/wait-forecast-eval.ts";
-import type { WaitForecastParams } from "../src/model/wait-forecast.ts";
+import { FORECAST_FEATURES, type WaitForecastParams } from "../src/model/wait-forecast.ts";
 import {
   chooseElPasoBlocks,
+  crossValidateElPaso,
+  EL_PASO_LAYOUT,
+  EL_PASO_TRAINING_WINDOWS,
+  type ModelLayout,
   elPasoSeries,
   fitElPaso,
   fitPeaceArch,
@@ -75,6 +79,36 @@ const averages = gunzipSync(
 ).toString("utf8");
 const ep = elPasoSeries(hourly, averages);
 const epScores = scoreElPaso(ep, params);
+// The model's structure for El Paso, chosen by leave-one-window-out over the five training windows.
+const LAYOUTS: { label: string; layout: ModelLayout }[] = [
+  { label: "the nine inputs (the model before this choice)", layout: {} },
+  {
+    label: "+ holidays of both sides (U.S., Mexico: the day itself, the eve, the day after)",
+    layout: { features: [...FORECAST_FEATURES, "holidayUs", "holidayOther", "holidayEve", "holidayAfter"] },
+  },
+  {
+    label: "+ the usual wait scaled on holidays",
+    layout: { features: [...FORECAST_FEATURES, "holidayProfile"] },
+  },
+  {
+    label: "+ the last 3 hours' excess over the usual wait",
+    layout: { features: [...FORECAST_FEATURES, "recentExcess3"] },
+  },
+  {
+    label: "+ the excess at the same hour on the last 7 days",
+    layout: { features: [...FORECAST_FEATURES, "sameHourExcess"] },
+  },
+  {
+    label: "weights by the last reading's level (under 10, 10–30, 30+ min)",
+    layout: { lastWaitBreaks: [10, 30] },
+  },
+  { label: "expected wait rounded to CBP's steps (0, 1, 5, 10, … min)", layout: { rounding: "cbp-steps" } },
+  { label: "levels and rounding (**chosen**)", layout: EL_PASO_LAYOUT },
+];
+const cv = LAYOUTS.map((l) => {
+  console.error(`El Paso leave-one-window-out: ${l.label}…`);
+  return { ...l, ...crossValidateElPaso(ep, l.layout) };
+});
 // Blocks of the day with weights of their own, chosen on the June–July window (weights fitted before June).
 const epChoice = chooseElPasoBlocks(ep, "2025-06-01", "2025-08-01");
 // The same method fitted on El Paso's own CBP readings: windows before August 2025 (interval from June–July
@@ -83,11 +117,24 @@ const epParams = fitElPaso(
   ep,
   "2025-06-01",
   "2025-08-01",
-  `CBP's hourly waits at El Paso (BOTA, Paso del Norte, Ysleta; every lane), holiday windows Dec 2024 – Jul 2025, with CBP's historical average as the profile, ${epChoice.blocks === 1 ? "one set of weights for every hour of the day" : `weights for each of ${epChoice.blocks} blocks of the day`}; interval from Jun–Jul 2025 forecasts of weights fitted before June`,
+  `CBP's hourly waits at El Paso (BOTA, Paso del Norte, Ysleta; every lane), holiday windows Dec 2024 – Jul 2025, with CBP's historical average as the profile, ${epChoice.blocks === 1 ? "one set of weights for every hour of the day" : `weights for each of ${epChoice.blocks} blocks of the day`} and for a last reading under 10, 10–30 and 30+ minutes, the expected wait rounded to CBP's steps; interval from Jun–Jul 2025 forecasts of weights fitted before June`,
   epChoice.blocks,
 );
 const epOwnScores = scoreElPasoFrom(ep, epParams, "2025-08-01");
 const epTransferLate = scoreElPasoFrom(ep, params, "2025-08-01");
+// The model as it was before the layout was chosen (nine inputs, one level, no rounding), same fit and test.
+const epPrevious = scoreElPasoFrom(
+  ep,
+  fitElPaso(
+    ep,
+    "2025-06-01",
+    "2025-08-01",
+    "",
+    chooseElPasoBlocks(ep, "2025-06-01", "2025-08-01", {}).blocks,
+    {},
+  ),
+  "2025-08-01",
+);
 const byGroup = ["Passenger", "Pedestrian", "Commercial"].map((g) => ({
   group: g,
   scores: scoreElPasoFrom(
@@ -176,7 +223,16 @@ function epVerdict(): string {
   const m = mean13(epOwnScores, (s) => s.model)!;
   const b = mean13(epOwnScores, (s) => Math.min(s.historicalAverage, s.lastReading))!;
   const below = 1 - m / b;
-  return `Over 1–3 hours ahead the model's MAE is ${f2(m)} minutes against ${f2(b)} for the best baseline at each horizon: ${pct(below)} lower. **The 20% target is ${below >= 0.2 ? "met" : "not met"} at El Paso**${below >= 0.2 ? "" : `: the holiday windows give five weeks of training readings, CBP's readings move in steps of 5–10 minutes, and the usual wait is CBP's own average (El Paso has no longer history here), so the last reading carries most of what the model knows; a feature for the other lanes of the same port was tried on the June–July window and did not help`}. The interval, recalibrated, holds ${range(epOwnScores, (s) => s.coverage)} by horizon (calibration alone: ${range(epOwnScores, (s) => s.coverageFixed)}).`;
+  const prev = mean13(epPrevious, (s) => s.model)!;
+  return `Over 1–3 hours ahead the model's MAE is ${f2(m)} minutes against ${f2(b)} for the best baseline at each horizon: ${pct(below)} lower (the model before the layout was chosen: ${f2(prev)}, ${pct(1 - prev / b)} lower). **The 20% target is ${below >= 0.2 ? "met" : "not met"} at El Paso**${below >= 0.2 ? "" : `: the holiday windows give five weeks of training readings, CBP's readings move in steps of 5–10 minutes, and the usual wait is CBP's own average (El Paso has no longer history here), so the last reading carries most of what the model knows; holidays of both sides, a shorter recent excess, the same hour on recent days and (earlier) the other lanes of the same port were tried and did not help`}. The interval, recalibrated, holds ${range(epOwnScores, (s) => s.coverage)} by horizon (calibration alone: ${range(epOwnScores, (s) => s.coverageFixed)}): more than 80%, because the expected wait and CBP's readings now both sit on 5-minute steps, so an observation often falls exactly on an end of the interval (which counts as inside); the interval is still narrower than the previous model's (${f2(mean13(epOwnScores, (s) => s.width))} against ${f2(mean13(epPrevious, (s) => s.width))} minutes at 1–3 h, whose coverage was ${pct(mean13(epPrevious, (s) => s.coverage)!)}).`;
+}
+
+function cvTable(): string {
+  return [
+    `| model (El Paso) | 1–3 h MAE below the best baseline, pooled | ${EL_PASO_TRAINING_WINDOWS.map(([a]) => `window from ${a}`).join(" | ")} |`,
+    `|---|---:|${EL_PASO_TRAINING_WINDOWS.map(() => "---:").join("|")}|`,
+    ...cv.map((c) => `| ${c.label} | ${pct(c.skill)} | ${c.perWindow.map(pct).join(" | ")} |`),
+  ].join("\n");
 }
 
 function doc(): string {
@@ -188,7 +244,7 @@ function doc(): string {
 
 \`borderflow forecast --port … --lane … [--hours 1..24]\` and \`GET /api/forecast\` give, for each coming hour,
 the expected CBP wait and an 80% interval. This page is written by \`npx tsx scripts/evaluate-forecast.ts\`
-(it reads \`../shared/data/raw\`; about 3 minutes of CPU, 11 minutes on the busy 2-core development machine); every
+(it reads \`../shared/data/raw\`; 35 minutes on the busy 2-core development machine, load average about 11: the leave-one-window-out choice of El Paso's structure is most of it); every
 figure below comes from that run.
 
 ## The model, in one paragraph
@@ -200,7 +256,11 @@ readings**: for each horizon (1–24 h) and each block of the target's time of d
 (\`src/model/wait-forecast.ts\`) combine the usual wait at the target hour, the last reading and the one
 before, the usual wait at those two hours, the reading at the same hour yesterday and a week ago, the mean
 excess over the usual in the last 24 hours, and a constant. The weights are fitted by least absolute
-deviations (a median forecast, which is what mean absolute error rewards). **The 80% interval** adds to the
+deviations (a median forecast, which is what mean absolute error rewards). For CBP's readings (the weights
+\`borderflow forecast\` uses) there are separate weights for a last reading under 10, 10–30 and 30 minutes
+or more (a long wait does not persist like a short one), and the expected wait is rounded to CBP's steps (0, 1,
+then multiples of 5 minutes: 97% of El Paso's readings are one of them, and the median of such readings is
+one too); both were chosen on the training windows alone (below). **The 80% interval** adds to the
 forecast quantiles of the errors of out-of-sample forecasts in a calibration period (for Peace Arch: weights
 fitted on 2013–2017, forecasts of 2018), for the same horizon and forecast level, at a level **recalibrated
 on the last three weeks' outcomes** (rolling conformal prediction): for each horizon, the forecasts whose
@@ -240,6 +300,12 @@ uses (\`CBP_WAIT_FORECAST_PARAMS\`), since it forecasts CBP's readings. How many
 weights of their own was chosen on the June–July window with weights fitted before June, the test windows
 unseen (1–3 h mean MAE there: ${epChoice.tried.map((t) => `${t.blocks} block${t.blocks > 1 ? "s" : ""} ${f2(t.mae13)}`).join(", ")}; best baseline ${f2(epChoice.tried[0]!.best13)}): **${epChoice.blocks}**.
 
+How the model's structure was chosen, on the five training windows only (leave one window out: weights
+fitted on the other four, 1–3 h forecasts scored on it; the test windows of August–December 2025 played no
+part). Candidates were each added to the nine inputs alone; the two that helped were kept together:
+
+${cvTable()}
+
 ${epVerdict()}
 
 
@@ -276,6 +342,10 @@ ${f2(mean13(epScores, (s) => s.historicalAverage))}, last reading ${f2(mean13(ep
   coverage on the test data is as shown, not assumed.
 
 ## Reproduce
+
+In full disclosure: this page's previous version showed the nine-input model's score on the test windows
+(16.6% below the best baseline) before the structure above was chosen, so the test windows are not blind to
+the decision to look for a better structure; the choice among candidates used the training windows only.
 
 \`\`\`sh
 npx tsx scripts/evaluate-forecast.ts            # this page, the fitted weights, and the slice's golden file

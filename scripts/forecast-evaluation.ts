@@ -62,6 +62,17 @@ function holidayClass(date: string, sides: readonly HolidayCountry[]): string | 
   return on.size === 0 ? null : [...on].sort().join("+");
 }
 
+/** The sides with a holiday on an hour's date (cached by date). */
+function holidaySidesOf(sides: readonly HolidayCountry[]): (h: number) => readonly string[] {
+  const cache = new Map<string, readonly string[]>();
+  return (h) => {
+    const d = dateOf(h);
+    let x = cache.get(d);
+    if (!x) cache.set(d, (x = [...new Set(holidaysOn(d, sides).map((y) => y.country))]));
+    return x;
+  };
+}
+
 /**
  * The Peace Arch series with the model's profile: for each year, the mean by month, weekday and hour of the
  * non-holiday hours of the other training years from three years before (falling back to weekday and hour),
@@ -135,6 +146,7 @@ export function peaceArchSeries(values: Map<number, number>, lastTrainYear: numb
     observed: (h) => values.get(h),
     profile,
     hourOfDay: hourOf,
+    holidays: holidaySidesOf(sides),
     historicalAverage: (h) => mean(ha.get(`${monthOf(h)}|${weekdayOf(h)}|${hourOf(h)}`)),
     year: yearOf,
   };
@@ -145,7 +157,9 @@ export function fitPeaceArch(s: EvalSeries, lastTrain: number, fittedOn: string)
   const warm = s.first + 24 * 8;
   const upTo = (y: number) => (x: EvalSeries, o: number, h: number) => o >= warm && x.year(o + h) <= y;
   const calibrationWeights = fitWeights([s], upTo(lastTrain - 1));
-  const errorQ = errorQuantiles([s], calibrationWeights, LEVEL_BREAKS, (x, o) => x.year(o) === lastTrain);
+  const errorQ = errorQuantiles([s], calibrationWeights, LEVEL_BREAKS, (x, o) => x.year(o) === lastTrain, {
+    hourBlocks: HOUR_BLOCKS,
+  });
   return {
     fittedOn,
     hourBlocks: HOUR_BLOCKS,
@@ -213,6 +227,7 @@ export function elPasoSeries(hourlyCsv: string, averagesCsv: string): (EvalSerie
     s.values.set(clockHour(r.date!, Number(r.hour)), Number(r.wait_minutes));
     bySeries.set(id, s);
   }
+  const epHolidays = holidaySidesOf(["us", "mx"]);
   return [...bySeries.values()]
     .filter((s) => s.values.size >= 48)
     .map(({ key, values }) => {
@@ -226,11 +241,25 @@ export function elPasoSeries(hourlyCsv: string, averagesCsv: string): (EvalSerie
         observed: (h: number) => values.get(h),
         profile: (h: number) => average(h) ?? 0,
         hourOfDay: hourOf,
+        holidays: epHolidays,
         historicalAverage: average,
         year: yearOf,
       };
     });
 }
+
+/**
+ * How El Paso's model is laid out beyond the nine inputs: its own weights for a last reading under 10, 10–30
+ * and 30 minutes and more, and the expected wait rounded to CBP's steps. Chosen by leave-one-window-out over
+ * the five training windows (`crossValidateElPaso`; docs/forecast.md); the test windows played no part.
+ */
+export const EL_PASO_LAYOUT: ModelLayout = { lastWaitBreaks: [10, 30], rounding: "cbp-steps" };
+
+/** The model's structure beyond its weights. */
+export type ModelLayout = Pick<WaitForecastParams, "features" | "lastWaitBreaks" | "rounding">;
+
+const emptyQuantiles = (weights: number[][][]) =>
+  weights.map(() => LEVEL_BREAKS.concat(0).map(() => ERROR_PROBS.map(() => 0)));
 
 /**
  * Fits the model on El Paso's own CBP readings, windows before `testFrom` (weights) with the interval from
@@ -242,22 +271,79 @@ export function fitElPaso(
   testFrom: string,
   fittedOn: string,
   blocks: number = HOUR_BLOCKS,
+  layout: ModelLayout = EL_PASO_LAYOUT,
 ): WaitForecastParams {
   const before = (d: string) => (_s: EvalSeries, o: number, h: number) => dateOf(o + h) < d;
-  const calibrationWeights = fitWeights(series, before(calibrateFrom), blocks);
+  const fit = (d: string) =>
+    fitWeights(series, before(d), blocks, layout.features, undefined, layout.lastWaitBreaks);
+  const calibrationWeights = fit(calibrateFrom);
   return {
     fittedOn,
     hourBlocks: blocks,
-    weights: fitWeights(series, before(testFrom), blocks),
+    ...layout,
+    weights: fit(testFrom),
     levelBreaks: LEVEL_BREAKS,
     errorQuantiles: errorQuantiles(
       series,
       calibrationWeights,
       LEVEL_BREAKS,
       (_s, o) => dateOf(o) >= calibrateFrom && dateOf(o) < testFrom,
+      { hourBlocks: blocks, ...layout },
     ),
     coverage: 0.8,
   };
+}
+
+/** El Paso's training windows (dates [from, to)): everything before the test windows of August–December 2025. */
+export const EL_PASO_TRAINING_WINDOWS: readonly (readonly [string, string])[] = [
+  ["2024-12-28", "2025-01-10"],
+  ["2025-01-10", "2025-02-01"],
+  ["2025-02-01", "2025-03-01"],
+  ["2025-05-01", "2025-06-01"],
+  ["2025-06-01", "2025-08-01"],
+];
+
+/**
+ * Leave-one-window-out over El Paso's training windows (before `testFrom`): for each window, weights fitted
+ * on the other training windows, 1–3 h forecasts scored on it. Returns how far the model's 1–3 h MAE is below
+ * the best baseline's at each horizon, pooled over the windows (forecast-weighted), and per window.
+ */
+export function crossValidateElPaso(
+  series: readonly EvalSeries[],
+  layout: ModelLayout,
+  blocks = 1,
+  testFrom = "2025-08-01",
+): { skill: number; perWindow: number[] } {
+  let model = 0;
+  let best = 0;
+  const perWindow: number[] = [];
+  for (const [from, to] of EL_PASO_TRAINING_WINDOWS) {
+    const inside = (d: string) => d >= from && d < to;
+    const weights = fitWeights(
+      series,
+      (_s, o, h) => dateOf(o + h) < testFrom && !inside(dateOf(o)) && !inside(dateOf(o + h)),
+      blocks,
+      layout.features,
+      3,
+      layout.lastWaitBreaks,
+    );
+    const p: WaitForecastParams = {
+      fittedOn: "",
+      hourBlocks: blocks,
+      ...layout,
+      weights,
+      levelBreaks: LEVEL_BREAKS,
+      errorQuantiles: emptyQuantiles(weights),
+      coverage: 0.8,
+    };
+    const scores = scoreForecasts(series, p, (_s, o) => inside(dateOf(o)), [1, 2, 3]);
+    const m = scores.reduce((a, s) => a + s.model * s.n, 0);
+    const b = scores.reduce((a, s) => a + Math.min(s.historicalAverage, s.lastReading) * s.n, 0);
+    model += m;
+    best += b;
+    perWindow.push(1 - m / b);
+  }
+  return { skill: 1 - model / best, perWindow };
 }
 
 /**
@@ -269,15 +355,24 @@ export function chooseElPasoBlocks(
   series: readonly EvalSeries[],
   validateFrom: string,
   validateTo: string,
+  layout: ModelLayout = EL_PASO_LAYOUT,
 ): { blocks: number; tried: { blocks: number; mae13: number; best13: number }[] } {
   const tried = [8, 4, 2, 1].map((blocks) => {
-    const weights = fitWeights(series, (_s, o, h) => dateOf(o + h) < validateFrom, blocks);
+    const weights = fitWeights(
+      series,
+      (_s, o, h) => dateOf(o + h) < validateFrom,
+      blocks,
+      layout.features,
+      3,
+      layout.lastWaitBreaks,
+    );
     const p: WaitForecastParams = {
       fittedOn: "",
       hourBlocks: blocks,
+      ...layout,
       weights,
       levelBreaks: LEVEL_BREAKS,
-      errorQuantiles: weights.map(() => LEVEL_BREAKS.concat(0).map(() => ERROR_PROBS.map(() => 0))),
+      errorQuantiles: emptyQuantiles(weights),
       coverage: 0.8,
     };
     const scores = scoreForecasts(

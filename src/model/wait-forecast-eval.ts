@@ -1,9 +1,9 @@
 import {
   ERROR_PROBS,
+  FORECAST_FEATURES,
   fitLeastAbsolute,
   forecastFeatures,
   forecastHour,
-  hourBlock,
   HOUR_BLOCKS,
   levelIndex,
   MAX_HORIZON_HOURS,
@@ -11,8 +11,10 @@ import {
   RECALIBRATION,
   recalibratedAlpha,
   sortedQuantile,
+  type FeatureName,
   type HourlySeries,
   type WaitForecastParams,
+  weightIndex,
 } from "./wait-forecast.ts";
 
 /**
@@ -38,23 +40,49 @@ export function origins(s: EvalSeries, horizon: number, keep: (origin: number) =
   return out;
 }
 
-/** Weights per horizon and block of the day (`blocks` a day), fitted on the origins `keep` lets in. */
+/**
+ * Weights per horizon, block of the day (`blocks` a day) and level of the last reading (`lastWaitBreaks`),
+ * fitted on the origins `keep` lets in. A level with too few origins (< 100) takes its block's pooled weights.
+ */
 export function fitWeights(
   series: readonly EvalSeries[],
   keep: (s: EvalSeries, origin: number, horizon: number) => boolean,
   blocks: number = HOUR_BLOCKS,
+  features: readonly FeatureName[] = FORECAST_FEATURES,
+  maxHorizon: number = MAX_HORIZON_HOURS,
+  lastWaitBreaks: readonly number[] = [],
 ): number[][][] {
+  const layout = { hourBlocks: blocks, lastWaitBreaks };
+  const cells = blocks * (lastWaitBreaks.length + 1);
   const weights: number[][][] = [];
-  for (let h = 1; h <= MAX_HORIZON_HOURS; h++) {
-    const X: number[][][] = Array.from({ length: blocks }, () => []);
-    const y: number[][] = Array.from({ length: blocks }, () => []);
+  for (let h = 1; h <= maxHorizon; h++) {
+    const X: number[][][] = Array.from({ length: cells }, () => []);
+    const y: number[][] = Array.from({ length: cells }, () => []);
     for (const s of series)
       for (const o of origins(s, h, (o) => keep(s, o, h))) {
-        const b = hourBlock(s.hourOfDay(o + h), blocks);
-        X[b]!.push(forecastFeatures(s, o, h));
+        const b = weightIndex(s, o, h, layout);
+        X[b]!.push(forecastFeatures(s, o, h, features));
         y[b]!.push(s.observed(o + h)!);
       }
-    weights.push(X.map((xb, b) => fitLeastAbsolute(xb, y[b]!)));
+    const levels = lastWaitBreaks.length + 1;
+    const pooled = new Map<number, number[]>();
+    const pooledOf = (b: number) => {
+      let w = pooled.get(b);
+      if (!w) {
+        const cellsOf = Array.from({ length: levels }, (_, l) => b * levels + l);
+        w = fitLeastAbsolute(
+          cellsOf.flatMap((c) => X[c]!),
+          cellsOf.flatMap((c) => y[c]!),
+        );
+        pooled.set(b, w);
+      }
+      return w;
+    };
+    weights.push(
+      X.map((xb, c) =>
+        levels === 1 || xb.length >= 100 ? fitLeastAbsolute(xb, y[c]!) : pooledOf(Math.floor(c / levels)),
+      ),
+    );
   }
   return weights;
 }
@@ -65,10 +93,11 @@ export function errorQuantiles(
   weights: number[][][],
   levelBreaks: number[],
   keep: (s: EvalSeries, origin: number) => boolean,
+  model: Pick<WaitForecastParams, "features" | "hourBlocks" | "lastWaitBreaks" | "rounding">,
 ): number[][][] {
   const p: WaitForecastParams = {
+    ...model,
     fittedOn: "",
-    hourBlocks: weights[0]!.length,
     weights,
     levelBreaks,
     errorQuantiles: weights.map(() => levelBreaks.concat(0).map(() => ERROR_PROBS.map(() => 0))),

@@ -28,6 +28,83 @@ export const FORECAST_FEATURES = [
   "constant",
 ] as const;
 
+/**
+ * Every input a model can use (a fitted model names its own list, `WaitForecastParams.features`; the nine of
+ * FORECAST_FEATURES when it names none). All of them are read off the series at the origin: readings at or
+ * before it, usual waits and the holiday calendar (known in advance) at any hour.
+ */
+export const FEATURE_LIBRARY = {
+  /** The usual wait at the target hour. */
+  profileTarget: (c) => c.s.profile(c.target),
+  /** The last reading (the origin's) and the one before (its usual wait if none). */
+  lastWait: (c) => c.value(c.origin),
+  previousWait: (c) => c.value(c.origin - 1),
+  profileLast: (c) => c.s.profile(c.origin),
+  profilePrevious: (c) => c.s.profile(c.origin - 1),
+  /** The reading at the target's hour a day and a week before (at most the origin). */
+  sameHourYesterday: (c) => (c.horizon < 24 ? c.value(c.target - 24) : c.value(c.origin)),
+  sameHourLastWeek: (c) => c.value(c.target - 168),
+  /** The mean excess of the readings over the usual wait in the last 24 hours. */
+  recentExcess: (c) => c.excess(24),
+  constant: () => 1,
+  /** The mean excess over the usual wait in the last 3 hours. */
+  recentExcess3: (c) => c.excess(3),
+  /** The usual wait at the target's hour yesterday (pairs with sameHourYesterday). */
+  profileYesterday: (c) => c.s.profile(c.horizon < 24 ? c.target - 24 : c.origin),
+  /** The usual wait at the target scaled by the last 24 hours' readings over their usual waits (¼..4). */
+  scaledProfile: (c) => {
+    let obs = 0;
+    let usual = 0;
+    for (let h = c.origin - 23; h <= c.origin; h++) {
+      const v = c.s.observed(h);
+      if (v === undefined) continue;
+      obs += v;
+      usual += c.s.profile(h);
+    }
+    const ratio = usual > 1 ? Math.min(4, Math.max(0.25, obs / usual)) : 1;
+    return c.s.profile(c.target) * ratio;
+  },
+  /** The mean excess over the usual wait at the target's hour of day on the last 7 days with a reading there. */
+  sameHourExcess: (c) => {
+    let sum = 0;
+    let n = 0;
+    for (let d = 1; d <= 7; d++) {
+      const h = c.target - 24 * d;
+      if (h > c.origin) continue;
+      const v = c.s.observed(h);
+      if (v === undefined) continue;
+      sum += v - c.s.profile(h);
+      n++;
+    }
+    return n ? sum / n : 0;
+  },
+  /** 1 when the target's date is a public holiday of the U.S. / of the other side (Mexico or Canada). */
+  holidayUs: (c) => (c.holidays(c.target).includes("us") ? 1 : 0),
+  holidayOther: (c) => (c.holidays(c.target).some((x) => x !== "us") ? 1 : 0),
+  /** 1 when the day after / before the target's date is a holiday of either side (and the target's is not). */
+  holidayEve: (c) => (c.holidays(c.target).length === 0 && c.holidays(c.target + 24).length ? 1 : 0),
+  holidayAfter: (c) => (c.holidays(c.target).length === 0 && c.holidays(c.target - 24).length ? 1 : 0),
+  /** The usual wait at the target on a holiday of either side (0 otherwise): lets holidays scale it. */
+  holidayProfile: (c) => (c.holidays(c.target).length ? c.s.profile(c.target) : 0),
+} satisfies Record<string, (c: FeatureContext) => number>;
+
+/** A feature's name. */
+export type FeatureName = keyof typeof FEATURE_LIBRARY;
+
+/** What a feature reads. */
+export interface FeatureContext {
+  s: HourlySeries;
+  origin: number;
+  horizon: number;
+  target: number;
+  /** The reading of an hour, else its usual wait. */
+  value(hour: number): number;
+  /** The mean excess of readings over usual waits in the `hours` up to the origin (0 without a reading). */
+  excess(hours: number): number;
+  /** The sides with a public holiday on the hour's local date (none when the series has no calendar). */
+  holidays(hour: number): readonly string[];
+}
+
 /** Hours ahead a forecast reaches. */
 export const MAX_HORIZON_HOURS = 24;
 /** Blocks of the target's local time of day with weights of their own, at most (8: three hours each). */
@@ -64,6 +141,40 @@ export interface WaitForecastParams {
   errorQuantiles: number[][][];
   /** Central share of observations the interval is meant to hold. */
   coverage: number;
+  /** The inputs the weights apply to, in order (FORECAST_FEATURES when absent). */
+  features?: readonly FeatureName[];
+  /**
+   * Breaks (minutes) of the last reading that give each level its own weights (absent: one level): a long
+   * wait and a short one do not persist alike. weights[horizon - 1][block × levels + level].
+   */
+  lastWaitBreaks?: readonly number[];
+  /** "cbp-steps": the expected wait is rounded to CBP's steps (0, 1, then multiples of 5 minutes). */
+  rounding?: "cbp-steps";
+}
+
+/** The weights' index for a forecast: the target's block of the day, then the last reading's level. */
+export function weightIndex(
+  s: HourlySeries,
+  origin: number,
+  horizon: number,
+  p: Pick<WaitForecastParams, "hourBlocks" | "lastWaitBreaks">,
+): number {
+  const breaks = p.lastWaitBreaks ?? [];
+  const last = s.observed(origin) ?? s.profile(origin);
+  return (
+    hourBlock(s.hourOfDay(origin + horizon), p.hourBlocks) * (breaks.length + 1) + levelIndex(last, breaks)
+  );
+}
+
+/**
+ * CBP's waits come in steps: 0 and 1 minute (no delay), then multiples of 5 (97% of El Paso's 2024–25
+ * readings are 0, 1 or a multiple of 5). With readings on a grid, the median — what mean absolute error
+ * rewards — lies on the grid too: the nearest step.
+ */
+export function roundToCbpStep(minutes: number): number {
+  if (minutes < 0.5) return 0;
+  if (minutes < 3) return 1;
+  return Math.max(5, Math.round(minutes / 5) * 5);
 }
 
 /** An hourly series as the model sees it: hours are consecutive integers (local clock hours). */
@@ -74,31 +185,42 @@ export interface HourlySeries {
   profile(hour: number): number;
   /** The local hour of day (0-23) of an hour. */
   hourOfDay(hour: number): number;
+  /** The sides ("us", "mx", "ca") with a public holiday on the hour's local date; none when absent. */
+  holidays?(hour: number): readonly string[];
 }
 
-/** The nine inputs of the forecast of `origin + horizon` made at `origin` (the last hour with a reading). */
-export function forecastFeatures(s: HourlySeries, origin: number, horizon: number): number[] {
-  const value = (h: number) => s.observed(h) ?? s.profile(h);
-  let excess = 0;
-  let n = 0;
-  for (let h = origin - 23; h <= origin; h++) {
-    const v = s.observed(h);
-    if (v === undefined) continue;
-    excess += v - s.profile(h);
-    n++;
-  }
-  const target = origin + horizon;
-  return [
-    s.profile(target),
-    value(origin),
-    value(origin - 1),
-    s.profile(origin),
-    s.profile(origin - 1),
-    horizon < 24 ? value(target - 24) : value(origin),
-    value(target - 168),
-    n ? excess / n : 0,
-    1,
-  ];
+/** The inputs (`features`, FORECAST_FEATURES by default) of the forecast of `origin + horizon` made at `origin`. */
+export function forecastFeatures(
+  s: HourlySeries,
+  origin: number,
+  horizon: number,
+  features: readonly FeatureName[] = FORECAST_FEATURES,
+): number[] {
+  const excessCache = new Map<number, number>();
+  const c: FeatureContext = {
+    s,
+    origin,
+    horizon,
+    target: origin + horizon,
+    value: (h) => s.observed(h) ?? s.profile(h),
+    excess: (hours) => {
+      let e = excessCache.get(hours);
+      if (e !== undefined) return e;
+      let sum = 0;
+      let n = 0;
+      for (let h = origin - hours + 1; h <= origin; h++) {
+        const v = s.observed(h);
+        if (v === undefined) continue;
+        sum += v - s.profile(h);
+        n++;
+      }
+      e = n ? sum / n : 0;
+      excessCache.set(hours, e);
+      return e;
+    },
+    holidays: (h) => s.holidays?.(h) ?? [],
+  };
+  return features.map((f) => FEATURE_LIBRARY[f](c));
 }
 
 /** The block of a local hour of day, for a model with `blocks` blocks a day. */
@@ -214,10 +336,13 @@ export function forecastHour(
   p: WaitForecastParams,
   alpha: number = 1 - p.coverage,
 ): WaitForecastPoint {
-  const x = forecastFeatures(s, origin, horizon);
-  const w = p.weights[horizon - 1]![hourBlock(s.hourOfDay(origin + horizon), p.hourBlocks)]!;
-  const raw = x.reduce((sum, xi, i) => sum + xi * w[i]!, 0);
-  const expected = Math.max(0, raw);
+  const x = forecastFeatures(s, origin, horizon, p.features);
+  const w = p.weights[horizon - 1]![weightIndex(s, origin, horizon, p)]!;
+  const raw = Math.max(
+    0,
+    x.reduce((sum, xi, i) => sum + xi * w[i]!, 0),
+  );
+  const expected = p.rounding === "cbp-steps" ? roundToCbpStep(raw) : raw;
   const level = levelIndex(expected, p.levelBreaks);
   const lo = errorQuantile(p, horizon, level, alpha / 2);
   const hi = errorQuantile(p, horizon, level, 1 - alpha / 2);
@@ -226,7 +351,7 @@ export function forecastHour(
     expectedMinutes: expected,
     lowMinutes: Math.max(0, expected + lo),
     highMinutes: Math.max(0, expected + hi),
-    profileMinutes: x[0]!,
+    profileMinutes: s.profile(origin + horizon),
   };
 }
 

@@ -270,7 +270,7 @@ export async function waitForecast(
       bySeries.set(`${r.crossing}|${r.lane}`, [...(bySeries.get(`${r.crossing}|${r.lane}`) ?? []), r]);
     const p = CBP_WAIT_FORECAST_PARAMS;
     const notes: string[] = [
-      "expected = the usual wait for that hour (month, weekday and hour from the archive's history; holidays of either side apart), corrected by the last readings; waits are CBP's estimates, in minutes",
+      `expected = the usual wait for that hour (month, weekday and hour from the archive's history; holidays of either side apart), corrected by the last readings${p.lastWaitBreaks?.length ? ` with weights for the last reading's level (breaks at ${p.lastWaitBreaks.join(" and ")} min)` : ""}${p.rounding === "cbp-steps" ? ", rounded to CBP's steps (0, 1, then multiples of 5 min)" : ""}; waits are CBP's estimates, in minutes`,
       `80% interval from out-of-sample errors (${p.fittedOn}), its level recalibrated on the outcomes of the last ${RECALIBRATION.windowHours / 24} days' forecasts of each lane (rolling conformal; until ${RECALIBRATION.minOutcomes} outcomes, the calibration's 10th–90th percentiles); on held-out data it held 77–80% by horizon (docs/forecast.md)`,
     ];
     const series: ForecastSeries[] = [];

@@ -72,7 +72,7 @@ export interface CompactionReport {
 /**
  * Threads for the merge (reading JSON Lines, sorting, writing) and for the roll-ups. A month of hourly
  * updates has about as many hourly groups as readings, and DuckDB's parallel aggregation of that many groups
- * (partitioned hash tables, then a merge) costs about three times the CPU of one thread for no gain in time
+ * (partitioned hash tables, then a merge) costs about twice the CPU of one thread for little gain in time
  * on a small machine: the roll-ups run on one thread.
  */
 const MERGE_THREADS = "SET threads = 2";

@@ -31,7 +31,7 @@ import type { Store } from "../store/db.ts";
 import { getCoverage } from "../services/coverage.ts";
 import { keepCrossingsInMemory } from "../services/crossings-cube.ts";
 import { crossingStatusIndex } from "../services/status.ts";
-import { crossingsSeries } from "../services/crossings.ts";
+import { crossingsSeriesJson } from "../services/crossings.ts";
 import {
   eventScenario,
   eventStudy,
@@ -201,7 +201,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   registerErrorAnswers(app);
   if (opts.allowedHosts !== "any") registerHostCheck(app, opts.allowedHosts ?? LOOPBACK_NAMES);
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   registerPathScrubber(app, [
     [store.path, "<database>"],
     [opts.archiveDir ?? defaultArchiveDir(), "<archive>"],
@@ -400,16 +400,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     async (req, reply) => {
       const q = req.query;
-      return cached(reply, keyOf(req), () =>
-        crossingsSeries(store, {
+      // A monthly series is sliced from points written once per measure (services/crossings.ts).
+      return cachedText(reply, keyOf(req), async () => {
+        const r = await crossingsSeriesJson(store, {
           ports: q.port ?? [],
           measures: q.measure ?? [],
           ...(q.from ? { from: q.from } : {}),
           ...(q.to ? { to: q.to } : {}),
           ...(q.by ? { by: q.by } : {}),
           ...(q.total === "true" ? { total: true } : {}),
-        }),
-      );
+        });
+        return r.text;
+      });
     },
   );
 

@@ -23,6 +23,11 @@ export function keepCrossingsInMemory(store: Store): Promise<CrossingsCube> {
   return crossingsCube(store);
 }
 
+/** The store's crossings in memory when it keeps them there (a server); undefined otherwise. */
+export function keptCrossingsCube(store: Store): Promise<CrossingsCube> | undefined {
+  return kept.has(store) ? crossingsCube(store) : undefined;
+}
+
 function crossingsCube(store: Store): Promise<CrossingsCube> {
   return memoPerStore(store, "crossings-cube", async () => {
     const rows = await store.all<{ port_code: string; measure: string; month: Month; value: number }>({
@@ -91,7 +96,8 @@ export async function crossingsRowsInMemory(
   return out;
 }
 
-function monthIndex(first: Month, m: Month): number {
+/** Months from `first` to `m` (negative before `first`). */
+export function monthIndex(first: Month, m: Month): number {
   return (
     (Number(m.slice(0, 4)) - Number(first.slice(0, 4))) * 12 +
     (Number(m.slice(5, 7)) - Number(first.slice(5, 7)))

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { Store } from "../../src/store/db.ts";
-import { crossingsSeries } from "../../src/services/crossings.ts";
+import { crossingsSeries, crossingsSeriesJson } from "../../src/services/crossings.ts";
 import { keepCrossingsInMemory } from "../../src/services/crossings-cube.ts";
 import { MEASURES } from "../../src/domain/measures.ts";
 import type { Month } from "../../src/domain/units.ts";
@@ -57,6 +57,49 @@ test("crossings from memory equal crossings from DuckDB, whatever is asked", asy
     ),
     { numRuns: 60, seed: 12 },
   );
+});
+
+test("the server's JSON text of a series (points written once per measure) is the object answer's JSON", async () => {
+  // Months 1994.. reach before and after the kept crossings (the general path) as well as inside (the fast one).
+  await fc.assert(
+    fc.asyncProperty(
+      fc.subarray([...Array(118).keys()], { minLength: 0, maxLength: 3 }),
+      fc.subarray([...MEASURES], { minLength: 0, maxLength: 3 }),
+      fc.integer({ min: 0, max: 380 }),
+      fc.integer({ min: 0, max: 120 }),
+      fc.constantFrom("month", "month", "year"),
+      async (portIdx, measures, start, length, by) => {
+        const req = {
+          ports: portIdx.map((i) => ports[i % ports.length]!),
+          measures,
+          from: month(start),
+          to: month(start + length),
+          by: by as "month" | "year",
+        };
+        const a = await crossingsSeries(sql, req).then(
+          (r) => JSON.stringify(r),
+          (e: Error) => `error: ${e.message}`,
+        );
+        const b = await crossingsSeriesJson(mem, req).then(
+          (r) => r.text,
+          (e: Error) => `error: ${e.message}`,
+        );
+        assert.equal(b, a, JSON.stringify(req));
+      },
+    ),
+    { numRuns: 80, seed: 12 },
+  );
+  // Ports with holes and series that start late, every measure, whole windows (the fast path's edge cases).
+  for (const req of [
+    { ports: ["2402"], measures: [], from: "2016-01", to: "2021-12" },
+    { ports: ["2401", "2402"], measures: ["Trucks", "Trains"], from: "1996-01", to: "2025-06" },
+    { ports: [], measures: ["Trains"], from: "2019-01", to: "2020-12" },
+    { ports: ["2303"], measures: ["Trains", "trains"], from: "2023-01", to: "2023-12" },
+  ]) {
+    const fast = await crossingsSeriesJson(mem, req);
+    assert.equal(fast.fromColumns, req.measures.length < 2 || req.measures[1] !== "trains");
+    assert.equal(fast.text, JSON.stringify(await crossingsSeries(sql, req)));
+  }
 });
 
 test("a one-month total (the fast path of every monthly point) equals the general sum over months", async () => {

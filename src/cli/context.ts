@@ -1,3 +1,5 @@
+import { accessSync, constants } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { Store } from "../store/db.ts";
 import { renderView, renderViewCsv, type View } from "./format.ts";
@@ -38,13 +40,39 @@ export async function openStore(g: GlobalOptions, readOnly: boolean, io: Io = pr
     readOnly,
   });
   const drift = await store.snapshotDrift();
-  if (drift) {
-    io.err(
-      `borderflow: note: ${store.path} was built from snapshot ${drift.database}; this version ships ${drift.vendored}. ` +
-        "Delete the file to rebuild it from the new snapshot (data you ingested into it would have to be ingested again).\n",
-    );
-  }
+  if (drift) io.err(driftNote(store.path, drift, canReplace(store.path)));
   return store;
+}
+
+/** Whether this process may delete and recreate a database file (the file and its folder writable). */
+export function canReplace(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    accessSync(dirname(resolve(path)), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The note for a database built from an older snapshot than the one shipped: delete it to rebuild, or, when
+ * this process cannot write it (a read-only file, folder or mount), answers come from the older snapshot
+ * and a database at a writable path gets the new one.
+ */
+export function driftNote(
+  path: string,
+  drift: { database: string; vendored: string },
+  writable: boolean,
+): string {
+  const head = `borderflow: note: ${path} was built from snapshot ${drift.database}; this version ships ${drift.vendored}. `;
+  return writable
+    ? head +
+        "Delete the file to rebuild it from the new snapshot (data you ingested into it would have to be ingested again).\n"
+    : head +
+        "It cannot be written here (the file or its folder is read-only), so answers come from the older snapshot; " +
+        "to use the new one, give --db (or $BORDERFLOW_DB) a path you can write (a new file is built from the snapshot there), " +
+        "or ask the file's owner to delete it so the next run rebuilds it.\n";
 }
 
 /** Prints a result: JSON of the data with --json, CSV of the view's tables with --csv, else text. */

@@ -57,6 +57,17 @@ export async function compactWaitArchive(spec: CompactSpec, now: Date = new Date
   const closed = closedThrough(now);
   const through = parsed.data.through && parsed.data.through < closed ? parsed.data.through : closed;
   const dir = resolve(spec.archive);
+  // Compacting makes nothing new: a path that holds no archive is a mistake, never a new empty archive.
+  if (!existsSync(dir))
+    throw new InputError(
+      `no wait-time archive at ${dir}: the folder does not exist`,
+      "give --archive (or $BORDERFLOW_ARCHIVE) the folder `borderflow watch` writes to",
+    );
+  if (!statSync(dir).isDirectory())
+    throw new InputError(
+      `--archive ${dir} is not a folder`,
+      "give --archive (or $BORDERFLOW_ARCHIVE) the folder `borderflow watch` writes to",
+    );
   const writer = WaitArchiveWriter.open(dir);
   let report: CompactionReport;
   try {

@@ -1,5 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import {
@@ -118,6 +127,51 @@ const READERS = 3;
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+/** Kernel pseudo-file systems (/dev/shm, a tmpfs, excepted): never a database, and reading one can block. */
+const PSEUDO_FILES = /^\/(proc|sys)(\/|$)|^\/dev\/(?!shm(\/|$))/;
+
+/**
+ * Refuses a database path that cannot be a database file before DuckDB opens it: a FIFO or a terminal would
+ * block the open for ever, a folder or a /proc file would be "rebuilt" over. A path not there yet is checked
+ * by its folder.
+ */
+export function checkDatabasePath(path: string): void {
+  let real = resolve(path);
+  try {
+    real = realpathSync(path);
+  } catch {
+    try {
+      real = join(realpathSync(dirname(resolve(path))), basename(path));
+    } catch {
+      // Neither the file nor its folder exists: create() makes the folder or says why it cannot.
+    }
+  }
+  const hint = "give --db (or $BORDERFLOW_DB) the path of a file on a disk, e.g. ./borderflow.duckdb";
+  const pseudo = PSEUDO_FILES.exec(real);
+  if (pseudo)
+    throw new StoreError(
+      `the database ${path}${real !== resolve(path) ? ` (${real})` : ""} is under ${pseudo[0].replace(/\/$/, "")}, a kernel pseudo-file system, not a place for a database file: ${hint}`,
+    );
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return;
+  }
+  if (!st.isFile()) {
+    const kind = st.isDirectory()
+      ? "a folder"
+      : st.isFIFO()
+        ? "a named pipe"
+        : st.isSocket()
+          ? "a socket"
+          : st.isCharacterDevice() || st.isBlockDevice()
+            ? "a device"
+            : "not a regular file";
+    throw new StoreError(`the database ${path} is ${kind}, not a database file: ${hint}`);
+  }
+}
+
 /** Loads every snapshot table from its Parquet file into an open connection. */
 async function loadSnapshot(conn: DuckDBConnection, snapshotDir: string): Promise<void> {
   const manifest = readManifest(snapshotDir);
@@ -186,6 +240,7 @@ export class Store {
       await loadSnapshot(conn, snapshotDir);
       return new Store(instance, conn, path, false, snapshotDir);
     }
+    checkDatabasePath(path);
     const notice = opts.onNotice ?? ((line: string) => void process.stderr.write(`borderflow: ${line}\n`));
     if (!existsSync(path)) await Store.create(path, snapshotDir);
     else if (existsSync(damageMarker(path)))

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { runCli } from "../../src/cli/main.ts";
 import { Store } from "../../src/store/db.ts";
+import { canReplace, driftNote } from "../../src/cli/context.ts";
 import { captureIo } from "../helpers/io.ts";
 
 const cli = async (...args: string[]) => {
@@ -223,6 +224,16 @@ test("a database built from an older snapshot says so, and still answers", async
     /was built from snapshot oldsnapshot1; this version ships [0-9a-f]{12}\. Delete the file to rebuild it/,
   );
   assert.match(io.stdout(), /237/);
+  // A file this process cannot write (a read-only mount, another user's file) cannot be deleted to rebuild it:
+  // the note says what to do instead. (Tests run as root here, so the read-only case is asked of the note.)
+  assert.equal(canReplace(db), true);
+  assert.equal(canReplace(join(dir, "gone", "bf.duckdb")), false);
+  const ro = driftNote(db, { database: "oldsnapshot1", vendored: "newsnapshot2" }, false);
+  assert.doesNotMatch(ro, /Delete the file/);
+  assert.match(
+    ro,
+    /cannot be written here \(the file or its folder is read-only\), so answers come from the older snapshot; to use the new one, give --db \(or \$BORDERFLOW_DB\) a path you can write/,
+  );
 });
 
 test("a scenario baselined after 2024-09 marks its carried-forward values as estimates in JSON and Markdown", async () => {

@@ -3,7 +3,8 @@
 // unavailable, 70 internal) and the words on stderr; never a stack, never "internal error".
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer, type AddressInfo, type Server } from "node:net";
@@ -399,6 +400,36 @@ const CASES: CliCase[] = [
     exit: 4,
     message: /cannot create the folder of the database .*: ENOTDIR: not a directory/,
   },
+  {
+    // Before: DuckDB's open of a FIFO blocked for ever (the command never returned).
+    id: "a database path that is a named pipe",
+    argv: () => {
+      const fifo = join(dir, "fifo.duckdb");
+      if (!existsSync(fifo)) execFileSync("mkfifo", [fifo]);
+      return ["--db", fifo, "ports"];
+    },
+    exit: 4,
+    message: /the database .*fifo\.duckdb is a named pipe, not a database file: give --db/,
+  },
+  {
+    id: "a database path under /proc",
+    argv: ["--db", "/proc/self/status", "ports"],
+    exit: 4,
+    message: /the database \/proc\/self\/status .*is under \/proc, a kernel pseudo-file system/,
+  },
+  {
+    id: "a database path that is a folder",
+    argv: () => ["--db", dir, "ports"],
+    exit: 4,
+    message: /is a folder, not a database file/,
+  },
+  {
+    // Before: exit 0 after creating an empty archive there.
+    id: "compact: an archive that does not exist",
+    argv: () => ["compact", "--archive", join(dir, "no-archive")],
+    exit: 2,
+    message: /no wait-time archive at .*no-archive: the folder does not exist/,
+  },
 ];
 
 let db: string;
@@ -425,4 +456,5 @@ for (const c of CASES)
     assert.match(io.stderr(), c.message);
     assert.ok(!/\n\s+at |internal error/.test(io.stderr()), io.stderr().slice(0, 800));
     tally("cli", c.id, "refused");
+    if (c.id.startsWith("compact:")) assert.ok(!existsSync(join(dir, "no-archive")), "nothing created");
   });

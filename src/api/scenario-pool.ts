@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
-import { TooCostlyError, UnavailableError } from "../domain/errors.ts";
+import { InputError, NotFoundError, TooCostlyError, UnavailableError } from "../domain/errors.ts";
 import type { WorkerAnswer, WorkerTask } from "./scenario-worker.ts";
 import { SCENARIO_LIMITS } from "./limits.ts";
 import { workerModule } from "../services/worker-module.ts";
@@ -52,7 +52,7 @@ export class ScenarioPool {
     job: WorkerTask["job"],
     draws: number,
     seed: number,
-    opts: { fit?: boolean } = {},
+    opts: { fit?: boolean; drawsIn?: "query" | "body" } = {},
   ): Promise<string> {
     if (this.pool.queueSize >= this.maxQueue)
       throw new UnavailableError(
@@ -79,6 +79,10 @@ export class ScenarioPool {
         );
       throw e;
     }
+    if ("refused" in answer) {
+      const r = answer.refused;
+      throw r.notFound ? new NotFoundError(r.message, r.hint) : new InputError(r.message, r.hint);
+    }
     if ("timedOut" in answer)
       throw new UnavailableError(
         `the scenario run was stopped after ${this.timeLimitMs / 1000} s (${answer.drawsDone} of ${draws} draws), the longest a run may take here`,
@@ -92,11 +96,16 @@ export class ScenarioPool {
       throw new TooCostlyError(
         `the run would cost ${fmt(answer.cost)} flow-days ((${draws} draws + 1) × ${answer.flows} flows × ${answer.days} days), over the budget of ${fmt(this.budget)}`,
         most > 0
-          ? `this scenario can run with at most ${fmt(most)} draws here (?draws=${most}); or run it with the CLI (borderflow scenario run), which has no budget`
+          ? `this scenario can run with at most ${fmt(most)} draws here (${opts.drawsIn === "body" ? `"draws": ${most}` : `?draws=${most}`}); or run it with the CLI (borderflow scenario run), which has no budget`
           : "name fewer ports or modes, or run it with the CLI (borderflow scenario run), which has no budget",
       );
     }
     return answer.json;
+  }
+
+  /** Tasks the threads have finished since the pool started. */
+  get completed(): number {
+    return this.pool.completed;
   }
 
   /** Lets running tasks finish (a thread is never stopped in the middle of a DuckDB call), then ends the threads. */

@@ -42,7 +42,12 @@ import {
 } from "../services/events.ts";
 import { backtestEvent } from "../services/backtest.ts";
 import { listPorts, portProfile } from "../services/ports.ts";
-import { prepareScenario, scenarioModelInput, validateScenario } from "../services/scenario.ts";
+import {
+  prepareScenario,
+  scenarioModelInput,
+  validateScenario,
+  type ScenarioResult,
+} from "../services/scenario.ts";
 import { tradeSummary } from "../services/trade.ts";
 import { waitSummary } from "../services/waits.ts";
 import { waitForecast } from "../services/forecast.ts";
@@ -50,7 +55,7 @@ import { defaultArchiveDir } from "../store/wait-archive.ts";
 import { overview } from "../services/overview.ts";
 import { encountersSeries } from "../services/encounters.ts";
 import { portAreas } from "../services/port-areas.ts";
-import { surgeCheck, surgeWhatIf } from "../services/surge.ts";
+import { surgeCheck, surgeWhatIf, type SurgeRequest } from "../services/surge.ts";
 import { december2023Story, officerEventAnswer, officerEventList } from "../services/officer-story.ts";
 import { registerCompression, registerDashboard } from "./web.ts";
 import {
@@ -97,6 +102,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The server's answer cache (its byte count is checked by the fault tests). */
     answerCache: AnswerCache;
+    /** The worker threads scenario runs and surges run on. */
+    scenarioPool: ScenarioPool;
   }
 }
 
@@ -266,6 +273,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const keyOf = (req: FastifyRequest) =>
     `${req.routeOptions.url}?${canonical({ q: req.query ?? {}, p: req.params ?? {} })}`;
   app.decorate("answerCache", cache);
+  app.decorate("scenarioPool", pool);
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorBody, 404: ErrorBody };
@@ -575,18 +583,40 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     async (req, reply) => {
       const b = req.body;
       const key = createHash("sha256").update(canonical(b)).digest("hex");
-      return cached(reply, `surge/${key}`, () =>
-        surgeWhatIf(store, {
-          sector: b.sector,
-          start: b.start,
-          days: b.days,
-          ...(b.perDay !== undefined ? { perDay: b.perDay } : {}),
-          ...(b.baselinePerDay !== undefined ? { baselinePerDay: b.baselinePerDay } : {}),
-          ...(b.policy ? { policy: b.policy } : {}),
-          ...(b.parameters ? { parameters: b.parameters as never } : {}),
-          ...(b.run !== undefined ? { run: b.run } : {}),
-          ...(b.draws !== undefined ? { draws: b.draws } : {}),
-        }),
+      const request: SurgeRequest = {
+        sector: b.sector,
+        start: b.start,
+        days: b.days,
+        ...(b.perDay !== undefined ? { perDay: b.perDay } : {}),
+        ...(b.baselinePerDay !== undefined ? { baselinePerDay: b.baselinePerDay } : {}),
+        ...(b.policy ? { policy: b.policy } : {}),
+        ...(b.parameters ? { parameters: b.parameters as never } : {}),
+        ...(b.run !== undefined ? { run: b.run } : {}),
+        ...(b.draws !== undefined ? { draws: b.draws } : {}),
+      };
+      const draws = b.draws ?? 200;
+      // On a worker thread like a scenario: the whole what-if with its own read-only connection to the file;
+      // an in-memory store is asked here and only the officer event's run goes to the worker.
+      return cachedText(reply, `surge/${key}`, async () =>
+        store.path === ":memory:"
+          ? JSON.stringify(
+              await surgeWhatIf(store, request, {
+                runScenario: async (s, v) =>
+                  JSON.parse(
+                    await pool.run(
+                      { prepared: await prepareScenario(s, v) },
+                      v.scenario.options.draws,
+                      v.scenario.options.seed,
+                      {
+                        drawsIn: "body",
+                      },
+                    ),
+                  ) as ScenarioResult,
+              }),
+            )
+          : pool.run({ surge: request, db: { path: store.path, snapshotDir: store.snapshotDir } }, draws, 0, {
+              drawsIn: "body",
+            }),
       );
     },
   );

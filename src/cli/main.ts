@@ -2,14 +2,6 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { DataError, InputError, StoreError, UnavailableError } from "../domain/errors.ts";
-import { registerAtlas } from "./commands/atlas.ts";
-import { registerScenario } from "./commands/scenario.ts";
-import { registerEvents } from "./commands/events.ts";
-import { registerServe } from "./commands/serve.ts";
-import { registerIngest } from "./commands/ingest.ts";
-import { registerWaits } from "./commands/waits.ts";
-import { registerEncounters } from "./commands/encounters.ts";
-import { registerOfficers, registerStory, registerSurge } from "./commands/surge.ts";
 import { processIo, type Io } from "./context.ts";
 
 /**
@@ -20,8 +12,78 @@ import { processIo, type Io } from "./context.ts";
  */
 export const EXIT = { ok: 0, input: 2, data: 3, store: 4, unavailable: 5, internal: 70 } as const;
 
-/** Builds the `borderflow` command. */
-export function buildProgram(io: Io = processIo): Command {
+type Register = (program: Command, io: Io) => void;
+
+/**
+ * The modules that define the commands, loaded only when asked for: a command loads its own services (a
+ * one-query command neither fastify, piscina, the model nor the feed parsers), which is most of the CLI's
+ * start-up (bench/startup.ts). In the order `--help` lists them.
+ */
+const COMMAND_MODULES = {
+  atlas: async (): Promise<Register[]> => [(await import("./commands/atlas.ts")).registerAtlas],
+  scenario: async (): Promise<Register[]> => [(await import("./commands/scenario.ts")).registerScenario],
+  events: async (): Promise<Register[]> => [(await import("./commands/events.ts")).registerEvents],
+  serve: async (): Promise<Register[]> => [(await import("./commands/serve.ts")).registerServe],
+  ingest: async (): Promise<Register[]> => [(await import("./commands/ingest.ts")).registerIngest],
+  waits: async (): Promise<Register[]> => [(await import("./commands/waits.ts")).registerWaits],
+  encounters: async (): Promise<Register[]> => [
+    (await import("./commands/encounters.ts")).registerEncounters,
+  ],
+  surge: async (): Promise<Register[]> => {
+    const m = await import("./commands/surge.ts");
+    return [m.registerSurge, m.registerStory, m.registerOfficers];
+  },
+} as const;
+type CommandModule = keyof typeof COMMAND_MODULES;
+
+/** Which module defines each top-level command (a test checks it against the commands the modules define). */
+export const COMMAND_MODULE: Readonly<Record<string, CommandModule>> = {
+  ports: "atlas",
+  port: "atlas",
+  crossings: "atlas",
+  trade: "atlas",
+  overview: "atlas",
+  scenario: "scenario",
+  events: "events",
+  event: "events",
+  backtest: "events",
+  serve: "serve",
+  ingest: "ingest",
+  watch: "waits",
+  waits: "waits",
+  forecast: "waits",
+  compact: "waits",
+  encounters: "encounters",
+  areas: "encounters",
+  surge: "surge",
+  story: "surge",
+  officers: "surge",
+};
+
+/**
+ * The command modules a command line needs: the one that defines its command, or every one (help, no
+ * command, a name that is not a command: commander then lists them all or suggests the nearest).
+ */
+export function modulesFor(argv: readonly string[]): CommandModule[] {
+  const all = Object.keys(COMMAND_MODULES) as CommandModule[];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--db" || a === "--snapshot") i++;
+    else if (a === "--json" || a === "--csv" || a.startsWith("--db=") || a.startsWith("--snapshot="))
+      continue;
+    else {
+      const m = Object.hasOwn(COMMAND_MODULE, a) ? COMMAND_MODULE[a] : undefined;
+      return m ? [m] : all;
+    }
+  }
+  return all;
+}
+
+/** Builds the `borderflow` command, with the commands of `modules` (default: every command). */
+export async function buildProgram(
+  io: Io = processIo,
+  modules: readonly CommandModule[] = Object.keys(COMMAND_MODULES) as CommandModule[],
+): Promise<Command> {
   const program = new Command("borderflow")
     .description(
       "U.S. land ports of entry as a system of flows: crossings, trade, disruptions — from real public data",
@@ -35,22 +97,14 @@ export function buildProgram(io: Io = processIo): Command {
     .option("--csv", "print CSV")
     .showHelpAfterError()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  registerAtlas(program, io);
-  registerScenario(program, io);
-  registerEvents(program, io);
-  registerServe(program, io);
-  registerIngest(program, io);
-  registerWaits(program, io);
-  registerEncounters(program, io);
-  registerSurge(program, io);
-  registerStory(program, io);
-  registerOfficers(program, io);
+  const registers = await Promise.all(modules.map((m) => COMMAND_MODULES[m]()));
+  for (const r of registers.flat()) r(program, io);
   return program;
 }
 
 /** Runs the CLI with arguments and maps errors to messages and exit codes. Returns the exit code. */
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
-  const program = buildProgram(io).exitOverride();
+  const program = (await buildProgram(io, modulesFor(argv))).exitOverride();
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,5 +1,5 @@
 import type { Month } from "../domain/units.ts";
-import { addMonths, monthRange } from "../domain/units.ts";
+import { addMonths } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
 import { memoPerStore } from "./cache.ts";
 
@@ -30,25 +30,34 @@ export function keptCrossingsCube(store: Store): Promise<CrossingsCube> | undefi
 
 function crossingsCube(store: Store): Promise<CrossingsCube> {
   return memoPerStore(store, "crossings-cube", async () => {
-    const rows = await store.all<{ port_code: string; measure: string; month: Month; value: number }>({
-      sql: "SELECT port_code, measure, month, value::DOUBLE AS value FROM crossings",
+    // One row per port and measure with its months as offsets and its values as lists: a few thousand rows
+    // instead of 400,000 row objects with three strings each (1.3 s of the server's start on the main thread).
+    const rows = await store.all<{
+      port_code: string;
+      measure: string;
+      first: Month;
+      last: Month;
+      at: number[];
+      v: number[];
+    }>({
+      sql: `WITH span AS (SELECT min(month) AS first, max(month) AS last FROM crossings)
+        SELECT port_code, measure, any_value(span.first) AS first, any_value(span.last) AS last,
+          list(date_diff('month', strptime(span.first, '%Y-%m'), strptime(month, '%Y-%m'))::INTEGER) AS at,
+          list(value::DOUBLE) AS v
+        FROM crossings, span GROUP BY port_code, measure`,
       params: [],
     });
-    let first = "9999-12" as Month;
-    let last = "0000-01" as Month;
-    for (const r of rows) {
-      if (r.month < first) first = r.month;
-      if (r.month > last) last = r.month;
-    }
-    const months = rows.length ? monthRange(first, last).length : 0;
+    if (rows.length === 0) return { first: "9999-12" as Month, months: 0, series: new Map() };
+    const first = rows[0]!.first;
+    const months = monthIndex(first, rows[0]!.last) + 1;
     const series = new Map<string, Float64Array>();
-    const at = new Map(rows.length ? monthRange(first, last).map((m, i) => [m, i]) : []);
     for (const r of rows) {
-      const k = `${r.port_code}|${r.measure}`;
-      let a = series.get(k);
-      if (!a) series.set(k, (a = new Float64Array(months).fill(NaN)));
-      const i = at.get(r.month)!;
-      a[i] = Number.isNaN(a[i]!) ? r.value : a[i]! + r.value;
+      const a = new Float64Array(months).fill(NaN);
+      for (let j = 0; j < r.at.length; j++) {
+        const i = r.at[j]!;
+        a[i] = Number.isNaN(a[i]!) ? r.v[j]! : a[i]! + r.v[j]!;
+      }
+      series.set(`${r.port_code}|${r.measure}`, a);
     }
     return { first, months, series };
   });

@@ -39,6 +39,7 @@ import {
   type IngestTable,
 } from "../store/ingest-queries.ts";
 import { invalidateStoreCaches } from "./cache.ts";
+import { keepCrossingStatus } from "./status.ts";
 
 /** The live sources `ingest` reads. */
 export const INGEST_SOURCES = [BTS_CROSSINGS_SOURCE, TRANSBORDER_SOURCE] as const;
@@ -303,8 +304,10 @@ export async function applyIngest(
     );
     return out;
   });
-  progress({ stage: "store", done: tables.length, total: tables.length, label: "stored" });
   invalidateStoreCaches(store);
+  // The crossings' status index kept in the file follows the crossings (left stale, it would only be unused).
+  if (tables.some((t) => t.table === "crossings")) await keepCrossingStatus(store);
+  progress({ stage: "store", done: tables.length, total: tables.length, label: "stored" });
 
   const changed = changes.some((c) => c.inserted + c.changed + c.removed > 0);
   const notes: string[] = [];

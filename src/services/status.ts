@@ -7,7 +7,6 @@ import { breakNotes, IDENTITY_NOTES, TRADE_SERIES_START, VIRTUAL_PORTS } from ".
 import {
   HOLE_MAX_RUN,
   HOLE_NEIGHBOUR_MIN,
-  OMISSION_FROM,
   type CrossingCell,
   type CrossingHole,
   type FigureStatus,
@@ -18,15 +17,17 @@ import {
   type TradeCell,
 } from "../domain/status.ts";
 import { quoteCsv } from "../sources/csv.ts";
-import { addMonths, formatMonthRuns, monthRange, type Month } from "../domain/units.ts";
+import { formatMonthRuns, monthRange, type Month } from "../domain/units.ts";
 import type { Store } from "../store/db.ts";
 import { and, inList } from "../store/sql.ts";
 import {
-  crossingHolesQuery,
   crossingsCellsQuery,
-  crossingSpansQuery,
-  crossingsLeftOutQuery,
+  crossingsFingerprintQuery,
   crossingsMonthlyQuery,
+  crossingStatusQueries,
+  deriveCrossingStatus,
+  keptCrossingStatusQueries,
+  keptFingerprintQuery,
 } from "../store/status-queries.ts";
 import { memoPerStore } from "./cache.ts";
 import { crossingsRowsInMemory } from "./crossings-cube.ts";
@@ -48,12 +49,31 @@ export interface CrossingStatusIndex {
 
 const key = (port: string, measure: string, month: string) => `${port}|${measure}|${month}`;
 
+/**
+ * Derives the crossings' status tables into the store (a writable one) from its crossings now, so that the
+ * next process reads them instead of deriving them (an ingest calls it after writing crossings).
+ */
+export async function keepCrossingStatus(store: Store): Promise<void> {
+  const [row] = await store.all<{ fp: string }>(crossingsFingerprintQuery);
+  for (const q of deriveCrossingStatus(row!.fp)) await store.run(q);
+}
+
 /** The crossings status index of a store (computed once per open store: about 0.3 s on the snapshot). */
 export function crossingStatusIndex(store: Store): Promise<CrossingStatusIndex> {
   return memoPerStore(store, "crossing-status", async () => {
+    // Kept in the file at its creation and after each ingest (status_* tables), while the crossings still
+    // match the fingerprint they were derived from; derived here otherwise (about 1.5 s on the snapshot).
+    const [now, kept] = await Promise.all([
+      store.all<{ fp: string }>(crossingsFingerprintQuery),
+      store.all<{ fp: string }>(keptFingerprintQuery).catch(() => []),
+    ]);
+    const q =
+      now[0]?.fp !== undefined && now[0].fp === kept[0]?.fp
+        ? keptCrossingStatusQueries
+        : crossingStatusQueries();
     const [spans, leftOut, holes] = await Promise.all([
-      store.all<{ port_code: string; first: Month; last: Month }>(crossingSpansQuery),
-      store.all<{ port_code: string; month: Month }>(crossingsLeftOutQuery(OMISSION_FROM)),
+      store.all<{ port_code: string; first: Month; last: Month }>(q.status_spans),
+      store.all<{ port_code: string; month: Month }>(q.status_left_out),
       store.all<{
         port_code: string;
         measure: string;
@@ -63,14 +83,7 @@ export function crossingStatusIndex(store: Store): Promise<CrossingStatusIndex> 
         before_value: number | null;
         after_month: Month | null;
         after_value: number | null;
-      }>(
-        crossingHolesQuery({
-          omissionFrom: OMISSION_FROM,
-          gridFrom: addMonths(OMISSION_FROM, -24),
-          neighbourMin: HOLE_NEIGHBOUR_MIN,
-          maxRun: HOLE_MAX_RUN,
-        }),
-      ),
+      }>(q.status_holes),
     ]);
     const out: CrossingStatusIndex = {
       spans: new Map(spans.map((s) => [s.port_code, { first: s.first, last: s.last }])),

@@ -26,7 +26,13 @@ import type {
 import type { Store } from "../store/db.ts";
 import { encountersSeries } from "./encounters.ts";
 import { allPortAreas, matchAreaName, portsOfFieldOffice } from "./port-areas.ts";
-import { prepareScenario, runScenario, validateScenario, type ScenarioResult } from "./scenario.ts";
+import {
+  prepareScenario,
+  runScenario,
+  validateScenario,
+  type ScenarioResult,
+  type ValidScenario,
+} from "./scenario.ts";
 
 export type { SurgeCheck, SurgeCheckPeriod, SurgeParameterShown, SurgeResult };
 
@@ -99,7 +105,12 @@ async function sectorPerDay(store: Store, sector: string, from: Month, to: Month
  * The surge what-if: the rule's officers for a sector's surge, the officer event that moves them from the
  * sector's field office, and (with `run`) the scenario run: capacity cuts at its ports and delayed trade.
  */
-export async function surgeWhatIf(store: Store, req: SurgeRequest): Promise<SurgeResult> {
+export async function surgeWhatIf(
+  store: Store,
+  req: SurgeRequest,
+  /** How the officer event's scenario runs (the server: on its worker pool). */
+  deps: { runScenario?: (store: Store, v: ValidScenario) => Promise<ScenarioResult> } = {},
+): Promise<SurgeResult> {
   const startMs = toMs(req.start);
   if (!Number.isFinite(startMs))
     throw new InputError(`start "${req.start}" is not a date (expected YYYY-MM-DD)`);
@@ -166,7 +177,7 @@ export async function surgeWhatIf(store: Store, req: SurgeRequest): Promise<Surg
       throw new InputError(
         `the surge's officer event cannot run: ${v.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
       );
-    scenario = await runScenario(store, v);
+    scenario = await (deps.runScenario ?? runScenario)(store, v);
   } else if (rule.officers < 0.5)
     notes.push("the surge is not above the sector's normal level: no officers move, nothing changes");
   return {

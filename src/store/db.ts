@@ -20,6 +20,7 @@ import {
 import { StoreError } from "../domain/errors.ts";
 import { STORE_TABLES, TABLE_NAMES, TABLES, type TableName } from "./schema.ts";
 import type { Query } from "./sql.ts";
+import { crossingsFingerprintQuery, deriveCrossingStatus } from "./status-queries.ts";
 
 /** The snapshot vendored with the package: `data/snapshot` next to `src/`. */
 export const DEFAULT_SNAPSHOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../data/snapshot");
@@ -340,6 +341,10 @@ export class Store {
       const conn = await instance.connect();
       try {
         await loadSnapshot(conn, snapshotDir);
+        // The crossings' status index, derived once here instead of at every command (services/status.ts).
+        const fp = (await conn.runAndReadAll(crossingsFingerprintQuery.sql)).getRowObjectsJS()[0]!
+          .fp as string;
+        for (const q of deriveCrossingStatus(fp)) await conn.run(q.sql, q.params as DuckDBValue[]);
         await conn.run("CHECKPOINT");
       } finally {
         conn.closeSync();

@@ -1,3 +1,5 @@
+import { HOLE_MAX_RUN, HOLE_NEIGHBOUR_MIN, OMISSION_FROM } from "../domain/status.ts";
+import { addMonths } from "../domain/units.ts";
 import { and, inList, type Query } from "./sql.ts";
 
 /** Each port's first and last month in BTS crossings. */
@@ -131,4 +133,64 @@ export function crossingsMonthlyQuery(f: {
       FROM crossings WHERE ${w.sql} AND month BETWEEN ? AND ? GROUP BY ALL`,
     params: [...w.params, f.from, f.to],
   };
+}
+
+/**
+ * What the crossings look like now, in one short scan: rows and an order-free hash of every row. The
+ * crossings' status tables (below) are kept with the fingerprint they were derived from and used only while
+ * it still matches, so no write to crossings (an ingest, a test's own rows) can leave them stale.
+ */
+export const crossingsFingerprintQuery: Query = {
+  sql: `SELECT count(*)::VARCHAR || ':' || coalesce(bit_xor(hash(port_code, measure, month, value)), 0)::VARCHAR AS fp
+    FROM crossings`,
+  params: [],
+};
+
+/** The tables the crossings' status index is kept in, each with the query that derives it. */
+export const CROSSING_STATUS_TABLES = ["status_spans", "status_left_out", "status_holes"] as const;
+
+/** The queries that derive the crossings' status index (spans, months left out, holes: docs/data.md). */
+export function crossingStatusQueries(): Record<(typeof CROSSING_STATUS_TABLES)[number], Query> {
+  return {
+    status_spans: crossingSpansQuery,
+    status_left_out: crossingsLeftOutQuery(OMISSION_FROM),
+    status_holes: crossingHolesQuery({
+      omissionFrom: OMISSION_FROM,
+      gridFrom: addMonths(OMISSION_FROM, -24),
+      neighbourMin: HOLE_NEIGHBOUR_MIN,
+      maxRun: HOLE_MAX_RUN,
+    }),
+  };
+}
+
+/** The derived status tables as the index reads them, in the order the queries give. */
+export const keptCrossingStatusQueries: Record<(typeof CROSSING_STATUS_TABLES)[number], Query> = {
+  status_spans: { sql: "SELECT * FROM status_spans ORDER BY port_code", params: [] },
+  status_left_out: { sql: "SELECT * FROM status_left_out ORDER BY port_code, month", params: [] },
+  status_holes: { sql: "SELECT * FROM status_holes ORDER BY port_code, measure, month", params: [] },
+};
+
+/** The fingerprint the status tables were derived from (no row: never derived in this file). */
+export const keptFingerprintQuery: Query = {
+  sql: "SELECT value AS fp FROM meta WHERE key = 'crossing_status_fingerprint'",
+  params: [],
+};
+
+/** The meta key of the fingerprint the status tables were derived from. */
+export const CROSSING_STATUS_KEY = "crossing_status_fingerprint";
+
+/**
+ * Statements that (re)derive the status tables from the crossings and record the fingerprint: run at the
+ * database's creation and after an ingest, inside the caller's transaction.
+ */
+export function deriveCrossingStatus(fingerprint: string): Query[] {
+  const queries = crossingStatusQueries();
+  return [
+    ...CROSSING_STATUS_TABLES.map((t) => ({
+      sql: `CREATE OR REPLACE TABLE ${t} AS ${queries[t].sql}`,
+      params: queries[t].params,
+    })),
+    { sql: "DELETE FROM meta WHERE key = ?", params: [CROSSING_STATUS_KEY] },
+    { sql: "INSERT INTO meta VALUES (?, ?)", params: [CROSSING_STATUS_KEY, fingerprint] },
+  ];
 }

@@ -59,6 +59,8 @@ test("POST /api/surge: the rule, the officer event and the run; bad bodies are r
   assert.equal(b.fieldOffice, "Laredo Field Office");
   assert.equal(b.event.kind, "officer-redeployment");
   assert.ok(b.scenario.officers[0].cuts.length > 0);
+  // An in-memory store is asked on the main thread; the officer event's run still goes to a worker.
+  assert.ok(app.scenarioPool.completed >= 1);
   const bad = await app.inject({
     method: "POST",
     url: "/api/surge",

@@ -259,3 +259,26 @@ test("a scenario baselined after 2024-09 marks its carried-forward values as est
   assert.match(md.out, /^- \* estimate: not in the source: carried forward by borderflow$/m);
   assert.match(md.out, /^- \* estimate: port-level trade ends 2024-09/m);
 });
+
+test("each command loads only the module that defines it; help and unknown names load every command", async () => {
+  const { buildProgram, COMMAND_MODULE, modulesFor } = await import("../../src/cli/main.ts");
+  const all = await buildProgram(captureIo());
+  const names = all.commands.map((c) => c.name()).sort();
+  assert.deepEqual(names, Object.keys(COMMAND_MODULE).sort(), "every command is in COMMAND_MODULE");
+  for (const name of names) {
+    const mods = modulesFor(["--db", "x.duckdb", "--json", name, "--port", "2303"]);
+    assert.equal(mods.length, 1, name);
+    const one = await buildProgram(captureIo(), mods);
+    assert.ok(
+      one.commands.some((c) => c.name() === name),
+      `${name} is defined by the module it maps to (${mods[0]})`,
+    );
+  }
+  assert.ok(modulesFor(["--help"]).length > 1);
+  assert.ok(modulesFor(["crossingz"]).length > 1);
+  assert.ok(modulesFor([]).length > 1);
+  // An unknown command still gets commander's suggestion, from every command.
+  const io = captureIo();
+  assert.equal(await runCli(["crossingz"], io), 2);
+  assert.match(io.stderr(), /Did you mean crossings\?/);
+});

@@ -1,10 +1,17 @@
 // Statuses of cells on the real vendored snapshot: holes, months outside a port's series, zeros by omission.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store } from "../../src/store/db.ts";
-import { crossingHoles, crossingHolesCsv, crossingsCells, tradeCells } from "../../src/services/status.ts";
+import {
+  crossingHoles,
+  crossingHolesCsv,
+  crossingsCells,
+  keepCrossingStatus,
+  tradeCells,
+} from "../../src/services/status.ts";
 import { totalOverMonths } from "../../src/domain/status.ts";
 import type { Month } from "../../src/domain/units.ts";
 
@@ -138,4 +145,31 @@ test("golden file: every hole the rules find in the snapshot (npm run holes rewr
   const got = await crossingHolesCsv(store);
   assert.equal(got, want, `the holes differ from ${file}: run npm run holes, read the diff, commit it`);
   assert.match(want, /: 165 \(all-ports 93, isolated 72\)/);
+});
+
+test("a database file keeps the status index it was built with; crossings changed under it are never read stale", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "bf-status-kept-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "bf.duckdb");
+  const golden = readFileSync(join(import.meta.dirname, "../golden/crossing-holes.csv"), "utf8");
+  const ro = await Store.open({ path: file, readOnly: true });
+  const kept = await ro.all<{ n: number }>({
+    sql: "SELECT count(*)::INT AS n FROM status_holes",
+    params: [],
+  });
+  assert.equal(kept[0]!.n, 165, "derived when the file was built");
+  assert.equal(await crossingHolesCsv(ro), golden);
+  ro.close();
+  // Otay Mesa's trucks of 2022-03 removed behind the kept index's back (no ingest): an isolated hole now.
+  const w = await Store.open({ path: file });
+  t.after(() => w.close());
+  await w.run("DELETE FROM crossings WHERE port_code = '2506' AND measure = 'Trucks' AND month = '2022-03'");
+  const ask = { ports: ["2506"], measures: ["Trucks"], from: m("2022-03"), to: m("2022-03") };
+  assert.equal((await crossingsCells(w, ask))[0]!.status, "missing");
+  await keepCrossingStatus(w);
+  const again = await w.all<{ n: number }>({
+    sql: "SELECT count(*)::INT AS n FROM status_holes",
+    params: [],
+  });
+  assert.equal(again[0]!.n, 166);
 });

@@ -89,9 +89,17 @@ async function runSurge(
     const result = await surgeWhatIf(await store, job.surge, {
       runScenario: async (s, v) => {
         const prepared = await prepareScenario(s, v);
-        const { draws, seed } = prepared.scenario.options;
-        const est = estimateRunCost(prepared, draws);
-        if (est.cost > budget) throw new OverBudget(est);
+        const { seed } = prepared.scenario.options;
+        let draws = prepared.scenario.options.draws;
+        let est = estimateRunCost(prepared, draws);
+        // Over the budget, a surge runs the most draws the budget allows (as the dashboard's scenario runs do,
+        // with ?fit=budget): the answer's scenario.monteCarlo.draws says how many.
+        if (est.cost > budget) {
+          const most = Math.floor(budget / (est.flows * est.days)) - 1;
+          if (most < 1) throw new OverBudget(est);
+          draws = Math.min(draws, most);
+          est = estimateRunCost(prepared, draws);
+        }
         cost = est.cost;
         return runPrepared(prepared, { draws, seed, onProgress });
       },

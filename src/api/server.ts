@@ -609,6 +609,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
                       v.scenario.options.seed,
                       {
                         drawsIn: "body",
+                        fit: true,
                       },
                     ),
                   ) as ScenarioResult,

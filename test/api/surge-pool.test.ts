@@ -47,3 +47,16 @@ test("a surge runs on a worker thread and answers what the service answers; a re
   assert.match(early.json().error.message, /no encounter data for Del Rio Sector/);
   assert.equal(app.scenarioPool.completed, before + 3);
 });
+
+test("a surge over the server's budget runs the most draws the budget allows, and says how many", async (t) => {
+  const small = await buildApp({ store, scenarioPool: { budget: 60_000, timeLimitMs: 300_000 } });
+  t.after(() => small.close());
+  const r = await small.inject({
+    method: "POST",
+    url: "/api/surge",
+    payload: { sector: "Del Rio", start: "2023-12-01", days: 31, draws: 200 },
+  });
+  assert.equal(r.statusCode, 200, r.body);
+  const draws = (r.json() as { scenario: { monteCarlo: { draws: number } } }).scenario.monteCarlo.draws;
+  assert.ok(draws >= 1 && draws < 200, `${draws} draws`);
+});

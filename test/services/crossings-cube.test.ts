@@ -34,27 +34,31 @@ after(() => {
 
 const month = (i: number) => `${1994 + Math.floor(i / 12)}-${String(1 + (i % 12)).padStart(2, "0")}`;
 
+/** Any request: up to `maxPorts` ports, up to 3 measures, a window from 1994 on (outside the data too). */
+const anyRequest = <B extends "month" | "year" | "port">(maxPorts: number, bys: readonly B[]) =>
+  fc
+    .record({
+      portIdx: fc.subarray([...Array(118).keys()], { minLength: 0, maxLength: maxPorts }),
+      measures: fc.subarray([...MEASURES], { minLength: 0, maxLength: 3 }),
+      start: fc.integer({ min: 0, max: 380 }),
+      length: fc.integer({ min: 0, max: 120 }),
+      by: fc.constantFrom(...bys),
+    })
+    .map((r) => ({
+      ports: r.portIdx.map((i) => ports[i % ports.length]!),
+      measures: r.measures,
+      from: month(r.start),
+      to: month(r.start + r.length),
+      by: r.by,
+    }));
+
 test("crossings from memory equal crossings from DuckDB, whatever is asked", async () => {
   await fc.assert(
-    fc.asyncProperty(
-      fc.subarray([...Array(118).keys()], { minLength: 0, maxLength: 4 }),
-      fc.subarray([...MEASURES], { minLength: 0, maxLength: 3 }),
-      fc.integer({ min: 0, max: 380 }),
-      fc.integer({ min: 0, max: 120 }),
-      fc.constantFrom("month", "year", "port"),
-      async (portIdx, measures, start, length, by) => {
-        const req = {
-          ports: portIdx.map((i) => ports[i % ports.length]!),
-          measures,
-          from: month(start),
-          to: month(start + length),
-          by: by as "month" | "year" | "port",
-        };
-        const a = await crossingsSeries(sql, req).catch((e: Error) => `error: ${e.message}`);
-        const b = await crossingsSeries(mem, req).catch((e: Error) => `error: ${e.message}`);
-        assert.deepEqual(b, a, JSON.stringify(req));
-      },
-    ),
+    fc.asyncProperty(anyRequest(4, ["month", "year", "port"]), async (req) => {
+      const a = await crossingsSeries(sql, req).catch((e: Error) => `error: ${e.message}`);
+      const b = await crossingsSeries(mem, req).catch((e: Error) => `error: ${e.message}`);
+      assert.deepEqual(b, a, JSON.stringify(req));
+    }),
     { numRuns: 60, seed: 12 },
   );
 });
@@ -62,31 +66,17 @@ test("crossings from memory equal crossings from DuckDB, whatever is asked", asy
 test("the server's JSON text of a series (points written once per measure) is the object answer's JSON", async () => {
   // Months 1994.. reach before and after the kept crossings (the general path) as well as inside (the fast one).
   await fc.assert(
-    fc.asyncProperty(
-      fc.subarray([...Array(118).keys()], { minLength: 0, maxLength: 3 }),
-      fc.subarray([...MEASURES], { minLength: 0, maxLength: 3 }),
-      fc.integer({ min: 0, max: 380 }),
-      fc.integer({ min: 0, max: 120 }),
-      fc.constantFrom("month", "month", "year"),
-      async (portIdx, measures, start, length, by) => {
-        const req = {
-          ports: portIdx.map((i) => ports[i % ports.length]!),
-          measures,
-          from: month(start),
-          to: month(start + length),
-          by: by as "month" | "year",
-        };
-        const a = await crossingsSeries(sql, req).then(
-          (r) => JSON.stringify(r),
-          (e: Error) => `error: ${e.message}`,
-        );
-        const b = await crossingsSeriesJson(mem, req).then(
-          (r) => r.text,
-          (e: Error) => `error: ${e.message}`,
-        );
-        assert.equal(b, a, JSON.stringify(req));
-      },
-    ),
+    fc.asyncProperty(anyRequest(3, ["month", "month", "year"]), async (req) => {
+      const a = await crossingsSeries(sql, req).then(
+        (r) => JSON.stringify(r),
+        (e: Error) => `error: ${e.message}`,
+      );
+      const b = await crossingsSeriesJson(mem, req).then(
+        (r) => r.text,
+        (e: Error) => `error: ${e.message}`,
+      );
+      assert.equal(b, a, JSON.stringify(req));
+    }),
     { numRuns: 80, seed: 12 },
   );
   // Ports with holes and series that start late, every measure, whole windows (the fast path's edge cases).

@@ -258,6 +258,23 @@ export const EL_PASO_LAYOUT: ModelLayout = { lastWaitBreaks: [10, 30], rounding:
 /** The model's structure beyond its weights. */
 export type ModelLayout = Pick<WaitForecastParams, "features" | "lastWaitBreaks" | "rounding">;
 
+/** The parameters of a model tried in a cross-validation fold or a choice of blocks (no interval fitted). */
+function trialParams(
+  blocks: number,
+  layout: ModelLayout,
+  weights: WaitForecastParams["weights"],
+): WaitForecastParams {
+  return {
+    fittedOn: "",
+    hourBlocks: blocks,
+    ...layout,
+    weights,
+    levelBreaks: LEVEL_BREAKS,
+    errorQuantiles: emptyQuantiles(weights),
+    coverage: 0.8,
+  };
+}
+
 const emptyQuantiles = (weights: number[][][]) =>
   weights.map(() => LEVEL_BREAKS.concat(0).map(() => ERROR_PROBS.map(() => 0)));
 
@@ -327,15 +344,7 @@ export function crossValidateElPaso(
       3,
       layout.lastWaitBreaks,
     );
-    const p: WaitForecastParams = {
-      fittedOn: "",
-      hourBlocks: blocks,
-      ...layout,
-      weights,
-      levelBreaks: LEVEL_BREAKS,
-      errorQuantiles: emptyQuantiles(weights),
-      coverage: 0.8,
-    };
+    const p = trialParams(blocks, layout, weights);
     const scores = scoreForecasts(series, p, (_s, o) => inside(dateOf(o)), [1, 2, 3]);
     const m = scores.reduce((a, s) => a + s.model * s.n, 0);
     const b = scores.reduce((a, s) => a + Math.min(s.historicalAverage, s.lastReading) * s.n, 0);
@@ -366,15 +375,7 @@ export function chooseElPasoBlocks(
       3,
       layout.lastWaitBreaks,
     );
-    const p: WaitForecastParams = {
-      fittedOn: "",
-      hourBlocks: blocks,
-      ...layout,
-      weights,
-      levelBreaks: LEVEL_BREAKS,
-      errorQuantiles: emptyQuantiles(weights),
-      coverage: 0.8,
-    };
+    const p = trialParams(blocks, layout, weights);
     const scores = scoreForecasts(
       series,
       p,

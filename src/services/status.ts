@@ -55,7 +55,10 @@ const key = (port: string, measure: string, month: string) => `${port}|${measure
  */
 export async function keepCrossingStatus(store: Store): Promise<void> {
   const [row] = await store.all<{ fp: string }>(crossingsFingerprintQuery);
-  for (const q of deriveCrossingStatus(row!.fp)) await store.run(q);
+  // All of it or none: tables and the fingerprint they were derived from.
+  await store.transaction(async () => {
+    for (const q of deriveCrossingStatus(row!.fp)) await store.run(q);
+  });
 }
 
 /** The crossings status index of a store (computed once per open store: about 0.3 s on the snapshot). */

@@ -170,18 +170,18 @@ export const keptCrossingStatusQueries: Record<(typeof CROSSING_STATUS_TABLES)[n
   status_holes: { sql: "SELECT * FROM status_holes ORDER BY port_code, measure, month", params: [] },
 };
 
-/** The fingerprint the status tables were derived from (no row: never derived in this file). */
-export const keptFingerprintQuery: Query = {
-  sql: "SELECT value AS fp FROM meta WHERE key = 'crossing_status_fingerprint'",
-  params: [],
-};
-
 /** The meta key of the fingerprint the status tables were derived from. */
 export const CROSSING_STATUS_KEY = "crossing_status_fingerprint";
 
+/** The fingerprint the status tables were derived from (no row: never derived in this file). */
+export const keptFingerprintQuery: Query = {
+  sql: "SELECT value AS fp FROM meta WHERE key = ?",
+  params: [CROSSING_STATUS_KEY],
+};
+
 /**
  * Statements that (re)derive the status tables from the crossings and record the fingerprint: run at the
- * database's creation and after an ingest, inside the caller's transaction.
+ * database's creation and, in a transaction of their own, after an ingest.
  */
 export function deriveCrossingStatus(fingerprint: string): Query[] {
   const queries = crossingStatusQueries();

@@ -3,6 +3,7 @@ import { Piscina } from "piscina";
 import { InputError, NotFoundError, TooCostlyError, UnavailableError } from "../domain/errors.ts";
 import type { WorkerAnswer, WorkerTask } from "./scenario-worker.ts";
 import { SCENARIO_LIMITS } from "./limits.ts";
+import { mostDrawsWithin } from "../model/index.ts";
 import { workerModule } from "../services/worker-module.ts";
 
 /** Limits of scenario runs through the API (docs/api.md "Limits"). */
@@ -89,8 +90,7 @@ export class ScenarioPool {
         "ask for fewer draws, fewer ports or a shorter horizonDays, or run it with the CLI (borderflow scenario run), which has no limit",
       );
     if (!answer.ok) {
-      const perDraw = answer.flows * answer.days;
-      const most = Math.max(0, Math.floor(this.budget / perDraw) - 1);
+      const most = mostDrawsWithin(this.budget, answer);
       // Asked to fit the budget (the dashboard does): the same run with the most draws it allows.
       if (opts.fit && most >= 1 && most < draws) return this.run(job, most, seed);
       throw new TooCostlyError(

@@ -4,7 +4,7 @@
 // plain JSON); then it checks the run's cost against the budget, runs it and returns the answer already
 // serialized, so the server's main thread neither computes nor stringifies anything large.
 import { InputError, NotFoundError } from "../domain/errors.ts";
-import { estimateRunCost, runPrepared, type PreparedScenario } from "../model/index.ts";
+import { estimateRunCost, mostDrawsWithin, runPrepared, type PreparedScenario } from "../model/index.ts";
 import { prepareScenario, type ValidScenario } from "../services/scenario.ts";
 import { surgeWhatIf, type SurgeRequest } from "../services/surge.ts";
 import { Store } from "../store/db.ts";
@@ -91,16 +91,15 @@ async function runSurge(
         const prepared = await prepareScenario(s, v);
         const { seed } = prepared.scenario.options;
         let draws = prepared.scenario.options.draws;
-        let est = estimateRunCost(prepared, draws);
+        const est = estimateRunCost(prepared, draws);
         // Over the budget, a surge runs the most draws the budget allows (as the dashboard's scenario runs do,
         // with ?fit=budget): the answer's scenario.monteCarlo.draws says how many.
         if (est.cost > budget) {
-          const most = Math.floor(budget / (est.flows * est.days)) - 1;
+          const most = mostDrawsWithin(budget, est);
           if (most < 1) throw new OverBudget(est);
           draws = Math.min(draws, most);
-          est = estimateRunCost(prepared, draws);
         }
-        cost = est.cost;
+        cost = (draws + 1) * est.flows * est.days;
         return runPrepared(prepared, { draws, seed, onProgress });
       },
     });

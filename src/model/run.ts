@@ -37,3 +37,8 @@ export function estimateRunCost(
   const flows = prepared.input.flows.length;
   return { cost: (draws + 1) * flows * det.days, days: det.days, flows };
 }
+
+/** The most draws a run of `flows` flows over `days` days may take within `budget` flow-days (0: not one). */
+export function mostDrawsWithin(budget: number, est: { days: number; flows: number }): number {
+  return Math.max(0, Math.floor(budget / (est.flows * est.days)) - 1);
+}

@@ -214,12 +214,38 @@ export function phaseLosses(
   return out;
 }
 
+/** Fewer past forecasts than this at a horizon give no noise scale there (as they give no interval). */
+export const MIN_SCALE_ERRORS = 8;
+
 /**
- * The model's relative errors ((observed − modelled) ÷ counterfactual) at the scored affected port-months of
- * one event, by phase, summarised as `k` evenly spaced quantiles so that every event weighs the same in a
- * pool of several events' errors.
+ * The counterfactual's own noise at one month of a series: the median |error| of the same method's past
+ * forecasts at that month's horizon (how far off an ordinary month of this crossing is, that far ahead). A
+ * month with fewer than 8 past forecasts takes the scale of the nearest earlier month of the series that has
+ * them (a shorter horizon: a smaller scale, never a made-up one); null when none has.
  */
-export function relativeErrors(bi: BacktestInput, p: Params, k = 20): Record<Phase, number[]> {
+export function noiseScale(s: BacktestSeries, month: Month): number | null {
+  const i = s.months.findIndex((m) => m.month === month);
+  for (let j = i; j >= 0; j--) {
+    const errs = s.months[j]!.errors;
+    if (errs.length < MIN_SCALE_ERRORS) continue;
+    const scale = percentile(
+      errs.map((e) => Math.abs(e)),
+      0.5,
+    );
+    return scale > 0 ? scale : null;
+  }
+  return null;
+}
+
+/**
+ * The model's errors at the scored affected port-months of one event, by phase, each in units of that
+ * month's own noise scale: (observed − modelled) ÷ (counterfactual × noiseScale). A crossing's ordinary
+ * months scatter by 2% (Laredo trucks) or by 30% (a small crossing's pedestrians), so a relative error means
+ * different things at each; scaled, the errors of different crossings and horizons can be pooled (a locally
+ * weighted conformal band). Summarised as `k` evenly spaced quantiles so that every event weighs the same in
+ * a pool of several events' errors.
+ */
+export function scaledErrors(bi: BacktestInput, p: Params, k = 20): Record<Phase, number[]> {
   const effects = monthlyEffects(bi.input, runModel(bi.input, p));
   const out: Record<Phase, number[]> = { event: [], after: [] };
   for (const s of bi.series) {
@@ -227,7 +253,10 @@ export function relativeErrors(bi: BacktestInput, p: Params, k = 20): Record<Pha
     const e = effects.get(keyOf(s.port, s.mode));
     for (const m of s.months) {
       if (m.observed === null || m.counterfactual <= 0) continue;
-      out[m.phase].push((m.observed - m.counterfactual - (e?.get(m.month) ?? 0)) / m.counterfactual);
+      const scale = noiseScale(s, m.month);
+      if (scale === null) continue;
+      const rel = (m.observed - m.counterfactual - (e?.get(m.month) ?? 0)) / m.counterfactual;
+      out[m.phase].push(rel / scale);
     }
   }
   for (const phase of ["event", "after"] as const) {
@@ -257,9 +286,10 @@ export function scoreBacktest(
     draws: number;
     seed: number;
     /**
-     * The model's own out-of-sample errors ((observed − modelled) ÷ counterfactual) on other events, by
-     * phase: when given, the band draws from them instead of the counterfactual's quiet-month errors (they
-     * hold the counterfactual's noise and the model's error both).
+     * The model's own out-of-sample errors on other events, by phase, in units of each month's noise scale
+     * (`scaledErrors`): when given, the band draws from them, rescaled by this month's own noise scale,
+     * instead of the counterfactual's past errors (they hold the counterfactual's noise and the model's
+     * error both).
      */
     residuals?: Record<Phase, number[]>;
   },
@@ -351,12 +381,16 @@ export function scoreBacktest(
       const modelled = m.counterfactual + eff;
       let bandLo: number | null = null;
       let bandHi: number | null = null;
-      const errs = opts.residuals?.[m.phase]?.length ? opts.residuals[m.phase]! : m.errors;
-      if (errs.length >= 8) {
+      // Pooled scaled errors of other events × this month's own noise scale, or (no pool) this month's own
+      // past errors as they are.
+      const pooled = opts.residuals?.[m.phase]?.length ? opts.residuals[m.phase]! : null;
+      const scale = pooled ? noiseScale(s, m.month) : 1;
+      const errs = pooled ?? m.errors;
+      if (errs.length >= MIN_SCALE_ERRORS && scale !== null) {
         const samples: number[] = [];
         for (const de of drawEffects) {
           const x = de.get(k)?.get(m.month) ?? 0;
-          for (const err of errs) samples.push(m.counterfactual * (1 + err) + x);
+          for (const err of errs) samples.push(m.counterfactual * (1 + scale * err) + x);
         }
         bandLo = Math.max(0, percentile(samples, tail));
         bandHi = percentile(samples, 1 - tail);

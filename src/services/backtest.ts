@@ -19,7 +19,7 @@ import {
   calibrateLoo,
   midParams,
   percentile,
-  relativeErrors,
+  scaledErrors,
   scoreBacktest,
   type Calibration,
   type BacktestInput,
@@ -415,15 +415,16 @@ export async function backtestAll(
       CALIBRATED,
       (done, total) => onProgress?.(done, total, "calibrating (leave one event out)"),
     );
-  // Each event's own errors at each fold's fit (cached by fit): the band of a held-out event draws from the
-  // other events' errors, each event weighing the same (conformal: calibrated on data the event was not in).
+  // Each event's own errors at each fold's fit (cached by fit), in units of each month's noise scale: the
+  // band of a held-out event draws from the other events' scaled errors, each event weighing the same, times
+  // its own months' noise scale (a locally weighted conformal band: calibrated on data the event was not in).
   const fitOf = (id: string) =>
     calibration?.folds.find((f) => f.heldOut === id)?.params ?? calibration?.all ?? {};
   const errCache = new Map<string, Record<"event" | "after", number[]>>();
   const errorsAt = (pb: PreparedBacktest, fit: object) => {
     const key = `${pb.id} ${JSON.stringify(fit)}`;
     if (!errCache.has(key))
-      errCache.set(key, relativeErrors(pb.bi!, { ...midParams(pb.ranges!), ...fit } as Params));
+      errCache.set(key, scaledErrors(pb.bi!, { ...midParams(pb.ranges!), ...fit } as Params));
     return errCache.get(key)!;
   };
   const out: BacktestResult[] = [];

@@ -5,9 +5,11 @@ import {
   closureHours,
   midParams,
   monthlyEffects,
+  noiseScale,
   phaseLosses,
   resolveRanges,
   runModel,
+  scaledErrors,
   scoreBacktest,
   type BacktestInput,
   type BacktestSeries,
@@ -151,4 +153,46 @@ test("the 80% band widens with the model's draws and the counterfactual's own er
   )!;
   assert.ok(d0.bandHi! - d0.bandLo! > 0);
   assert.equal(s.band.scored, 2);
+});
+
+test("a pooled band is scaled by each month's own noise: a noisy crossing's band is wider than a quiet one's", () => {
+  const quiet = series("A", "affected", [3100, 3100]);
+  const noisy: BacktestSeries = {
+    ...series("B", "affected", [3100, 3100]),
+    months: quiet.months.map((m) => ({ ...m, errors: m.errors.map((e) => e * 5) })),
+  };
+  assert.equal(noiseScale(quiet, "2023-12" as Month), 0.04);
+  assert.ok(Math.abs(noiseScale(noisy, "2023-12" as Month)! - 0.2) < 1e-12);
+  // A month with fewer than 8 past forecasts takes the nearest earlier month's scale; none: no scale.
+  const short: BacktestSeries = {
+    ...quiet,
+    months: [quiet.months[0]!, { ...quiet.months[1]!, errors: [0.5, -0.5] }],
+  };
+  assert.equal(noiseScale(short, "2024-01" as Month), 0.04);
+  assert.equal(noiseScale({ ...short, months: short.months.slice(1) }, "2024-01" as Month), null);
+
+  const bi: BacktestInput = { input: input([]), series: [quiet, noisy] };
+  const pool = Array.from({ length: 20 }, (_, i) => -1.5 + (3 * i) / 19);
+  const s = scoreBacktest(bi, midParams(resolveRanges({})), {
+    draws: 0,
+    seed: 1,
+    residuals: { event: pool, after: pool },
+  });
+  const width = (port: string) => {
+    const r = s.rows.find((x) => x.port === port && x.month === "2023-12")!;
+    return r.bandHi! - r.bandLo!;
+  };
+  assert.ok(Math.abs(width("B") / width("A") - 5) < 1e-9, "five times the noise, five times the band");
+  // The pooled errors are in units of noise: ±1.5 scales at 4% is ±6% of 3,100 at the extremes.
+  assert.ok(width("A") < 0.12 * 3100 && width("A") > 0.06 * 3100);
+});
+
+test("scaledErrors divides each error by its month's noise scale", () => {
+  const bi: BacktestInput = {
+    input: input([]),
+    series: [series("A", "affected", [3100 * 1.08, 3100])],
+  };
+  const e = scaledErrors(bi, midParams(resolveRanges({})), 1);
+  assert.ok(Math.abs(e.event[0]! - 2) < 1e-9, "8% off at a 4% noise scale is 2 scales");
+  assert.equal(e.after[0], 0);
 });

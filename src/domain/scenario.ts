@@ -297,6 +297,13 @@ export const MAX_EVENTS = 1_000;
 /** Monte Carlo draws of a run: at least 1 (the bands need draws), at most 5,000 (CLI and API alike). */
 export const MAX_DRAWS = 5_000;
 
+/**
+ * How diverted traffic is shared among the crossings it can reach: "gravity" (the default: in proportion to
+ * each crossing's normal traffic of the mode ÷ route km), "nearest-first", or in proportion to spare capacity.
+ */
+export const REROUTING_POLICIES = ["gravity", "nearest-first", "proportional"] as const;
+export type ReroutingPolicy = (typeof REROUTING_POLICIES)[number];
+
 /** Options of a scenario run. */
 export const ScenarioOptionsSchema = z
   .object({
@@ -304,10 +311,10 @@ export const ScenarioOptionsSchema = z
     rerouting: z
       .object({
         enabled: z.boolean().default(true),
-        policy: z.enum(["nearest-first", "proportional"]).default("nearest-first"),
+        policy: z.enum(REROUTING_POLICIES).default("gravity"),
       })
       .strict()
-      .default({ enabled: true, policy: "nearest-first" }),
+      .default({ enabled: true, policy: "gravity" }),
     railToTruck: z.boolean().default(false),
     multiplier: z.boolean().default(false),
     draws: z

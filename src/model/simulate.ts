@@ -2,6 +2,7 @@ import { distanceKm } from "./geo.ts";
 import type { Params } from "./parameters.ts";
 import { percentile } from "./rng.ts";
 import type {
+  ReroutingPolicy,
   Costs,
   Diversion,
   ExcludedAlternative,
@@ -167,16 +168,43 @@ export function alternatives(
   return { alts, excluded };
 }
 
-/** Moves up to `amount` into the spare capacity of `alts` (nearest first, or in proportion to spare). */
+/** Route km below which a gravity weight counts the distance as this (a crossing's own other lanes: 0 km). */
+const GRAVITY_MIN_KM = 1;
+
+/**
+ * Moves up to `amount` into the spare capacity of `alts`: by gravity (each alternative's share ∝ its normal
+ * day's traffic of the mode ÷ route km; what an alternative's spare cannot take goes to the others by the
+ * same weights), nearest first, or in proportion to spare.
+ */
 function allocate(
   amount: number,
   alts: Alt[],
   states: State[],
-  policy: "nearest-first" | "proportional",
+  policy: ReroutingPolicy,
   take: (alt: Alt, units: number) => void,
 ): number {
   if (amount <= 0 || alts.length === 0) return 0;
   let moved = 0;
+  if (policy === "gravity") {
+    // Shippers and travellers go where their brokers, carriers and customs already handle their traffic, and
+    // a longer detour costs more: a crossing's pull is its normal traffic over its distance. Each pass fills
+    // the alternatives by weight within their spare; one that fills drops out (at most alts.length passes).
+    let pool = alts.filter((a) => states[a.index]!.spare > 0 && states[a.index]!.normalDay > 0);
+    for (let pass = 0; pass <= alts.length && pool.length > 0 && amount - moved > 1e-9; pass++) {
+      const w = pool.map((a) => states[a.index]!.normalDay / Math.max(a.km, GRAVITY_MIN_KM));
+      const total = w.reduce((x, y) => x + y, 0);
+      const left = amount - moved;
+      pool.forEach((a, i) => {
+        const u = Math.min(states[a.index]!.spare, (left * w[i]!) / total);
+        if (u <= 0) return;
+        states[a.index]!.spare -= u;
+        take(a, u);
+        moved += u;
+      });
+      pool = pool.filter((a) => states[a.index]!.spare > 1e-9);
+    }
+    return moved;
+  }
   if (policy === "proportional") {
     const total = alts.reduce((s, a) => s + states[a.index]!.spare, 0);
     if (total <= 0) return 0;

@@ -1,4 +1,5 @@
-import type { FlowDirection, ScenarioMode } from "../domain/scenario.ts";
+import type { FlowDirection, ReroutingPolicy, ScenarioMode } from "../domain/scenario.ts";
+export type { ReroutingPolicy };
 import type { FigureStatus } from "../domain/status.ts";
 
 /** Which railroads serve a rail crossing on each side (data/model/rail-corridors.csv). */
@@ -97,7 +98,7 @@ export interface ModelInput {
   closureHours: number;
   options: {
     rerouting: boolean;
-    policy: "nearest-first" | "proportional";
+    policy: ReroutingPolicy;
     railToTruck: boolean;
     multiplier: boolean;
   };

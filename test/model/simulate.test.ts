@@ -14,6 +14,7 @@ import {
   type ModelInput,
   type Params,
   type ResolvedEvent,
+  type ReroutingPolicy,
 } from "../../src/model/index.ts";
 
 const DAY = 86_400_000;
@@ -95,6 +96,7 @@ const arb = fc.record({
   of: fc.constantFrom("throughput", "facilities") as fc.Arbitrary<"throughput" | "facilities">,
   rerouting: fc.boolean(),
   railToTruck: fc.boolean(),
+  policy: fc.constantFrom("gravity", "nearest-first", "proportional") as fc.Arbitrary<ReroutingPolicy>,
 });
 
 interface Case {
@@ -107,6 +109,7 @@ interface Case {
   of: "throughput" | "facilities";
   rerouting: boolean;
   railToTruck: boolean;
+  policy: ReroutingPolicy;
 }
 
 function scenarioOf(a: Case) {
@@ -115,6 +118,7 @@ function scenarioOf(a: Case) {
   return input(flows, [closure("P0", a.start, a.hours, a.cut, a.remaining, a.of)], {
     rerouting: a.rerouting,
     railToTruck: a.railToTruck,
+    policy: a.policy,
   });
 }
 
@@ -286,6 +290,46 @@ test("rerouting goes nearest first and only into spare capacity", () => {
   );
   assert.equal(Math.round(r.flows[0]!.totals.diverted), 100);
   assert.ok(d.find((x) => x.to === "P1")!.km < d.find((x) => x.to === "P3")!.km);
+});
+
+test("gravity: diverted traffic goes in proportion to each crossing's traffic over its distance, within spare", () => {
+  const home = flow(0, 100, 100);
+  const near = flow(1, 10, 10); // small and near: spare 50 under the surge below
+  const far = flow(3, 300, 300); // big and three times as far: spare 150
+  const p = {
+    ...P,
+    headroom: 1,
+    capacityPercentile: 1,
+    leadTimeDays: 1,
+    divertShareRail: 1,
+    surgeFactor: 1,
+    maxDetourKm: 1e6,
+  };
+  const nearSpare = { ...near, recentDailyRates: [60] };
+  const farSpare = { ...far, recentDailyRates: [450] };
+  const run = (policy: ReroutingPolicy) =>
+    runModel(input([home, nearSpare, farSpare], [closure("P0", 0, 24)], { policy }), p).flows[0]!;
+  const g = run("gravity");
+  const units = Object.fromEntries(g.diversions.map((x) => [x.to, x.units]));
+  const km = Object.fromEntries(g.diversions.map((x) => [x.to, x.km]));
+  const wNear = 10 / km.P1!;
+  const wFar = 300 / km.P3!;
+  assert.ok(Math.abs(units.P1! / units.P3! - wNear / wFar) < 1e-9, "shares ∝ traffic ÷ km");
+  assert.ok(Math.abs(g.totals.diverted - 100) < 1e-9);
+  // Nearest first fills the small near crossing to its spare before the big one.
+  const n = run("nearest-first");
+  assert.equal(Math.round(n.diversions.find((x) => x.to === "P1")!.units), 50);
+
+  // What a crossing's spare cannot take goes to the others by the same weights.
+  const tight = runModel(
+    input([home, nearSpare, { ...farSpare, recentDailyRates: [320] }], [closure("P0", 0, 24)], {
+      policy: "gravity",
+    }),
+    p,
+  ).flows[0]!;
+  const t = Object.fromEntries(tight.diversions.map((x) => [x.to, x.units]));
+  assert.ok(Math.abs(t.P3! - 20) < 1e-9, "the big crossing takes only its spare of 20");
+  assert.ok(Math.abs(t.P1! - 50) < 1e-9, "the rest fills the small one up to its spare");
 });
 
 test("every parameter has a unit, a meaning and a source, and is documented in docs/model.md", () => {

@@ -380,6 +380,11 @@ export class ScenarioBuilder {
             },
             h(
               "option",
+              { value: "gravity", selected: o.policy === "gravity" },
+              "by traffic and distance (gravity)",
+            ),
+            h(
+              "option",
               { value: "nearest-first", selected: o.policy === "nearest-first" },
               "nearest crossing first",
             ),

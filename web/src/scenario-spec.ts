@@ -54,7 +54,7 @@ export interface Draft {
   events: DraftEvent[];
   options: {
     rerouting: boolean;
-    policy: "nearest-first" | "proportional";
+    policy: "gravity" | "nearest-first" | "proportional";
     railToTruck: boolean;
     multiplier: boolean;
     draws: number;
@@ -262,7 +262,7 @@ export function blankDraft(ports: string[] = []): Draft {
     events: [blankEvent(ports)],
     options: {
       rerouting: true,
-      policy: "nearest-first",
+      policy: "gravity",
       railToTruck: false,
       multiplier: false,
       draws: 1000,

@@ -199,6 +199,7 @@ test("the same seed gives the same bands; another seed may not", () => {
     of: "throughput",
     rerouting: true,
     railToTruck: true,
+    policy: "gravity",
   });
   const ranges = resolveRanges({});
   const a = runMonteCarlo(inp, ranges, { draws: 200, seed: 42 });

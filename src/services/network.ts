@@ -6,7 +6,6 @@ import type { Store } from "../store/db.ts";
 import {
   hs2ValueQuery,
   monthlyTradeQuery,
-  monthlyUnitsQuery,
   nationalMonthlyQuery,
   borderMonthlyUnitsQuery,
   networkPortsQuery,
@@ -14,6 +13,7 @@ import {
 import { getCoverage, windowCoverage } from "./coverage.ts";
 import type { FigureStatus } from "../domain/status.ts";
 import { portModeSeries, type PortModeSeries } from "./series.ts";
+import { crossingsCells } from "./status.ts";
 import { lanesFor, modelData, railroadsAt, zoneOf } from "./model-data.ts";
 import { restrictionOf } from "../domain/restricted-crossings.ts";
 import { SERIES_BREAKS } from "../domain/port-identity.ts";
@@ -152,24 +152,43 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
     );
   }
   const valueCodes = [...new Set([...codes, ...[...combinedValue.values()].flat()])];
-  const units = await store.all<{ port_code: string; month: Month; measure: string; value: number }>(
-    monthlyUnitsQuery(
-      valueCodes,
-      measures,
-      historyStart,
-      valueMonths.length && valueMonths.at(-1)! > windowEnd ? valueMonths.at(-1)! : windowEnd,
-    ),
-  );
-  const byPort = new Map<string, Map<string, Map<Month, number>>>();
-  for (const u of units) {
-    const pm = byPort.get(u.port_code) ?? new Map<string, Map<Month, number>>();
-    const mm = pm.get(u.measure) ?? new Map<Month, number>();
-    mm.set(u.month, u.value);
-    pm.set(u.measure, mm);
-    byPort.set(u.port_code, pm);
-  }
-  const sumOf = (port: string, ms: readonly string[], month: Month) =>
-    ms.reduce((s, m) => s + (byPort.get(port)?.get(m)?.get(month) ?? 0), 0);
+  // Units with their status (issue 9's rule): a hole or a month not reported is null, never 0, so a ratio
+  // (unit mix, loaded share, value per unit) is taken over the months where all its figures are known.
+  const cells = new Map<string, number | null>();
+  const cellKey = (port: string, measure: string, month: Month) => `${port}|${measure}|${month}`;
+  const spans: [Month, Month][] = [[windowStart, windowEnd]];
+  if (valueMonths.length && (valueMonths[0]! < windowStart || valueMonths.at(-1)! > windowEnd))
+    spans.push([valueMonths[0]!, valueMonths.at(-1)!]);
+  for (const [from, to] of spans)
+    for (const c of await crossingsCells(store, { ports: valueCodes, measures, from, to }))
+      cells.set(cellKey(c.port, c.measure, c.month), c.value);
+  /** The sum of the measures at a port in a month; null when any of them is missing or not reported. */
+  const sumOf = (port: string, ms: readonly string[], month: Month): number | null => {
+    let s = 0;
+    for (const m of ms) {
+      const v = cells.get(cellKey(port, m, month));
+      if (v === null || v === undefined) return null;
+      s += v;
+    }
+    return s;
+  };
+  /** Σ numerator ÷ Σ denominator over the months where both are known (null: no such month). */
+  const ratioOver = (
+    months: readonly Month[],
+    num: (m: Month) => number | null,
+    den: (m: Month) => number | null,
+  ): { num: number; den: number } => {
+    let n = 0;
+    let d = 0;
+    for (const m of months) {
+      const a = num(m);
+      const b = den(m);
+      if (a === null || b === null) continue;
+      n += a;
+      d += b;
+    }
+    return { num: n, den: d };
+  };
 
   const trade =
     tradeModes.length && valueMonths.length
@@ -236,18 +255,24 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
       const recent = monthRange(addMonths(req.eventMonth, -CAPACITY_MONTHS), windowEnd)
         .map((m) => ser?.baseline(m))
         .filter((x): x is number => x !== undefined);
-      const total = baselineMonths.reduce((s, m) => s + sumOf(p.port_code, cfg.measures, m), 0);
       const unitMix: Record<string, number> = {};
       for (const [name, measure] of Object.entries(cfg.mix)) {
-        unitMix[name] = total
-          ? baselineMonths.reduce((s, m) => s + sumOf(p.port_code, [measure], m), 0) / total
-          : 0;
+        const r = ratioOver(
+          baselineMonths,
+          (m) => sumOf(p.port_code, [measure], m),
+          (m) => sumOf(p.port_code, cfg.measures, m),
+        );
+        unitMix[name] = r.den ? r.num / r.den : 0;
       }
       let loadedShare = 1;
       if (cfg.loaded) {
-        const loaded = baselineMonths.reduce((s, m) => s + sumOf(p.port_code, [cfg.loaded[0]], m), 0);
-        const all = baselineMonths.reduce((s, m) => s + sumOf(p.port_code, cfg.loaded, m), 0);
-        loadedShare = all ? loaded / all : 1;
+        const loaded = cfg.loaded;
+        const r = ratioOver(
+          baselineMonths,
+          (m) => sumOf(p.port_code, [loaded[0]], m),
+          (m) => sumOf(p.port_code, loaded, m),
+        );
+        loadedShare = r.den ? r.num / r.den : 1;
       }
       for (const direction of ["inbound", "outbound"] as FlowDirection[]) {
         const tradeDir = direction === "inbound" ? "import" : "export";
@@ -256,15 +281,27 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
         let commodities: FlowInput["commodities"] = [];
         if (cfg.tradeMode) {
           const members = combinedValue.get(p.port_code) ?? [p.port_code];
+          // Value and units over the same months: those whose units are known at every member port.
+          const unitsOf = (m: Month) => {
+            let n = 0;
+            for (const q of members) {
+              const v = sumOf(q, cfg.measures, m);
+              if (v === null) return null;
+              n += v;
+            }
+            return n;
+          };
+          const known = new Set(valueMonths.filter((m) => unitsOf(m) !== null));
           const value = trade
             .filter(
-              (t) => members.includes(t.port_code) && t.mode === cfg.tradeMode && t.direction === tradeDir,
+              (t) =>
+                known.has(t.month) &&
+                members.includes(t.port_code) &&
+                t.mode === cfg.tradeMode &&
+                t.direction === tradeDir,
             )
             .reduce((s, t) => s + t.value_usd, 0);
-          const unitsInValueMonths = valueMonths.reduce(
-            (s, m) => s + members.reduce((n, q) => n + sumOf(q, cfg.measures, m), 0),
-            0,
-          );
+          const unitsInValueMonths = [...known].reduce((s, m) => s + unitsOf(m)!, 0);
           const factor = trend[`${cfg.tradeMode} ${tradeDir}`] ?? 1;
           valuePerUnitUsd = unitsInValueMonths > 0 ? (value / unitsInValueMonths) * factor : 0;
           if (estimated && valuePerUnitUsd > 0) valueStatus = "estimate";

@@ -25,21 +25,6 @@ export function borderMonthlyUnitsQuery(
   };
 }
 
-/** Monthly counts of some measures at some ports in a window. */
-export function monthlyUnitsQuery(
-  ports: readonly string[],
-  measures: readonly string[],
-  from: string,
-  to: string,
-): Query {
-  const w = and(inList("port_code", ports), inList("measure", measures));
-  return {
-    sql: `SELECT port_code, month, measure, value::DOUBLE AS value FROM crossings
-      WHERE ${w.sql} AND month BETWEEN ? AND ? ORDER BY port_code, month`,
-    params: [...w.params, from, to],
-  };
-}
-
 /** Monthly trade value by port, mode and direction in a window. */
 export function monthlyTradeQuery(
   ports: readonly string[],

@@ -4,6 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Store } from "../../src/store/db.ts";
 import { loadNetwork } from "../../src/services/network.ts";
+import type { Month } from "../../src/domain/units.ts";
 
 let store: Store;
 before(async () => {
@@ -11,12 +12,12 @@ before(async () => {
 });
 after(() => store.close());
 
-const sumSql = async (sql: string, params: unknown[]) =>
+const sumSql = async (sql: string, params: string[]) =>
   (await store.all<{ v: number }>({ sql, params }))[0]!.v;
 
 test("Otay Mesa trucks, baseline 2021-03..2022-02: value per unit leaves out 2021-11 (all its truck counts missing)", async () => {
   const net = await loadNetwork(store, {
-    eventMonth: "2022-03",
+    eventMonth: "2022-03" as Month,
     baselineMonths: 12,
     modes: ["truck"],
     borders: ["mexico"],
@@ -61,7 +62,7 @@ test("Otay Mesa trucks, baseline 2021-03..2022-02: value per unit leaves out 202
 
 test("Laredo trucks, baseline 2024-07..2025-06: the loaded share and mix leave out 2025-05 (Truck Containers Loaded missing at every port)", async () => {
   const net = await loadNetwork(store, {
-    eventMonth: "2025-07",
+    eventMonth: "2025-07" as Month,
     baselineMonths: 12,
     modes: ["truck"],
     borders: ["mexico"],

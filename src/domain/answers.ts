@@ -227,9 +227,17 @@ export interface BacktestRow {
   modelledEffect: number;
   /** Modelled month total (counterfactual + modelled effect). */
   modelled: number;
-  /** The model's 80% band for the observation (model draws × the counterfactual's own past errors). */
+  /**
+   * The model's 80% band for the observation: the model's draws combined with other events' errors scaled by
+   * this month's noise scale (or, for one event alone, with the counterfactual's own past errors).
+   */
   bandLo: number | null;
   bandHi: number | null;
+  /**
+   * The counterfactual's own noise at this month: median |error| of its past forecasts at this horizon (the
+   * band's scale); null with fewer than 8 past forecasts at this and every shorter horizon.
+   */
+  noiseScale: number | null;
   /** modelled − observed. */
   error: number | null;
   /** error ÷ counterfactual. */

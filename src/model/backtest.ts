@@ -67,9 +67,11 @@ export interface ScoredMonth {
   modelledEffect: number;
   /** counterfactual + modelled effect. */
   modelled: number;
-  /** The model's 80% band for the observation: the model's draws combined with the counterfactual's errors. */
+  /** The model's 80% band for the observation: the model's draws combined with the errors (see scoreBacktest). */
   bandLo: number | null;
   bandHi: number | null;
+  /** The counterfactual's own noise at this month (noiseScale): the scale of the band's pooled errors. */
+  noiseScale: number | null;
   /** modelled − observed. */
   error: number | null;
   /** counterfactual − observed: the error of "no effect". */
@@ -384,7 +386,8 @@ export function scoreBacktest(
       // Pooled scaled errors of other events × this month's own noise scale, or (no pool) this month's own
       // past errors as they are.
       const pooled = opts.residuals?.[m.phase]?.length ? opts.residuals[m.phase]! : null;
-      const scale = pooled ? noiseScale(s, m.month) : 1;
+      const own = noiseScale(s, m.month);
+      const scale = pooled ? own : 1;
       const errs = pooled ?? m.errors;
       if (errs.length >= MIN_SCALE_ERRORS && scale !== null) {
         const samples: number[] = [];
@@ -420,6 +423,7 @@ export function scoreBacktest(
         modelled,
         bandLo,
         bandHi,
+        noiseScale: own,
         error: m.observed === null ? null : modelled - m.observed,
         nullError: m.observed === null ? null : m.counterfactual - m.observed,
         inBand,

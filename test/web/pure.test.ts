@@ -107,6 +107,7 @@ test("the backtest says per unit whether the model beat “no effect”, never f
     modelled: 100 + modelledEffect,
     bandLo: null,
     bandHi: null,
+    noiseScale: null,
     error: observedEffect === null ? null : modelledEffect - observedEffect,
     errorShare: null,
     nullError: observedEffect === null ? null : -observedEffect,

@@ -144,7 +144,7 @@ export const PARAMETERS = {
   },
   divertShareTruck: {
     value: [0.3, 1],
-    fitted: { value: 1, folds: [1, 1] },
+    fitted: { value: 1, folds: [0.9, 1] },
     unit: "share of blocked trucks",
     meaning: "share of blocked trucks that look for another crossing within the detour limit",
     basis: "assumption",

@@ -231,7 +231,7 @@ ${bucketRows.join("\n")}
    Not tried instead: drawing the staffing model's parameters in the band's Monte Carlo. The 2019 misses were
    mostly observations **above** the band (traffic grew while the model predicted a small fall), and harsher
    staffing parameters only lower the band; the misses followed the crossings' noise, not the officers.
-2. **Rerouting by gravity** (the default \`rerouting.policy\`, [model.md](model.md) §3 step 2): diverted traffic
+2. **Rerouting by gravity** (the default \`rerouting.policy\`, [model.md](model.md) §5 step 2): diverted traffic
    is shared among the crossings it can reach in proportion to each one's normal traffic of the mode ÷ its
    route km, within spare capacity. Nearest-first filled the nearest crossing first, and a one-lane crossing's
    spare is a full lane's worth (1,080 trucks a day at Columbus, Roma or Progreso, 7 to 60 times their traffic),

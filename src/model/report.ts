@@ -1,4 +1,11 @@
-import type { ParameterName, Range, Scenario, ScenarioMode, FlowDirection } from "../domain/scenario.ts";
+import type {
+  ParameterName,
+  Range,
+  ReroutingPolicy,
+  Scenario,
+  ScenarioMode,
+  FlowDirection,
+} from "../domain/scenario.ts";
 import { headline, type Band, type MonteCarloResult } from "./monte-carlo.ts";
 import { PARAMETERS, type ParameterInfo } from "./parameters.ts";
 import type { OfficerEffect } from "./effects.ts";
@@ -95,6 +102,8 @@ export interface ScenarioResult {
   /** Backlog per unit (railcars, trucks ...; never added across units) and the day all of it cleared. */
   backlog: { byUnit: { unit: string; peak: Figure; unitDays: Figure }[]; clearDay: Figure };
   monteCarlo: { draws: number; seed: number };
+  /** Whether blocked traffic was rerouted, and how it was shared among the crossings it could reach. */
+  rerouting: { enabled: boolean; policy: ReroutingPolicy };
   /** Each officer event: positions before and after by port and mode, and the capacity multipliers. */
   officers: OfficerEffect[];
   assumptions: {
@@ -254,6 +263,7 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
       clearDay: fig("clearDay"),
     },
     monteCarlo: { draws, seed },
+    rerouting: { enabled: o.rerouting.enabled, policy: o.rerouting.policy },
     officers: prepared.officers ?? [],
     assumptions: [...assumptions, ...staffingAssumptions(prepared.officers ?? [])],
     notes,

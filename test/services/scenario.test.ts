@@ -6,6 +6,7 @@ import { readScenarioFile, parseScenarioText } from "../../src/sources/scenario-
 import { runScenario, validateScenario, type ScenarioResult } from "../../src/services/scenario.ts";
 import { scenarioJsonSchema } from "../../src/domain/scenario-json-schema.ts";
 import { InputError } from "../../src/domain/errors.ts";
+import { scenarioView } from "../../src/cli/commands/scenario.ts";
 
 let store: Store;
 let dec: ScenarioResult;
@@ -71,6 +72,13 @@ test("December 2023: trains and railcars blocked per day, where rerouted flow we
   assert.equal(dec.baseline.months, "2022-12..2023-11");
   assert.ok(dec.assumptions.length >= 10 && dec.assumptions.every((a) => a.source));
   assert.equal(dec.costs.widerUsd, null, "the multiplier is off by default");
+  // Rerouting is by gravity unless the file says otherwise, and the text report says how it shared the flow.
+  assert.deepEqual(dec.rerouting, { enabled: true, policy: "gravity" });
+  const titles = scenarioView(dec).tables.map((t) => t.title ?? "");
+  assert.ok(
+    titles.some((t) => /^Where rerouted flow went \(by each crossing's normal traffic ÷ route km,/.test(t)),
+    titles.join("; "),
+  );
 });
 
 test("a bad scenario is refused with every problem listed, each with its path and line", async () => {

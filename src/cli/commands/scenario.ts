@@ -89,9 +89,13 @@ function diversionTable(r: ScenarioResult) {
         unit: d.mode === f.mode ? f.unit : "truckloads",
       })),
   );
+  const how = {
+    gravity: "by each crossing's normal traffic ÷ route km",
+    "nearest-first": "nearest first",
+    proportional: "in proportion to spare capacity",
+  }[r.rerouting.policy];
   return {
-    title:
-      "Where rerouted flow went (nearest first, within spare capacity, only where corridors and detour limits allow)",
+    title: `Where rerouted flow went (${how}, within spare capacity, only where corridors and detour limits allow)`,
     columns: [
       { label: "from", value: (x: (typeof rows)[number]) => x.from },
       { label: "to", value: (x: (typeof rows)[number]) => `${x.toName} ${x.to}` },

@@ -25,10 +25,18 @@ import {
 
 /** Hour index of a local clock time: hours since 1970-01-01 00:00 on the same clock. */
 export const clockHour = (date: string, hour: number) => Date.parse(`${date}T00:00:00Z`) / 3_600_000 + hour;
-const dateOf = (h: number) => new Date(h * 3_600_000).toISOString().slice(0, 10);
+const dates = new Map<number, string>();
+/** The date of an hour index (kept per day: the splits ask it for every origin). */
+const dateOf = (h: number) => {
+  const d = Math.floor(h / 24);
+  let x = dates.get(d);
+  if (x === undefined) dates.set(d, (x = new Date(d * 86_400_000).toISOString().slice(0, 10)));
+  return x;
+};
 const hourOf = (h: number) => ((h % 24) + 24) % 24;
 const monthOf = (h: number) => Number(dateOf(h).slice(5, 7));
-const weekdayOf = (h: number) => new Date(h * 3_600_000).getUTCDay();
+/** 1970-01-01 (hour 0) was a Thursday. */
+const weekdayOf = (h: number) => (((Math.floor(h / 24) + 4) % 7) + 7) % 7;
 const yearOf = (h: number) => Number(dateOf(h).slice(0, 4));
 
 /** Forecast levels (minutes) that split the interval's error quantiles. */
@@ -232,8 +240,16 @@ export function elPasoSeries(hourlyCsv: string, averagesCsv: string): (EvalSerie
     .filter((s) => s.values.size >= 48)
     .map(({ key, values }) => {
       const hours = [...values.keys()].sort((a, b) => a - b);
-      const average = (h: number) =>
-        avg.get(`${key.port}|${key.lane}|${key.subLane}|${monthOf(h)}|${weekdayOf(h)}|${hourOf(h)}`);
+      // Looked up for every input of every forecast: kept per hour (the key costs three date formats).
+      const averages = new Map<number, number | undefined>();
+      const average = (h: number) => {
+        if (averages.has(h)) return averages.get(h);
+        const a = avg.get(
+          `${key.port}|${key.lane}|${key.subLane}|${monthOf(h)}|${weekdayOf(h)}|${hourOf(h)}`,
+        );
+        averages.set(h, a);
+        return a;
+      };
       return {
         ...key,
         first: hours[0]!,

@@ -164,14 +164,14 @@ export function peaceArchSeries(values: Map<number, number>, lastTrainYear: numb
 export function fitPeaceArch(s: EvalSeries, lastTrain: number, fittedOn: string): WaitForecastParams {
   const warm = s.first + 24 * 8;
   const upTo = (y: number) => (x: EvalSeries, o: number, h: number) => o >= warm && x.year(o + h) <= y;
-  const calibrationWeights = fitWeights([s], upTo(lastTrain - 1));
+  const calibrationWeights = fitWeights([s], upTo(lastTrain - 1), { hourBlocks: HOUR_BLOCKS });
   const errorQ = errorQuantiles([s], calibrationWeights, LEVEL_BREAKS, (x, o) => x.year(o) === lastTrain, {
     hourBlocks: HOUR_BLOCKS,
   });
   return {
     fittedOn,
     hourBlocks: HOUR_BLOCKS,
-    weights: fitWeights([s], upTo(lastTrain)),
+    weights: fitWeights([s], upTo(lastTrain), { hourBlocks: HOUR_BLOCKS }),
     levelBreaks: LEVEL_BREAKS,
     errorQuantiles: errorQ,
     coverage: 0.8,
@@ -264,15 +264,27 @@ export function elPasoSeries(hourlyCsv: string, averagesCsv: string): (EvalSerie
     });
 }
 
+/** El Paso's layout chosen in the previous round: weights by the last reading's level, CBP's steps. */
+export const PREVIOUS_EL_PASO_LAYOUT: ModelLayout = { lastWaitBreaks: [10, 30], rounding: "cbp-steps" };
+
 /**
- * How El Paso's model is laid out beyond the nine inputs: its own weights for a last reading under 10, 10–30
- * and 30 minutes and more, and the expected wait rounded to CBP's steps. Chosen by leave-one-window-out over
- * the five training windows (`crossValidateElPaso`; docs/forecast.md); the test windows played no part.
+ * How El Paso's model is laid out beyond the nine inputs: its own weights for a last reading more than 10
+ * minutes below its hour's usual wait, up to 10 below, up to 10 above, and more; the expected wait rounded to
+ * CBP's steps, or the last reading itself when the forecast is within 1.5 minutes of it. Chosen by
+ * leave-one-window-out over the five training windows (`crossValidateElPaso`; docs/forecast.md); the test
+ * windows played no part in the choice.
  */
-export const EL_PASO_LAYOUT: ModelLayout = { lastWaitBreaks: [10, 30], rounding: "cbp-steps" };
+export const EL_PASO_LAYOUT: ModelLayout = {
+  excessBreaks: [-10, 0, 10],
+  rounding: "cbp-steps",
+  snapToLast: 1.5,
+};
 
 /** The model's structure beyond its weights. */
-export type ModelLayout = Pick<WaitForecastParams, "features" | "lastWaitBreaks" | "rounding">;
+export type ModelLayout = Pick<
+  WaitForecastParams,
+  "features" | "lastWaitBreaks" | "rounding" | "laneGroups" | "scale" | "snapToLast" | "excessBreaks"
+> & { shrink?: number };
 
 /** The parameters of a model tried in a cross-validation fold or a choice of blocks (no interval fitted). */
 function trialParams(
@@ -307,8 +319,7 @@ export function fitElPaso(
   layout: ModelLayout = EL_PASO_LAYOUT,
 ): WaitForecastParams {
   const before = (d: string) => (_s: EvalSeries, o: number, h: number) => dateOf(o + h) < d;
-  const fit = (d: string) =>
-    fitWeights(series, before(d), blocks, layout.features, undefined, layout.lastWaitBreaks);
+  const fit = (d: string) => fitWeights(series, before(d), { ...layout, hourBlocks: blocks });
   const calibrationWeights = fit(calibrateFrom);
   return {
     fittedOn,
@@ -355,10 +366,8 @@ export function crossValidateElPaso(
     const weights = fitWeights(
       series,
       (_s, o, h) => dateOf(o + h) < testFrom && !inside(dateOf(o)) && !inside(dateOf(o + h)),
-      blocks,
-      layout.features,
+      { ...layout, hourBlocks: blocks },
       3,
-      layout.lastWaitBreaks,
     );
     const p = trialParams(blocks, layout, weights);
     const scores = scoreForecasts(series, p, (_s, o) => inside(dateOf(o)), [1, 2, 3]);
@@ -386,10 +395,8 @@ export function chooseElPasoBlocks(
     const weights = fitWeights(
       series,
       (_s, o, h) => dateOf(o + h) < validateFrom,
-      blocks,
-      layout.features,
+      { ...layout, hourBlocks: blocks },
       3,
-      layout.lastWaitBreaks,
     );
     const p = trialParams(blocks, layout, weights);
     const scores = scoreForecasts(

@@ -1,17 +1,18 @@
 import {
   ERROR_PROBS,
-  FORECAST_FEATURES,
   fitLeastAbsolute,
-  forecastFeatures,
   forecastHour,
   HOUR_BLOCKS,
+  levelCount,
   levelIndex,
+  LOG_RESIDUAL_FLOOR,
   MAX_HORIZON_HOURS,
+  modelInputs,
   outcomeScore,
   RECALIBRATION,
   recalibratedAlpha,
   sortedQuantile,
-  type FeatureName,
+  toScale,
   type HourlySeries,
   type WaitForecastParams,
   weightIndex,
@@ -41,19 +42,27 @@ export function origins(s: EvalSeries, horizon: number, keep: (origin: number) =
 }
 
 /**
- * Weights per horizon, block of the day (`blocks` a day) and level of the last reading (`lastWaitBreaks`),
- * fitted on the origins `keep` lets in. A level with too few origins (< 100) takes its block's pooled weights.
+ * Weights per horizon, lane group (`laneGroups`), block of the day (`blocks` a day) and level of the last
+ * reading (`lastWaitBreaks`), fitted on the origins `keep` lets in. A level with too few origins (< 100) takes
+ * its group and block's pooled weights.
  */
 export function fitWeights(
   series: readonly EvalSeries[],
   keep: (s: EvalSeries, origin: number, horizon: number) => boolean,
-  blocks: number = HOUR_BLOCKS,
-  features: readonly FeatureName[] = FORECAST_FEATURES,
+  model: Partial<
+    Pick<
+      WaitForecastParams,
+      "hourBlocks" | "features" | "lastWaitBreaks" | "laneGroups" | "scale" | "excessBreaks"
+    >
+  > & { shrink?: number } = {},
   maxHorizon: number = MAX_HORIZON_HOURS,
-  lastWaitBreaks: readonly number[] = [],
 ): number[][][] {
-  const layout = { hourBlocks: blocks, lastWaitBreaks };
-  const cells = blocks * (lastWaitBreaks.length + 1);
+  const lastWaitBreaks = model.lastWaitBreaks ?? [];
+  const blocks = model.hourBlocks ?? HOUR_BLOCKS;
+  const layout = { ...model, hourBlocks: blocks, lastWaitBreaks };
+  const cells = (model.laneGroups?.length ?? 1) * blocks * levelCount(model);
+  const fit = (X: number[][], y: number[]) =>
+    fitLeastAbsolute(X, y, 30, model.scale === "log" ? LOG_RESIDUAL_FLOOR : undefined);
   const weights: number[][][] = [];
   for (let h = 1; h <= maxHorizon; h++) {
     const X: number[][][] = Array.from({ length: cells }, () => []);
@@ -61,26 +70,53 @@ export function fitWeights(
     for (const s of series)
       for (const o of origins(s, h, (o) => keep(s, o, h))) {
         const b = weightIndex(s, o, h, layout);
-        X[b]!.push(forecastFeatures(s, o, h, features));
-        y[b]!.push(s.observed(o + h)!);
+        X[b]!.push(modelInputs(s, o, h, layout));
+        y[b]!.push(toScale(s.observed(o + h)!, layout));
       }
-    const levels = lastWaitBreaks.length + 1;
+    const levels = levelCount(model);
     const pooled = new Map<number, number[]>();
+    let all: number[] | undefined;
     const pooledOf = (b: number) => {
       let w = pooled.get(b);
       if (!w) {
         const cellsOf = Array.from({ length: levels }, (_, l) => b * levels + l);
-        w = fitLeastAbsolute(
-          cellsOf.flatMap((c) => X[c]!),
-          cellsOf.flatMap((c) => y[c]!),
-        );
+        const xs = cellsOf.flatMap((c) => X[c]!);
+        // A group and block with too few origins of its own takes the weights of every origin.
+        w =
+          xs.length >= 100
+            ? fit(
+                xs,
+                cellsOf.flatMap((c) => y[c]!),
+              )
+            : (all ??= fit(X.flat(), y.flat()));
         pooled.set(b, w);
       }
       return w;
     };
+    if (model.shrink !== undefined) {
+      // Each cell's weights pulled towards its level's weights over every group and block.
+      const byLevel = Array.from({ length: levels }, (_, l) => {
+        const cs = X.map((_, c) => c).filter((c) => c % levels === l);
+        return fit(
+          cs.flatMap((c) => X[c]!),
+          cs.flatMap((c) => y[c]!),
+        );
+      });
+      weights.push(
+        X.map((xb, c) =>
+          xb.length < 20
+            ? byLevel[c % levels]!
+            : fitLeastAbsolute(xb, y[c]!, 30, model.scale === "log" ? LOG_RESIDUAL_FLOOR : undefined, {
+                weights: byLevel[c % levels]!,
+                observations: model.shrink!,
+              }),
+        ),
+      );
+      continue;
+    }
     weights.push(
       X.map((xb, c) =>
-        levels === 1 || xb.length >= 100 ? fitLeastAbsolute(xb, y[c]!) : pooledOf(Math.floor(c / levels)),
+        levels === 1 || xb.length >= 100 ? fit(xb, y[c]!) : pooledOf(Math.floor(c / levels)),
       ),
     );
   }
@@ -93,7 +129,10 @@ export function errorQuantiles(
   weights: number[][][],
   levelBreaks: number[],
   keep: (s: EvalSeries, origin: number) => boolean,
-  model: Pick<WaitForecastParams, "features" | "hourBlocks" | "lastWaitBreaks" | "rounding">,
+  model: Pick<
+    WaitForecastParams,
+    "features" | "hourBlocks" | "lastWaitBreaks" | "rounding" | "laneGroups" | "scale" | "excessBreaks"
+  >,
 ): number[][][] {
   const p: WaitForecastParams = {
     ...model,

@@ -84,9 +84,57 @@ export const FEATURE_LIBRARY = {
   /** 1 when the day after / before the target's date is a holiday of either side (and the target's is not). */
   holidayEve: (c) => (c.holidays(c.target).length === 0 && c.holidays(c.target + 24).length ? 1 : 0),
   holidayAfter: (c) => (c.holidays(c.target).length === 0 && c.holidays(c.target - 24).length ? 1 : 0),
+  /** The usual wait at the target's hour and the hours either side (a profile smoothed along the day). */
+  profileSmooth3: (c) => (c.s.profile(c.target - 1) + c.s.profile(c.target) + c.s.profile(c.target + 1)) / 3,
+  /** The usual wait at the target's hour of day averaged over the seven days up to the target (weekdays pooled). */
+  profileWeekMean: (c) => {
+    let sum = 0;
+    for (let d = 0; d < 7; d++) sum += c.s.profile(c.target - 24 * d);
+    return sum / 7;
+  },
+  /** The median reading at the target's hour of day over the past year up to the origin (the usual wait without a reading). */
+  pastSameHourMedian: (c) => {
+    const xs = pastSameHour(c);
+    return xs.length ? median(xs) : c.s.profile(c.target);
+  },
+  /** The mean excess over the usual wait at the target's hour of day over the past year up to the origin. */
+  pastSameHourExcess: (c) => {
+    let sum = 0;
+    let n = 0;
+    for (let h = c.target - 24; h > c.target - 24 * PAST_DAYS; h -= 24) {
+      if (h > c.origin) continue;
+      const v = c.s.observed(h);
+      if (v === undefined) continue;
+      sum += v - c.s.profile(h);
+      n++;
+    }
+    return n ? sum / n : 0;
+  },
+  /** The mean excess over the usual wait in the last 6 hours. */
+  recentExcess6: (c) => c.excess(6),
   /** The usual wait at the target on a holiday of either side (0 otherwise): lets holidays scale it. */
   holidayProfile: (c) => (c.holidays(c.target).length ? c.s.profile(c.target) : 0),
 } satisfies Record<string, (c: FeatureContext) => number>;
+
+/** Days back the past-year features look. */
+const PAST_DAYS = 366;
+
+/** The readings at the target's hour of day on past days up to the origin (at most PAST_DAYS back). */
+function pastSameHour(c: FeatureContext): number[] {
+  const xs: number[] = [];
+  for (let h = c.target - 24; h > c.target - 24 * PAST_DAYS; h -= 24) {
+    if (h > c.origin) continue;
+    const v = c.s.observed(h);
+    if (v !== undefined) xs.push(v);
+  }
+  return xs;
+}
+
+function median(xs: number[]): number {
+  const s = xs.sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
 
 /** A feature's name. */
 export type FeatureName = keyof typeof FEATURE_LIBRARY;
@@ -150,21 +198,71 @@ export interface WaitForecastParams {
   lastWaitBreaks?: readonly number[];
   /** "cbp-steps": the expected wait is rounded to CBP's steps (0, 1, then multiples of 5 minutes). */
   rounding?: "cbp-steps";
+  /**
+   * Lane groups with weights of their own (a lane type's group is its first word: "passenger" for
+   * passenger-sentri); absent: one set for every lane. weights[horizon − 1][(group × blocks + block) × levels
+   * + level]. A series whose group is not listed (or that names no lane) takes the first group's weights.
+   */
+  laneGroups?: readonly string[];
+  /**
+   * Breaks (minutes) of the last reading's excess over its hour's usual wait that give each level its own
+   * weights, within each level of lastWaitBreaks (a wait far above the usual one falls back differently).
+   */
+  excessBreaks?: readonly number[];
+  /** Minutes: a forecast this close to the last reading is the last reading (waits stick). */
+  snapToLast?: number;
+  /**
+   * "log": inputs and the fitted wait are on a log scale (sign(x)·ln(1 + |x|), the constant stays 1), so the
+   * weights combine ratios rather than minutes; a median is a median on either scale. Absent: minutes.
+   */
+  scale?: "log";
 }
+
+/** The residual below which least absolute deviations stops down-weighting, on the log scale (minutes: 0.5). */
+export const LOG_RESIDUAL_FLOOR = 0.05;
+
+const signedLog = (x: number) => Math.sign(x) * Math.log1p(Math.abs(x));
+
+/** A wait on the model's scale. */
+export const toScale = (minutes: number, p: Pick<WaitForecastParams, "scale">) =>
+  p.scale === "log" ? signedLog(minutes) : minutes;
+
+/** What the weights multiply: the inputs on the model's scale. */
+export function modelInputs(
+  s: HourlySeries,
+  origin: number,
+  horizon: number,
+  p: Pick<WaitForecastParams, "features" | "scale">,
+): number[] {
+  const names = p.features ?? FORECAST_FEATURES;
+  const x = forecastFeatures(s, origin, horizon, names);
+  return p.scale === "log" ? x.map((v, i) => (names[i] === "constant" ? 1 : signedLog(v))) : x;
+}
+
+/** A lane type's group: its first word (passenger-sentri → passenger). */
+export const laneGroupOf = (lane: string) => lane.split("-")[0]!.toLowerCase();
 
 /** The weights' index for a forecast: the target's block of the day, then the last reading's level. */
 export function weightIndex(
   s: HourlySeries,
   origin: number,
   horizon: number,
-  p: Pick<WaitForecastParams, "hourBlocks" | "lastWaitBreaks">,
+  p: Pick<WaitForecastParams, "hourBlocks" | "lastWaitBreaks" | "laneGroups" | "excessBreaks">,
 ): number {
-  const breaks = p.lastWaitBreaks ?? [];
   const last = s.observed(origin) ?? s.profile(origin);
+  const excessBreaks = p.excessBreaks ?? [];
+  const level =
+    levelIndex(last, p.lastWaitBreaks ?? []) * (excessBreaks.length + 1) +
+    levelIndex(last - s.profile(origin), excessBreaks);
+  const group = p.laneGroups && s.lane ? Math.max(0, p.laneGroups.indexOf(laneGroupOf(s.lane))) : 0;
   return (
-    hourBlock(s.hourOfDay(origin + horizon), p.hourBlocks) * (breaks.length + 1) + levelIndex(last, breaks)
+    (group * p.hourBlocks + hourBlock(s.hourOfDay(origin + horizon), p.hourBlocks)) * levelCount(p) + level
   );
 }
+
+/** How many levels of the last reading have weights of their own (lastWaitBreaks × excessBreaks). */
+export const levelCount = (p: Pick<WaitForecastParams, "lastWaitBreaks" | "excessBreaks">) =>
+  ((p.lastWaitBreaks?.length ?? 0) + 1) * ((p.excessBreaks?.length ?? 0) + 1);
 
 /**
  * CBP's waits come in steps: 0 and 1 minute (no delay), then multiples of 5 (97% of El Paso's 2024–25
@@ -187,6 +285,8 @@ export interface HourlySeries {
   hourOfDay(hour: number): number;
   /** The sides ("us", "mx", "ca") with a public holiday on the hour's local date; none when absent. */
   holidays?(hour: number): readonly string[];
+  /** The lane type (passenger-standard, …), for a model with weights by lane group. */
+  lane?: string;
 }
 
 /** The inputs (`features`, FORECAST_FEATURES by default) of the forecast of `origin + horizon` made at `origin`. */
@@ -336,13 +436,17 @@ export function forecastHour(
   p: WaitForecastParams,
   alpha: number = 1 - p.coverage,
 ): WaitForecastPoint {
-  const x = forecastFeatures(s, origin, horizon, p.features);
+  const x = modelInputs(s, origin, horizon, p);
   const w = p.weights[horizon - 1]![weightIndex(s, origin, horizon, p)]!;
-  const raw = Math.max(
-    0,
-    x.reduce((sum, xi, i) => sum + xi * w[i]!, 0),
-  );
-  const expected = p.rounding === "cbp-steps" ? roundToCbpStep(raw) : raw;
+  const fitted = x.reduce((sum, xi, i) => sum + xi * w[i]!, 0);
+  const raw = Math.max(0, p.scale === "log" ? Math.expm1(fitted) : fitted);
+  const last = s.observed(origin);
+  const expected =
+    p.snapToLast !== undefined && last !== undefined && Math.abs(raw - last) <= p.snapToLast
+      ? last
+      : p.rounding === "cbp-steps"
+        ? roundToCbpStep(raw)
+        : raw;
   const level = levelIndex(expected, p.levelBreaks);
   const lo = errorQuantile(p, horizon, level, alpha / 2);
   const hi = errorQuantile(p, horizon, level, 1 - alpha / 2);
@@ -357,14 +461,20 @@ export function forecastHour(
 
 /**
  * Least absolute deviations by iteratively reweighted least squares: the weights w minimising Σ|y − Xw|
- * (each residual's weight 1/max(|r|, 0.5 min), 30 rounds). Small dense systems (9 unknowns).
+ * (each residual's weight 1/max(|r|, floor), 30 rounds; floor 0.5 min). Small dense systems (9 unknowns).
  */
-export function fitLeastAbsolute(X: readonly number[][], y: readonly number[], rounds = 30): number[] {
+export function fitLeastAbsolute(
+  X: readonly number[][],
+  y: readonly number[],
+  rounds = 30,
+  floor = 0.5,
+  prior?: { weights: readonly number[]; observations: number },
+): number[] {
   const k = X[0]?.length ?? 0;
-  let w = solveWeighted(X, y, null, k);
+  let w = solveWeighted(X, y, null, k, prior);
   for (let r = 0; r < rounds; r++) {
-    const weights = X.map((row, i) => 1 / Math.max(Math.abs(y[i]! - dot(row, w)), 0.5));
-    w = solveWeighted(X, y, weights, k);
+    const weights = X.map((row, i) => 1 / Math.max(Math.abs(y[i]! - dot(row, w)), floor));
+    w = solveWeighted(X, y, weights, k, prior);
   }
   return w;
 }
@@ -377,6 +487,7 @@ function solveWeighted(
   y: readonly number[],
   wts: number[] | null,
   k: number,
+  prior?: { weights: readonly number[]; observations: number },
 ): number[] {
   const A = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const b = new Array<number>(k).fill(0);
@@ -390,6 +501,13 @@ function solveWeighted(
       for (let c = a; c < k; c++) Aa[c]! += ra * row[c]!;
     }
   }
+  // A prior pulls each weight towards its own, as much as `observations` average rows would (scale-free).
+  if (prior && X.length)
+    for (let a = 0; a < k; a++) {
+      const lam = (prior.observations * A[a]![a]!) / X.length;
+      A[a]![a]! += lam;
+      b[a]! += lam * prior.weights[a]!;
+    }
   for (let a = 0; a < k; a++) {
     A[a]![a]! += 1e-6;
     for (let c = 0; c < a; c++) A[a]![c] = A[c]![a]!;

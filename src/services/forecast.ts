@@ -271,7 +271,7 @@ export async function waitForecast(
     const p = CBP_WAIT_FORECAST_PARAMS;
     const notes: string[] = [
       `expected = the usual wait for that hour (month, weekday and hour from the archive's history; holidays of either side apart), corrected by the last readings${p.lastWaitBreaks?.length ? ` with weights for the last reading's level (breaks at ${p.lastWaitBreaks.join(" and ")} min)` : ""}${p.rounding === "cbp-steps" ? ", rounded to CBP's steps (0, 1, then multiples of 5 min)" : ""}; waits are CBP's estimates, in minutes`,
-      `80% interval from out-of-sample errors (${p.fittedOn}), its level recalibrated on the outcomes of the last ${RECALIBRATION.windowHours / 24} days' forecasts of each lane (rolling conformal; until ${RECALIBRATION.minOutcomes} outcomes, the calibration's 10th–90th percentiles); on held-out data it held 77–80% by horizon (docs/forecast.md)`,
+      `80% interval from out-of-sample errors (${p.fittedOn}), its level recalibrated on the outcomes of the last ${RECALIBRATION.windowHours / 24} days' forecasts of each lane (rolling conformal; until ${RECALIBRATION.minOutcomes} outcomes, the calibration's 10th–90th percentiles); on held-out data it held 80–83% by horizon (docs/forecast.md)`,
     ];
     const series: ForecastSeries[] = [];
     let staleNoted = false;
@@ -300,6 +300,7 @@ export async function waitForecast(
         observed: (h) => (h <= nowHour ? values.get(h) : undefined),
         profile: usualWaits(new Map([...values].filter(([h]) => h <= nowHour)), sides),
         hourOfDay: hourOf,
+        lane: first.lane,
       };
       // The interval's level from the outcomes of the last three weeks' forecasts, replayed with usual waits
       // that have not seen those weeks (as a forecaster running then had them).

@@ -6,7 +6,15 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { InputError, NotFoundError } from "../../src/domain/errors.ts";
 import { easterSunday, holidaysOn, nthWeekday } from "../../src/domain/holidays.ts";
-import { fitLeastAbsolute } from "../../src/model/wait-forecast.ts";
+import {
+  ERROR_PROBS,
+  FORECAST_FEATURES,
+  fitLeastAbsolute,
+  forecastHour,
+  weightIndex,
+  type HourlySeries,
+  type WaitForecastParams,
+} from "../../src/model/wait-forecast.ts";
 import {
   CBP_WAIT_FORECAST_PARAMS,
   PEACE_ARCH_FORECAST_PARAMS,
@@ -65,6 +73,38 @@ test("least absolute deviations recovers known weights and shrugs off outliers",
       },
     ),
     { seed: 14, numRuns: 20 },
+  );
+});
+
+test("weights by the last reading's excess over its usual wait, and a forecast that close to the last reading is it", () => {
+  const k = FORECAST_FEATURES.length;
+  // Only the constant counts: level l forecasts constants[l] minutes.
+  const constants = [3.2, 11, 21.4, 23];
+  const p: WaitForecastParams = {
+    fittedOn: "test",
+    hourBlocks: 1,
+    excessBreaks: [-10, 0, 10],
+    rounding: "cbp-steps",
+    snapToLast: 1.5,
+    weights: [constants.map((c) => Array.from({ length: k }, (_, i) => (i === k - 1 ? c : 0)))],
+    levelBreaks: [10],
+    errorQuantiles: [[0, 1].map(() => ERROR_PROBS.map(() => 0))],
+    coverage: 0.8,
+  };
+  const series = (last: number): HourlySeries => ({
+    observed: (h) => (h === 100 ? last : undefined),
+    profile: () => 20,
+    hourOfDay: (h) => h % 24,
+  });
+  // The usual wait is 20 min: a last reading of 5, 15, 22 and 35 falls in levels 0..3.
+  assert.deepEqual(
+    [5, 15, 22, 35].map((last) => weightIndex(series(last), 100, 1, p)),
+    [0, 1, 2, 3],
+  );
+  // 3.2 rounds to CBP's 5; 11 to 10; 21.4 is within 1.5 min of the last reading 22, so it is 22; 23 rounds to 25.
+  assert.deepEqual(
+    [5, 15, 22, 35].map((last) => forecastHour(series(last), 100, 1, p).expectedMinutes),
+    [5, 10, 22, 25],
   );
 });
 

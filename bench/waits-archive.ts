@@ -227,6 +227,7 @@ console.log("\n-- borderflow compact, then borderflow waits over Parquet + today
 const compacted = { "90": join(root, "ninety-compacted"), "365": join(root, "year-compacted") };
 const compactMs: Record<string, number> = {};
 const compactCpu: Record<string, number> = {};
+const compactRss: Record<string, number> = {};
 for (const [k, src] of [
   ["90", ninety],
   ["365", year],
@@ -237,16 +238,18 @@ for (const [k, src] of [
   for (const f of readdirSync(join(src, "readings")))
     linkSync(join(src, "readings", f), join(dst, "readings", f));
   const cpuFile = join(root, `cpu-${process.pid}`);
+  const rssFile = join(root, `rss-compact-${process.pid}`);
   const r = await runChild(
     process.execPath,
     ["--import", RSS, BIN, "--json", "compact", "--archive", dst, "--through", shiftDay(LAST_DAY, -1)],
-    { env: { ...process.env, TZ: "UTC", BENCH_CPU_FILE: cpuFile } },
+    { env: { ...process.env, TZ: "UTC", BENCH_CPU_FILE: cpuFile, BENCH_RSS_FILE: rssFile } },
   );
   if (r.code !== 0) throw new Error(`compact failed: ${r.stderr}`);
   compactMs[k] = r.wallMs;
   compactCpu[k] = Number(readFileSync(cpuFile, "utf8"));
+  compactRss[k] = Number(readFileSync(rssFile, "utf8"));
   console.log(
-    `${k}-day archive compacted in ${sec(r.wallMs / 1000)} (CPU ${sec(compactCpu[k]!)}, process start included)`,
+    `${k}-day archive compacted in ${sec(r.wallMs / 1000)} (CPU ${sec(compactCpu[k]!)}, process start included), peak ${mb(compactRss[k]!)}`,
   );
 }
 const compactedBytes = dirSize(join(compacted["365"], "parquet"));
@@ -356,6 +359,7 @@ printAndReport({
     startMs,
     compactMs,
     compactCpu,
+    compactRss,
     compactedBytes,
     rawCompactMs,
     rawCompactCpu,

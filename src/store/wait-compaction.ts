@@ -61,8 +61,9 @@ export interface CompactOptions {
   onStep?: (step: CompactionStep, month: string) => void;
   /**
    * DuckDB's memory limit for the merge (default COMPACTION_MEMORY_LIMIT; it spills to disk beyond). At 256MB a
-   * month of the synthetic year (350,000 readings) sorted out of core, on one thread, for about 30% more CPU,
-   * while the process's peak stayed about the same (about 540 MB: the JSON reader's buffers are outside it).
+   * month of the synthetic year (350,000 readings) sorts out of core: compacting that year in process took
+   * 19.6–23.4 s of CPU at 256MB against 15.7–17.1 s at 512MB, for a process peak of 560–584 MB against
+   * 705–836 MB (docs/waits.md). The peak is above the limit: the JSON reader's buffers are outside it.
    */
   memoryLimit?: string;
 }

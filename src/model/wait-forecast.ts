@@ -65,19 +65,7 @@ export const FEATURE_LIBRARY = {
     return c.s.profile(c.target) * ratio;
   },
   /** The mean excess over the usual wait at the target's hour of day on the last 7 days with a reading there. */
-  sameHourExcess: (c) => {
-    let sum = 0;
-    let n = 0;
-    for (let d = 1; d <= 7; d++) {
-      const h = c.target - 24 * d;
-      if (h > c.origin) continue;
-      const v = c.s.observed(h);
-      if (v === undefined) continue;
-      sum += v - c.s.profile(h);
-      n++;
-    }
-    return n ? sum / n : 0;
-  },
+  sameHourExcess: (c) => sameHourExcessOver(c, 7),
   /** 1 when the target's date is a public holiday of the U.S. / of the other side (Mexico or Canada). */
   holidayUs: (c) => (c.holidays(c.target).includes("us") ? 1 : 0),
   holidayOther: (c) => (c.holidays(c.target).some((x) => x !== "us") ? 1 : 0),
@@ -98,18 +86,7 @@ export const FEATURE_LIBRARY = {
     return xs.length ? median(xs) : c.s.profile(c.target);
   },
   /** The mean excess over the usual wait at the target's hour of day over the past year up to the origin. */
-  pastSameHourExcess: (c) => {
-    let sum = 0;
-    let n = 0;
-    for (let h = c.target - 24; h > c.target - 24 * PAST_DAYS; h -= 24) {
-      if (h > c.origin) continue;
-      const v = c.s.observed(h);
-      if (v === undefined) continue;
-      sum += v - c.s.profile(h);
-      n++;
-    }
-    return n ? sum / n : 0;
-  },
+  pastSameHourExcess: (c) => sameHourExcessOver(c, PAST_DAYS),
   /** The mean excess over the usual wait in the last 6 hours. */
   recentExcess6: (c) => c.excess(6),
   /** The usual wait at the target on a holiday of either side (0 otherwise): lets holidays scale it. */
@@ -117,18 +94,28 @@ export const FEATURE_LIBRARY = {
 } satisfies Record<string, (c: FeatureContext) => number>;
 
 /** Days back the past-year features look. */
-const PAST_DAYS = 366;
+const PAST_DAYS = 365;
 
-/** The readings at the target's hour of day on past days up to the origin (at most PAST_DAYS back). */
-function pastSameHour(c: FeatureContext): number[] {
-  const xs: number[] = [];
-  for (let h = c.target - 24; h > c.target - 24 * PAST_DAYS; h -= 24) {
-    if (h > c.origin) continue;
-    const v = c.s.observed(h);
-    if (v !== undefined) xs.push(v);
+/** The readings at the target's hour of day on the `days` days before it, up to the origin, with their hours. */
+function sameHourReadings(c: FeatureContext, days: number): { hour: number; minutes: number }[] {
+  const out: { hour: number; minutes: number }[] = [];
+  for (let d = 1; d <= days; d++) {
+    const hour = c.target - 24 * d;
+    if (hour > c.origin) continue;
+    const minutes = c.s.observed(hour);
+    if (minutes !== undefined) out.push({ hour, minutes });
   }
-  return xs;
+  return out;
 }
+
+/** The mean excess over the usual wait at the target's hour of day on the `days` days before it (0: none). */
+function sameHourExcessOver(c: FeatureContext, days: number): number {
+  const xs = sameHourReadings(c, days);
+  return xs.length ? xs.reduce((a, x) => a + x.minutes - c.s.profile(x.hour), 0) / xs.length : 0;
+}
+
+/** The readings at the target's hour of day over the past year up to the origin. */
+const pastSameHour = (c: FeatureContext) => sameHourReadings(c, PAST_DAYS).map((x) => x.minutes);
 
 function median(xs: number[]): number {
   const s = xs.sort((a, b) => a - b);

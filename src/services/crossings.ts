@@ -333,8 +333,7 @@ export async function crossingsSeriesJson(
   req: CrossingsRequest,
 ): Promise<{ text: string; fromColumns: boolean }> {
   const a = await asked(store, req);
-  const kept = keptCrossingsCube(store);
-  const cube = kept && (await kept);
+  const cube = keptCrossingsCube(store);
   if (
     !cube ||
     cube.months === 0 ||

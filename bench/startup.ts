@@ -4,7 +4,9 @@
  *    2023-12` (the compiled CLI in dist/, as `npm start` and an installed bin run it) against the bare process
  *    `node bench/bare-query.mjs <db>` that opens the same DuckDB file and runs the one query; runs alternate,
  *    so both see the same machine load. Target: at most 1.5x the bare process.
- *  - `npm start` (= node bin/borderflow.js serve) from spawn to its first 200 on /api/health: target 2 s.
+ *  - `npm start` (= node bin/borderflow.js serve) from spawn to its first 200 on /api/health, and to its first
+ *    200 on a data route (a crossings series, which needs the database and the crossings' status): target 2 s;
+ *    and how long it takes to exit when sent SIGTERM as soon as it prints its address (its warm-up running).
  *  - the overview, cold (DB file built from the snapshot) and warm: target 5 s.
  * Needs `npm run build` (the bin says nothing and falls back to tsx when dist/ is stale: the bench refuses).
  * Usage: tsx bench/startup.ts [--runs N]
@@ -12,6 +14,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { loadavg } from "node:os";
 import {
   type BenchResult,
   type ChildRun,
@@ -73,6 +76,8 @@ async function main(): Promise<void> {
   const bare: number[] = [];
   const viaTsx: number[] = [];
   const serve: number[] = [];
+  const serveData: number[] = [];
+  const serveStop: number[] = [];
   const floorNode: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
@@ -88,7 +93,14 @@ async function main(): Promise<void> {
       viaTsx.push((await ok([TSX_CLI, "src/cli/main.ts", ...QUERY], /237/)).wallMs / 1000);
       floorNode.push((await runChild(process.execPath, ["-e", ""])).wallMs / 1000);
     }
-    for (let i = 0; i < runs; i++) serve.push(await serveReady(env));
+    // Load fetch's own modules (undici) before any clock starts: they are the client's, not the server's.
+    await fetch("http://127.0.0.1:9/").catch(() => undefined);
+    for (let i = 0; i < runs; i++) {
+      const r = await serveReady(env);
+      serve.push(r.health);
+      serveData.push(r.data);
+      serveStop.push(await serveStopped(env));
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -110,12 +122,20 @@ async function main(): Promise<void> {
       "of bare",
     ],
     [
-      "npm start: serve until /api/health answers",
+      "npm start: first 200 on /api/health",
       serve,
       median(serve) / SERVE_TARGET_S,
       1,
       `of ${SERVE_TARGET_S} s`,
     ],
+    [
+      "npm start: first 200 on a data route (crossings)",
+      serveData,
+      median(serveData) / SERVE_TARGET_S,
+      1,
+      `of ${SERVE_TARGET_S} s`,
+    ],
+    ["npm start: SIGTERM at its address line, to exit", serveStop, NaN, 1, ""],
     [
       "overview, cold (DB built from snapshot)",
       cold,
@@ -149,7 +169,9 @@ async function main(): Promise<void> {
   const rs = median(serve) / SERVE_TARGET_S;
   console.log(
     `\nresult: one query ${sec(median(query))} vs bare ${sec(median(bare))} -> ${ratio(rq)} [${verdict(rq, QUERY_MAX_RATIO)}] (at most ${QUERY_MAX_RATIO}x);` +
-      ` npm start ${sec(median(serve))} [${verdict(rs, 1)}] (target ${SERVE_TARGET_S} s)`,
+      ` npm start to first 200: /api/health ${sec(median(serve))} [${verdict(rs, 1)}], a data route ${sec(median(serveData))}` +
+      ` [${verdict(median(serveData) / SERVE_TARGET_S, 1)}] (target ${SERVE_TARGET_S} s); exit after SIGTERM ${sec(median(serveStop))}` +
+      ` (load average ${loadavg()[0]!.toFixed(2)})`,
   );
 
   const result: BenchResult = {
@@ -165,10 +187,17 @@ async function main(): Promise<void> {
         maxRatio: QUERY_MAX_RATIO,
       },
       {
-        metric: "npm start: server ready (median)",
+        metric: "npm start: first 200 on /api/health (median)",
         value: sec(median(serve)),
         baseline: `target ${SERVE_TARGET_S} s`,
         ratio: rs,
+        maxRatio: 1,
+      },
+      {
+        metric: "npm start: first 200 on a data route (median)",
+        value: sec(median(serveData)),
+        baseline: `target ${SERVE_TARGET_S} s`,
+        ratio: median(serveData) / SERVE_TARGET_S,
         maxRatio: 1,
       },
       {
@@ -186,19 +215,19 @@ async function main(): Promise<void> {
         maxRatio: 1,
       },
     ],
-    details: { runs, cold, warm, query, bare, viaTsx, serve, floorNode },
+    details: { runs, cold, warm, query, bare, viaTsx, serve, serveData, serveStop, floorNode },
   };
   report(result);
 }
 
-/** Seconds from spawning `borderflow serve` (dashboard already built) to a 200 from /api/health. */
-async function serveReady(env: NodeJS.ProcessEnv): Promise<number> {
-  const t0 = performance.now();
+/** Starts `borderflow serve` (dashboard already built): the child and its address once it prints it. */
+async function startServe(env: NodeJS.ProcessEnv) {
   const child = spawn(process.execPath, [BIN, "serve", "--port", "0"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
   try {
     const url = await new Promise<string>((ok, fail) => {
       let out = "";
@@ -207,18 +236,60 @@ async function serveReady(env: NodeJS.ProcessEnv): Promise<number> {
         const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
         if (m) ok(m[1]!);
       });
-      child.once("exit", (c) => fail(new Error(`serve exited with ${c}`)));
-      setTimeout(() => fail(new Error("serve did not start in 60 s")), 60_000);
+      void exited.then(() => fail(new Error("serve exited before it listened")));
+      setTimeout(() => fail(new Error("serve did not start in 60 s")), 60_000).unref();
     });
-    for (;;) {
-      const r = await fetch(`${url}/api/health`).catch(() => undefined);
-      if (r?.ok) break;
-      await new Promise((w) => setTimeout(w, 20));
-    }
-    return (performance.now() - t0) / 1000;
-  } finally {
-    child.kill("SIGTERM");
+    return { child, url, exited };
+  } catch (e) {
+    child.kill("SIGKILL");
+    await exited;
+    throw e;
   }
+}
+
+/** Stops a server and waits for its exit (at most 30 s, then SIGKILL). */
+async function stopServe(s: { child: ReturnType<typeof spawn>; exited: Promise<void> }): Promise<void> {
+  s.child.kill("SIGTERM");
+  const late = setTimeout(() => s.child.kill("SIGKILL"), 30_000);
+  await s.exited;
+  clearTimeout(late);
+}
+
+/**
+ * Seconds from spawning `borderflow serve` to its first 200 on /api/health, and on a data route (a crossings
+ * series: the database, the crossings' status index and the coverage), each polled every 10 ms.
+ */
+async function serveReady(env: NodeJS.ProcessEnv): Promise<{ health: number; data: number }> {
+  const t0 = performance.now();
+  const s = await startServe(env);
+  try {
+    const first200 = async (path: string) => {
+      for (;;) {
+        const r = await fetch(`${s.url}${path}`).catch(() => undefined);
+        if (r?.ok) {
+          await r.arrayBuffer();
+          return (performance.now() - t0) / 1000;
+        }
+        await r?.arrayBuffer();
+        await new Promise((w) => setTimeout(w, 10));
+      }
+    };
+    const [health, data] = await Promise.all([
+      first200("/api/health"),
+      first200("/api/crossings?port=2303&measure=Trains&from=2023-01&to=2023-12"),
+    ]);
+    return { health, data };
+  } finally {
+    await stopServe(s);
+  }
+}
+
+/** Seconds from SIGTERM, sent as soon as `borderflow serve` prints its address (warming up), to its exit. */
+async function serveStopped(env: NodeJS.ProcessEnv): Promise<number> {
+  const s = await startServe(env);
+  const t0 = performance.now();
+  await stopServe(s);
+  return (performance.now() - t0) / 1000;
 }
 
 await main();

@@ -114,6 +114,23 @@ test("listening on every address warns on stderr and answers any Host; on loopba
   await stop(local.child);
 });
 
+test("SIGTERM as soon as the address is printed stops the server cleanly, its warm-up abandoned", async () => {
+  // Its handlers are in place before it prints the address: the signal never finds the default action (which
+  // killed the process outright), and the warm-up in progress stops after its read, unlogged.
+  for (let i = 0; i < 3; i++) {
+    const s = await serve(["--port", "0"]);
+    const exited = new Promise<[number | null, string | null]>((done) =>
+      s.child.once("exit", (code, signal) => done([code, signal])),
+    );
+    s.child.kill("SIGTERM");
+    const late = setTimeout(() => s.child.kill("SIGKILL"), 30_000);
+    const [code, signal] = await exited;
+    clearTimeout(late);
+    assert.deepEqual([code, signal], [0, null], s.err());
+    assert.doesNotMatch(s.err(), /warming|error/i);
+  }
+});
+
 test("the lock message names the process that holds the database, and what it is doing", async (t) => {
   const server = await serve(["--port", "0"]);
   t.after(() => stop(server.child));

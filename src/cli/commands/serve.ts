@@ -96,10 +96,22 @@ export function registerServe(program: Command, io: Io): void {
       await lookup(o.host).catch((e: NodeJS.ErrnoException) => {
         throw listenError(e, o.host, port);
       });
-      const web = o.web && (await ensureWebBuilt(io));
-      // The server's modules (fastify, helmet, swagger) load only for `serve`: other commands start faster.
-      const { buildApp } = await import("../../api/server.ts");
-      const store = await openStore(g, true, io);
+      // The database opens (on DuckDB's threads) while the server's modules load: they load only for `serve`,
+      // so other commands start faster.
+      const opening = openStore(g, true, io);
+      let buildApp: typeof import("../../api/server.ts").buildApp;
+      let web: boolean;
+      try {
+        web = o.web && (await ensureWebBuilt(io));
+        ({ buildApp } = await import("../../api/server.ts"));
+      } catch (e) {
+        await opening.then(
+          (s) => s.closeWhenIdle(),
+          () => undefined,
+        );
+        throw e;
+      }
+      const store = await opening;
       let app: Awaited<ReturnType<typeof buildApp>>;
       try {
         app = await buildApp({
@@ -123,16 +135,11 @@ export function registerServe(program: Command, io: Io): void {
         await store.closeWhenIdle();
         throw listenError(e as NodeJS.ErrnoException, o.host, port);
       }
-      if (!loopback)
-        io.err(
-          `borderflow: warning: listening on ${o.host}, which other machines can reach: the API has no authentication ` +
-            "and answers any Host name there. Use --host 127.0.0.1 (the default) unless you mean to share it.\n",
-        );
-      io.out(
-        `borderflow ${web ? "dashboard and API" : "API"} at ${address.replace("[::1]", "localhost")}${web ? "/" : "/api/health"} (OpenAPI: ${address}/api/openapi.json)\n`,
-      );
-      await new Promise<void>((done) => {
-        // Stop taking requests, let those in flight finish, then close the database.
+      // The stop handlers are in place before the address is printed: a signal sent as soon as it is seen
+      // (a test, a supervisor) must find them, or it kills the process outright.
+      const stopped = new Promise<void>((done) => {
+        // Stop taking requests, let those in flight finish (the warm-up stops after its read in progress),
+        // then close the database.
         const stop = () => {
           void app
             .close()
@@ -142,6 +149,15 @@ export function registerServe(program: Command, io: Io): void {
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
       });
+      if (!loopback)
+        io.err(
+          `borderflow: warning: listening on ${o.host}, which other machines can reach: the API has no authentication ` +
+            "and answers any Host name there. Use --host 127.0.0.1 (the default) unless you mean to share it.\n",
+        );
+      io.out(
+        `borderflow ${web ? "dashboard and API" : "API"} at ${address.replace("[::1]", "localhost")}${web ? "/" : "/api/health"} (OpenAPI: ${address}/api/openapi.json)\n`,
+      );
+      await stopped;
     });
 }
 

@@ -70,17 +70,18 @@ export function registerHostCheck(app: FastifyInstance, allowed: readonly string
 
 /**
  * Replaces this machine's paths (database, archive, snapshot, home folder) in JSON answers with neutral
- * names: an error message or a note must not tell a client where the server keeps its files.
+ * names: an error message or a note must not tell a client where the server keeps its files. Returns the
+ * replacement, for answers the server compresses itself (a compressed body passes the hook untouched).
  */
-export function registerPathScrubber(app: FastifyInstance, paths: readonly [string, string][]): void {
+export function registerPathScrubber(
+  app: FastifyInstance,
+  paths: readonly [string, string][],
+): (text: string) => string {
   const pairs = [...paths, [homedir(), "~"] as [string, string]]
     .filter(([p]) => p && p.length > 1)
     .sort((a, b) => b[0].length - a[0].length);
-  app.addHook("onSend", async (_req, reply, payload) => {
-    if (typeof payload !== "string") return payload;
-    const type = String(reply.getHeader("content-type") ?? "");
-    if (!type.includes("json")) return payload;
-    let out = payload;
+  const scrub = (text: string): string => {
+    let out = text;
     for (const [path, name] of pairs) {
       if (!out.includes(path)) continue;
       out = out.split(path).join(name);
@@ -89,5 +90,11 @@ export function registerPathScrubber(app: FastifyInstance, paths: readonly [stri
       if (escaped !== path) out = out.split(escaped).join(name);
     }
     return out;
+  };
+  app.addHook("onSend", async (_req, reply, payload) => {
+    if (typeof payload !== "string") return payload;
+    const type = String(reply.getHeader("content-type") ?? "");
+    return type.includes("json") ? scrub(payload) : payload;
   });
+  return scrub;
 }

@@ -5,8 +5,8 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type RouteOptions,
 } from "fastify";
-import fastifySwagger from "@fastify/swagger";
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -24,7 +24,8 @@ import {
   UnavailableError,
 } from "../domain/errors.ts";
 import { AnswerCache, canonical } from "./answer-cache.ts";
-import { ScenarioPool, type ScenarioPoolOptions } from "./scenario-pool.ts";
+import { LRUCache } from "lru-cache";
+import type { ScenarioPool, ScenarioPoolOptions } from "./scenario-pool.ts";
 import { LOOPBACK_NAMES, type LogLevel } from "./limits.ts";
 import { registerHostCheck, registerPathScrubber, registerSecurityHeaders } from "./security.ts";
 import type { Store } from "../store/db.ts";
@@ -32,32 +33,17 @@ import { getCoverage } from "../services/coverage.ts";
 import { keepCrossingsInMemory } from "../services/crossings-cube.ts";
 import { crossingStatusIndex } from "../services/status.ts";
 import { crossingsSeriesJson } from "../services/crossings.ts";
-import {
-  eventScenario,
-  eventStudy,
-  findEvent,
-  listEvents,
-  loadEvents,
-  loadOfficerEvents,
-} from "../services/events.ts";
-import { backtestEvent } from "../services/backtest.ts";
-import { listPorts, portProfile } from "../services/ports.ts";
-import {
-  prepareScenario,
-  scenarioModelInput,
-  validateScenario,
-  type ScenarioResult,
-} from "../services/scenario.ts";
+import type { ScenarioResult } from "../services/scenario.ts";
 import { tradeSummary } from "../services/trade.ts";
-import { waitSummary } from "../services/waits.ts";
-import { waitForecast } from "../services/forecast.ts";
 import { defaultArchiveDir } from "../store/wait-archive.ts";
-import { overview } from "../services/overview.ts";
-import { encountersSeries } from "../services/encounters.ts";
-import { portAreas } from "../services/port-areas.ts";
-import { surgeCheck, surgeWhatIf, type SurgeRequest } from "../services/surge.ts";
-import { december2023Story, officerEventAnswer, officerEventList } from "../services/officer-story.ts";
-import { registerCompression, registerDashboard } from "./web.ts";
+import type { SurgeRequest } from "../services/surge.ts";
+import {
+  answerEncoding,
+  compressAnswer,
+  COMPRESS_THRESHOLD_BYTES,
+  registerCompression,
+  registerDashboard,
+} from "./web.ts";
 import {
   AreasQuery,
   EncountersQuery,
@@ -103,11 +89,40 @@ declare module "fastify" {
     /** The server's answer cache (its byte count is checked by the fault tests). */
     answerCache: AnswerCache;
     /** The worker threads scenario runs and surges run on. */
-    scenarioPool: ScenarioPool;
+    scenarioPool: { readonly completed: number };
   }
 }
 
 export { LOG_LEVELS, type LogLevel } from "./limits.ts";
+
+/** A module loaded at its first use, once. */
+const lazy = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => (p ??= load());
+};
+
+/**
+ * The services of the routes a starting server does not need (health and crossings series load with it),
+ * loaded at their first request or once the server has warmed up, whichever comes first: a server listens
+ * sooner without compiling the model, the scenario and event services, the wait archive, luxon and piscina.
+ */
+const services = {
+  events: lazy(() => import("../services/events.ts")),
+  backtest: lazy(() => import("../services/backtest.ts")),
+  ports: lazy(() => import("../services/ports.ts")),
+  scenario: lazy(() => import("../services/scenario.ts")),
+  waits: lazy(() => import("../services/waits.ts")),
+  forecast: lazy(() => import("../services/forecast.ts")),
+  overview: lazy(() => import("../services/overview.ts")),
+  encounters: lazy(() => import("../services/encounters.ts")),
+  areas: lazy(() => import("../services/port-areas.ts")),
+  surge: lazy(() => import("../services/surge.ts")),
+  officers: lazy(() => import("../services/officer-story.ts")),
+  pool: lazy(() => import("./scenario-pool.ts")),
+};
+
+/** Raw scenario requests remembered with the cache key of their validated form (about 200 bytes each). */
+const SCENARIO_RAW_KEYS = 10_000;
 
 const errorBody = (status: number, message: string, extra: Record<string, unknown> = {}) => ({
   error: { status, message, ...extra },
@@ -172,6 +187,50 @@ function registerErrorAnswers(app: FastifyInstance): void {
 }
 
 /**
+ * The OpenAPI document (/api/openapi.json), built at its first request rather than at start-up:
+ * @fastify/swagger is loaded then, into a throwaway fastify instance given the same routes (method, URL and
+ * schema, as this app's onRoute hook saw them), so a starting server neither loads it nor converts every
+ * route's schema. The document is kept.
+ */
+function lazyOpenApi(app: FastifyInstance): () => Promise<unknown> {
+  const routes: Pick<RouteOptions, "method" | "url" | "schema">[] = [];
+  app.addHook("onRoute", (r) => {
+    routes.push({ method: r.method, url: r.url, ...(r.schema ? { schema: r.schema } : {}) });
+  });
+  let doc: Promise<unknown> | undefined;
+  const build = async () => {
+    const { default: fastifySwagger } = await import("@fastify/swagger");
+    // The HEAD routes fastify adds to this app's GET routes are in `routes` already.
+    const mirror = Fastify({ logger: false, exposeHeadRoutes: false });
+    mirror.setValidatorCompiler(validatorCompiler);
+    mirror.setSerializerCompiler(serializerCompiler);
+    await mirror.register(fastifySwagger, {
+      openapi: {
+        info: {
+          title: "borderflow API",
+          version: "0.1.0",
+          description:
+            "U.S. land ports of entry as a system of flows: crossings, trade, scenarios and past disruptions, from real public data. Read-only.",
+        },
+      },
+      transform: jsonSchemaTransform,
+    });
+    for (const r of routes) mirror.route({ ...r, handler: async () => null });
+    await mirror.ready();
+    try {
+      return mirror.swagger();
+    } finally {
+      await mirror.close();
+    }
+  };
+  return () => {
+    doc ??= build();
+    doc.catch(() => (doc = undefined));
+    return doc;
+  };
+}
+
+/**
  * Builds the HTTP API (and, with `webRoot`, the dashboard's static files) on an open store. Read-only:
  * no route writes to the store. Errors become JSON bodies with a status code here and nowhere else.
  */
@@ -209,26 +268,47 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerErrorAnswers(app);
   if (opts.allowedHosts !== "any") registerHostCheck(app, opts.allowedHosts ?? LOOPBACK_NAMES);
   registerSecurityHeaders(app);
-  registerPathScrubber(app, [
+  const scrub = registerPathScrubber(app, [
     [store.path, "<database>"],
     [opts.archiveDir ?? defaultArchiveDir(), "<archive>"],
     [store.snapshotDir, "<snapshot>"],
     ...(opts.webRoot ? ([[opts.webRoot, "<web>"]] as [string, string][]) : []),
     [process.cwd(), "<cwd>"],
   ]);
-  const pool = new ScenarioPool(opts.scenarioPool);
-  app.addHook("onClose", () => pool.close());
-  // Warm what every series request needs, in the background (the server answers meanwhile): the crossings
-  // in memory, their status index and the coverage.
-  const warm = Promise.all([keepCrossingsInMemory(store), crossingStatusIndex(store), getCoverage(store)]);
-  warm.catch((err: unknown) => app.log.error({ err }, "warming the crossings in memory failed"));
-  // Closing waits for the warm-up's queries: the store must not be closed under them.
-  app.addHook("onClose", () =>
-    warm.then(
-      () => undefined,
-      () => undefined,
-    ),
+  // The worker pool (piscina and the model) is made at the first run.
+  let poolMade: Promise<ScenarioPool> | undefined;
+  let poolNow: ScenarioPool | undefined;
+  const scenarioPool = () =>
+    (poolMade ??= services.pool().then((m) => (poolNow = new m.ScenarioPool(opts.scenarioPool))));
+  const pool = {
+    run: async (...args: Parameters<ScenarioPool["run"]>) => (await scenarioPool()).run(...args),
+  };
+  app.addHook("onClose", async () => {
+    await (await poolMade?.catch(() => undefined))?.close();
+  });
+  // Warm what every series request needs, in the background (the server listens and answers meanwhile):
+  // first the coverage (/api/health needs it) and the crossings' status index (a few small reads; a request
+  // that needs them waits for them), then the crossings in memory (until they are, a series is read from
+  // DuckDB: the same answer). Small reads, so that a server stopped while it warms stops after the read in
+  // progress: closing waits for that read (the store must not be closed under a query), not the warm-up.
+  const stopWarming = new AbortController();
+  const warm = (async () => {
+    await Promise.all([getCoverage(store), crossingStatusIndex(store)]);
+    stopWarming.signal.throwIfAborted();
+    await keepCrossingsInMemory(store, stopWarming.signal);
+    stopWarming.signal.throwIfAborted();
+    await Promise.all(Object.values(services).map((load) => load()));
+  })();
+  const warmed = warm.then(
+    () => undefined,
+    (err: unknown) => {
+      if (!stopWarming.signal.aborted) app.log.error({ err }, "warming the crossings in memory failed");
+    },
   );
+  app.addHook("onClose", async () => {
+    stopWarming.abort();
+    await warmed;
+  });
 
   // An API route without query parameters refuses any (the others' schemas refuse unknown ones).
   app.addHook("preValidation", async (req, reply) => {
@@ -246,26 +326,29 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       );
   });
   await registerCompression(app);
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: "borderflow API",
-        version: "0.1.0",
-        description:
-          "U.S. land ports of entry as a system of flows: crossings, trade, scenarios and past disruptions, from real public data. Read-only.",
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
+  const openapi = lazyOpenApi(app);
 
   // The data cannot change while the server runs (the store is opened read-only and DuckDB keeps writers
   // out), so an answer computed once is kept, serialized, under its validated request (src/api/answer-cache.ts).
   const cache = new AnswerCache(opts.cacheBytes);
   const cachedText = async (reply: FastifyReply, key: string, compute: () => Promise<string>) => {
     const { body, hit } = await cache.get(key, compute);
+    return keptAnswer(reply, key, body, hit);
+  };
+  /**
+   * A kept answer as sent: its compressed bytes when the client takes them (compressed once and kept with it:
+   * compressing a large answer at every request was most of a cached port profile's time), else its text.
+   * Paths are scrubbed before compressing (the scrubbing hook sees text only).
+   */
+  const keptAnswer = async (reply: FastifyReply, key: string, body: string, hit: boolean) => {
     reply.header("x-borderflow-cache", hit ? "hit" : "miss");
     reply.type("application/json; charset=utf-8");
-    return body;
+    const encoding = body.length >= COMPRESS_THRESHOLD_BYTES ? answerEncoding(reply.request) : undefined;
+    const bytes = encoding && (await cache.encoded(key, encoding, (t) => compressAnswer(scrub(t), encoding)));
+    if (!bytes) return body;
+    reply.header("vary", "accept-encoding");
+    reply.header("content-encoding", encoding);
+    return bytes;
   };
   const cached = (reply: FastifyReply, key: string, compute: () => Promise<unknown>) =>
     cachedText(reply, key, async () => JSON.stringify(await compute()));
@@ -273,12 +356,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const keyOf = (req: FastifyRequest) =>
     `${req.routeOptions.url}?${canonical({ q: req.query ?? {}, p: req.params ?? {} })}`;
   app.decorate("answerCache", cache);
-  app.decorate("scenarioPool", pool);
+  app.decorate("scenarioPool", { getter: () => ({ completed: poolNow?.completed ?? 0 }) });
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: ErrorBody, 404: ErrorBody };
 
-  api.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  api.get("/api/openapi.json", { schema: { hide: true } }, async () => openapi());
 
   api.get(
     "/api/health",
@@ -314,7 +397,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("as `borderflow overview --json`") },
       },
     },
-    async (req, reply) => cached(reply, keyOf(req), () => overview(store)),
+    async (req, reply) => cached(reply, keyOf(req), async () => (await services.overview()).overview(store)),
   );
 
   api.get(
@@ -327,8 +410,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (req, reply) =>
-      cached(reply, keyOf(req), () =>
-        listPorts(store, {
+      cached(reply, keyOf(req), async () =>
+        (await services.ports()).listPorts(store, {
           ...(req.query.border ? { border: req.query.border } : {}),
           ...(req.query.mode ? { mode: req.query.mode } : {}),
         }),
@@ -345,7 +428,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (req, reply) =>
-      cached(reply, `profile/${req.params.code.toLowerCase()}`, () => portProfile(store, req.params.code)),
+      cached(reply, `profile/${req.params.code.toLowerCase()}`, async () =>
+        (await services.ports()).portProfile(store, req.params.code),
+      ),
   );
 
   api.get(
@@ -360,8 +445,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     async (req, reply) => {
       const q = req.query;
-      return cached(reply, keyOf(req), () =>
-        encountersSeries(store, {
+      return cached(reply, keyOf(req), async () =>
+        (await services.encounters()).encountersSeries(store, {
           sectors: q.sector ?? [],
           fieldOffices: q.fieldOffice ?? [],
           citizenship: q.citizenship ?? [],
@@ -388,8 +473,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (req, reply) =>
-      cached(reply, keyOf(req), () =>
-        portAreas(store, {
+      cached(reply, keyOf(req), async () =>
+        (await services.areas()).portAreas(store, {
           ...(req.query.border ? { border: req.query.border } : {}),
           ...(req.query.fieldOffice ? { fieldOffice: req.query.fieldOffice } : {}),
           ...(req.query.sector ? { sector: req.query.sector } : {}),
@@ -448,7 +533,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   );
 
-  const events = () => loadEvents(store, opts.eventsFile);
+  const events = async () => (await services.events()).loadEvents(store, opts.eventsFile);
 
   api.get(
     "/api/events",
@@ -462,7 +547,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     async (req, reply) =>
       cached(reply, keyOf(req), async () => {
         const q = req.query;
-        const list = await listEvents(store, events(), {
+        const list = await (
+          await services.events()
+        ).listEvents(store, await events(), {
           ...(q.border ? { border: q.border } : {}),
           ...(q.port ? { port: q.port } : {}),
           ...(q.from ? { from: q.from } : {}),
@@ -493,16 +580,32 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (req, reply) => {
-      const e = findEvent(events(), req.params.id);
+      const { findEvent, eventScenario, eventStudy } = await services.events();
+      const e = findEvent(await events(), req.params.id);
       return cached(reply, `event/${e.id}`, async () => ({
         event: e,
         scenario: await eventScenario(store, e),
         study: await eventStudy(store, e),
-        backtest: await backtestEvent(store, e),
+        backtest: await (await services.backtest()).backtestEvent(store, e),
       }));
     },
   );
 
+  // A scenario request seen before is answered from the cache before it is validated again: its route, raw
+  // query and body (as parsed JSON) → the key its validated, normalised form was kept under. Only a request
+  // that was valid and answered gets an entry, and the same raw request validates the same way against a
+  // read-only store, so every refusal is still given by validation. Bounded by count (SCENARIO_RAW_KEYS).
+  const rawKeys = new LRUCache<string, string>({ max: SCENARIO_RAW_KEYS });
+  /** A request's raw key, taken before validation (which replaces query and body with their parsed forms). */
+  const rawKeyOfRequest = new WeakMap<FastifyRequest, string>();
+  const rawKeyOf = (path: string, req: FastifyRequest) =>
+    createHash("sha256")
+      .update(path)
+      .update("\0")
+      .update(canonical(req.query ?? {}))
+      .update("\0")
+      .update(JSON.stringify(req.body) ?? "")
+      .digest("hex");
   const scenarioRoute = (path: string, summary: string, input: boolean) =>
     api.post(
       path,
@@ -523,22 +626,36 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         },
         // Validation is attached, not thrown: validateScenario reports schema and data problems together.
         attachValidation: true,
+        preValidation: async (req, reply) => {
+          const raw = rawKeyOf(path, req);
+          rawKeyOfRequest.set(req, raw);
+          const key = rawKeys.get(raw);
+          const body = key === undefined ? undefined : cache.peek(key);
+          if (key === undefined || body === undefined) return;
+          return reply.send(await keptAnswer(reply, key, body, true));
+        },
       },
       async (req, reply) => {
+        const rawKey = rawKeyOfRequest.get(req);
+        const answer = async (key: string, compute: () => Promise<string>) => {
+          const body = await cachedText(reply, key, compute);
+          if (rawKey) rawKeys.set(rawKey, key);
+          return body;
+        };
         // Query problems are the route's own (body problems go to validateScenario, which lists them all).
         if (req.validationError && req.validationError.validationContext !== "body")
           throw req.validationError;
         const raw: unknown = req.body;
+        const { validateScenario, scenarioModelInput, prepareScenario } = await services.scenario();
         const v = await validateScenario(store, raw);
         if (!v.ok)
           return reply
             .status(400)
             .send(errorBody(400, `the scenario has ${v.problems} problem(s)`, { issues: v.issues }));
         if (input)
-          return cached(
-            reply,
+          return answer(
             `input/${createHash("sha256").update(canonical(v.scenario)).digest("hex")}`,
-            () => scenarioModelInput(store, v),
+            async () => JSON.stringify(await scenarioModelInput(store, v)),
           );
         const draws = req.query.draws ?? v.scenario.options.draws;
         const seed = req.query.seed ?? v.scenario.options.seed;
@@ -548,7 +665,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           .digest("hex");
         // Prepared and run on a worker thread, with its own read-only connection to the database file (an
         // in-memory store cannot be shared: it is prepared here, and only the model runs on the worker).
-        return cachedText(reply, `scenario/${key}`, async () =>
+        return answer(`scenario/${key}`, async () =>
           pool.run(
             store.path === ":memory:"
               ? { prepared: await prepareScenario(store, v) }
@@ -600,11 +717,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return cachedText(reply, `surge/${key}`, async () =>
         store.path === ":memory:"
           ? JSON.stringify(
-              await surgeWhatIf(store, request, {
+              await (
+                await services.surge()
+              ).surgeWhatIf(store, request, {
                 runScenario: async (s, v) =>
                   JSON.parse(
                     await pool.run(
-                      { prepared: await prepareScenario(s, v) },
+                      { prepared: await (await services.scenario()).prepareScenario(s, v) },
                       v.scenario.options.draws,
                       v.scenario.options.seed,
                       {
@@ -630,7 +749,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("as `borderflow surge --check --json`") },
       },
     },
-    async (req, reply) => cached(reply, keyOf(req), () => surgeCheck(store)),
+    async (req, reply) => cached(reply, keyOf(req), async () => (await services.surge()).surgeCheck(store)),
   );
 
   api.get(
@@ -642,7 +761,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("{ events: [{ id, title, start, end, scenario }] }") },
       },
     },
-    async (req, reply) => cached(reply, keyOf(req), async () => officerEventList(store)),
+    async (req, reply) =>
+      cached(reply, keyOf(req), async () => (await services.officers()).officerEventList(store)),
   );
 
   api.get(
@@ -656,8 +776,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     async (req, reply) => {
+      const { findEvent, loadOfficerEvents } = await services.events();
       const e = findEvent(loadOfficerEvents(store), req.params.id);
-      return cached(reply, `officer-event/${e.id}`, () => officerEventAnswer(store, e.id));
+      return cached(reply, `officer-event/${e.id}`, async () =>
+        (await services.officers()).officerEventAnswer(store, e.id),
+      );
     },
   );
 
@@ -671,7 +794,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         },
       },
     },
-    async (req, reply) => cached(reply, keyOf(req), () => december2023Story(store)),
+    async (req, reply) =>
+      cached(reply, keyOf(req), async () => (await services.officers()).december2023Story(store)),
   );
 
   api.get(
@@ -684,7 +808,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("as `borderflow waits --json`"), ...errors },
       },
     },
-    async (req) => waitSummary(opts.archiveDir ?? defaultArchiveDir(), req.query),
+    async (req) => (await services.waits()).waitSummary(opts.archiveDir ?? defaultArchiveDir(), req.query),
   );
 
   api.get(
@@ -697,7 +821,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: ResultObject("as `borderflow forecast --json`; see docs/api.md"), ...errors },
       },
     },
-    async (req) => waitForecast(opts.archiveDir ?? defaultArchiveDir(), req.query),
+    async (req) =>
+      (await services.forecast()).waitForecast(opts.archiveDir ?? defaultArchiveDir(), req.query),
   );
 
   if (opts.webRoot && existsSync(opts.webRoot)) await registerDashboard(app, opts.webRoot);

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { Store } from "../../src/store/db.ts";
 import { buildApp } from "../../src/api/server.ts";
@@ -116,6 +117,60 @@ test("a scenario runs, is cached by content, and matches the browser's pure-mode
     runMonteCarlo(prep.input, prep.ranges, { draws: 200, seed: DEC.options.seed }),
   );
   assert.deepEqual(local, a.json());
+});
+
+test("a scenario asked again is answered from the cache before validation; a changed one is validated again", async () => {
+  const url = "/api/scenarios/run?draws=120";
+  const first = await app.inject({ method: "POST", url, payload: DEC });
+  assert.equal(first.statusCode, 200);
+  assert.equal(first.headers["x-borderflow-cache"], "miss");
+  // Count what reaches the database: validation reads the ports; a request seen before reads nothing.
+  const all = store.all.bind(store);
+  let queries = 0;
+  store.all = ((q: Parameters<typeof all>[0]) => (queries++, all(q))) as typeof store.all;
+  try {
+    const again = await app.inject({ method: "POST", url, payload: DEC });
+    assert.equal(again.headers["x-borderflow-cache"], "hit");
+    assert.equal(again.body, first.body);
+    assert.equal(queries, 0, "answered without validating again");
+    // Another query string or body is validated as ever: refusals stand.
+    const zero = await app.inject({ method: "POST", url: "/api/scenarios/run?draws=0", payload: DEC });
+    assert.equal(zero.statusCode, 400);
+    assert.match(zero.body, /draws/);
+    const bad = await app.inject({
+      method: "POST",
+      url,
+      payload: { ...DEC, events: [{ ...DEC.events[0], ports: ["Eagel Pass"] }] },
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /Eagel Pass/);
+    assert.ok(queries > 0, "a changed scenario is validated against the database");
+  } finally {
+    store.all = all;
+  }
+});
+
+test("a kept answer is compressed once and kept with it; the bytes are the same JSON", async () => {
+  const url = "/api/ports/2304";
+  const plain = await app.inject({ method: "GET", url });
+  assert.equal(plain.statusCode, 200);
+  assert.equal(plain.headers["content-encoding"], undefined);
+  const before = app.answerCache.stats.bytes;
+  const br = await app.inject({ method: "GET", url, headers: { "accept-encoding": "gzip, br" } });
+  assert.equal(br.headers["content-encoding"], "br");
+  assert.equal(br.headers["x-borderflow-cache"], "hit");
+  assert.equal(brotliDecompressSync(br.rawPayload).toString("utf8"), plain.body);
+  const kept = app.answerCache.stats.bytes;
+  assert.ok(kept > before, "the compressed bytes are kept (and counted) with the answer");
+  const again = await app.inject({ method: "GET", url, headers: { "accept-encoding": "br" } });
+  assert.deepEqual(again.rawPayload, br.rawPayload);
+  assert.equal(app.answerCache.stats.bytes, kept, "not compressed again");
+  const gz = await app.inject({ method: "GET", url, headers: { "accept-encoding": "gzip" } });
+  assert.equal(gz.headers["content-encoding"], "gzip");
+  assert.equal(gunzipSync(gz.rawPayload).toString("utf8"), plain.body);
+  const none = await app.inject({ method: "GET", url, headers: { "accept-encoding": "identity" } });
+  assert.equal(none.headers["content-encoding"], undefined);
+  assert.equal(none.body, plain.body);
 });
 
 test("a bad scenario is refused with every problem; limits hold", async () => {

@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import helmet from "helmet";
 export { isLoopback, LOOPBACK_NAMES } from "./limits.ts";
 
@@ -71,12 +71,14 @@ export function registerHostCheck(app: FastifyInstance, allowed: readonly string
 /**
  * Replaces this machine's paths (database, archive, snapshot, home folder) in JSON answers with neutral
  * names: an error message or a note must not tell a client where the server keeps its files. Returns the
- * replacement, for answers the server compresses itself (a compressed body passes the hook untouched).
+ * replacement, for answers the server keeps (scrubbed once, when kept: scanning a 100 KB answer for each
+ * path at every request was a large part of its cost), and `scrubbed(reply)`, which tells the hook that
+ * this reply's body was scrubbed already.
  */
 export function registerPathScrubber(
   app: FastifyInstance,
   paths: readonly [string, string][],
-): (text: string) => string {
+): { scrub: (text: string) => string; scrubbed: (reply: FastifyReply) => void } {
   const pairs = [...paths, [homedir(), "~"] as [string, string]]
     .filter(([p]) => p && p.length > 1)
     .sort((a, b) => b[0].length - a[0].length);
@@ -91,10 +93,11 @@ export function registerPathScrubber(
     }
     return out;
   };
+  const done = new WeakSet<FastifyReply>();
   app.addHook("onSend", async (_req, reply, payload) => {
-    if (typeof payload !== "string") return payload;
+    if (typeof payload !== "string" || done.has(reply)) return payload;
     const type = String(reply.getHeader("content-type") ?? "");
     return type.includes("json") ? scrub(payload) : payload;
   });
-  return scrub;
+  return { scrub, scrubbed: (reply) => void done.add(reply) };
 }

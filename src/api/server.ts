@@ -268,7 +268,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerErrorAnswers(app);
   if (opts.allowedHosts !== "any") registerHostCheck(app, opts.allowedHosts ?? LOOPBACK_NAMES);
   registerSecurityHeaders(app);
-  const scrub = registerPathScrubber(app, [
+  const { scrub, scrubbed } = registerPathScrubber(app, [
     [store.path, "<database>"],
     [opts.archiveDir ?? defaultArchiveDir(), "<archive>"],
     [store.snapshotDir, "<snapshot>"],
@@ -325,6 +325,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         ),
       );
   });
+  // Answers computed for a request (not kept) are compressed on libuv's thread pool, not on the event loop as
+  // @fastify/compress does for a string body: a 15-year series is ~30 KB of JSON (bench/api.ts).
+  app.addHook("onSend", async (req, reply, payload) => {
+    if (typeof payload !== "string" || Buffer.byteLength(payload) < COMPRESS_THRESHOLD_BYTES) return payload;
+    if (
+      reply.getHeader("content-encoding") ||
+      !String(reply.getHeader("content-type") ?? "").includes("json")
+    )
+      return payload;
+    const encoding = answerEncoding(req);
+    if (!encoding) return payload;
+    reply.header("vary", "accept-encoding");
+    reply.header("content-encoding", encoding);
+    return compressAnswer(payload, encoding);
+  });
   await registerCompression(app);
   const openapi = lazyOpenApi(app);
 
@@ -332,19 +347,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // out), so an answer computed once is kept, serialized, under its validated request (src/api/answer-cache.ts).
   const cache = new AnswerCache(opts.cacheBytes);
   const cachedText = async (reply: FastifyReply, key: string, compute: () => Promise<string>) => {
-    const { body, hit } = await cache.get(key, compute);
+    const { body, hit } = await cache.get(key, async () => scrub(await compute()));
     return keptAnswer(reply, key, body, hit);
   };
   /**
    * A kept answer as sent: its compressed bytes when the client takes them (compressed once and kept with it:
    * compressing a large answer at every request was most of a cached port profile's time), else its text.
-   * Paths are scrubbed before compressing (the scrubbing hook sees text only).
+   * A kept answer's paths were scrubbed when it was kept.
    */
   const keptAnswer = async (reply: FastifyReply, key: string, body: string, hit: boolean) => {
     reply.header("x-borderflow-cache", hit ? "hit" : "miss");
     reply.type("application/json; charset=utf-8");
+    scrubbed(reply);
     const encoding = body.length >= COMPRESS_THRESHOLD_BYTES ? answerEncoding(reply.request) : undefined;
-    const bytes = encoding && (await cache.encoded(key, encoding, (t) => compressAnswer(scrub(t), encoding)));
+    const bytes = encoding && (await cache.encoded(key, encoding, (t) => compressAnswer(t, encoding)));
     if (!bytes) return body;
     reply.header("vary", "accept-encoding");
     reply.header("content-encoding", encoding);

@@ -295,7 +295,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const warm = (async () => {
     await Promise.all([getCoverage(store), crossingStatusIndex(store)]);
     stopWarming.signal.throwIfAborted();
-    await keepCrossingsInMemory(store, stopWarming.signal);
+    await keepCrossingsInMemory(store, stopWarming.signal).catch((e: unknown) => {
+      // Another app on this store was closed while it loaded them (tests build several): load them again.
+      if (stopWarming.signal.aborted || (e as Error).name !== "AbortError") throw e;
+      return keepCrossingsInMemory(store, stopWarming.signal);
+    });
     stopWarming.signal.throwIfAborted();
     await Promise.all(Object.values(services).map((load) => load()));
   })();

@@ -1,7 +1,7 @@
 import { accessSync, constants } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
-import { Store } from "../store/db.ts";
+import type { Store } from "../store/db.ts";
 import { renderView, renderViewCsv, type View } from "./format.ts";
 
 /** Options every command takes. */
@@ -34,6 +34,8 @@ export const processIo: Io = {
 
 /** Opens the store a command asks for (from --db, $BORDERFLOW_DB or the default path). */
 export async function openStore(g: GlobalOptions, readOnly: boolean, io: Io = processIo): Promise<Store> {
+  // Imported here, not at the top: commands that never open the database (waits over the archive) skip it.
+  const { Store } = await import("../store/db.ts");
   const store = await Store.open({
     ...(g.db ? { path: g.db } : {}),
     ...(g.snapshot ? { snapshotDir: g.snapshot } : {}),

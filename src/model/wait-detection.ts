@@ -1,3 +1,4 @@
+import { DEFAULT_STALE_HOURS } from "../domain/wait-defaults.ts";
 import {
   localHour,
   localWeekday,
@@ -13,7 +14,7 @@ import {
 } from "../domain/wait-times.ts";
 
 /** A reading older than this many hours when fetched is stale (CBP's manual readings are hourly). */
-export const DEFAULT_STALE_HOURS = 3;
+export { DEFAULT_STALE_HOURS };
 
 /** When a wait counts as far above the usual. */
 export interface AnomalyRule {

@@ -1,3 +1,4 @@
+import { DEFAULT_INTERVAL_MS, formatMs } from "../domain/wait-defaults.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
@@ -63,7 +64,7 @@ export const DEFAULT_WATCH_URL = CBP_WAIT_TIMES_URL;
 export { DEFAULT_STALE_HOURS };
 
 /** How often the feed is polled unless told otherwise. */
-export const DEFAULT_INTERVAL_MS = 5 * 60_000;
+export { DEFAULT_INTERVAL_MS, formatMs };
 /** How long one request may take unless told otherwise. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** The longest wait between polls after failures (unless the interval itself is longer). */
@@ -975,14 +976,6 @@ function saveCapture(dir: string, c: Capture, log: (l: string) => void): void {
   } catch (e) {
     log(`save-captures: cannot write to ${dir}: ${(e as Error).message}`);
   }
-}
-
-/** `300000` → `5m`, `1500` → `1.5s`. */
-export function formatMs(ms: number): string {
-  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms >= 1000) return `${Number((ms / 1000).toFixed(1))}s`;
-  return `${ms}ms`;
 }
 
 /** Where queued detections go: a name (its outbox cursor) and a delivery that says whether it succeeded. */

@@ -50,7 +50,7 @@ import { parseScenarioText, type ScenarioText } from "../sources/scenario-file.t
 import { fsyncDir } from "../store/wait-archive.ts";
 import { snapshotHs2Query } from "../store/wait-queries.ts";
 import { queryDetached } from "../store/wait-archive-db.ts";
-import { DEFAULT_SNAPSHOT_DIR } from "../store/db.ts";
+import { DEFAULT_SNAPSHOT_DIR } from "../store/paths.ts";
 import { editDistance, matchPort } from "./resolve.ts";
 import type { ScenarioResult } from "./scenario.ts";
 import { loadSnapshotPorts } from "./waits.ts";

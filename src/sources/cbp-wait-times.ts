@@ -1,3 +1,4 @@
+import { CBP_WAIT_TIMES_URL } from "../domain/wait-defaults.ts";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DataError } from "../domain/errors.ts";
@@ -23,7 +24,7 @@ import { parseXml, xmlToPlain } from "./xml.ts";
 /** CBP Border Wait Times, the feed carriers and travellers watch. */
 export const CBP_WAIT_TIMES_SOURCE = "cbp-wait-times";
 /** The JSON feed (all crossings, one object each). `/api/bwtpublicmod` and `/api/waittimes` have the same layout. */
-export const CBP_WAIT_TIMES_URL = "https://bwt.cbp.gov/api/bwtnew";
+export { CBP_WAIT_TIMES_URL };
 /** The older XML feed, same element names. */
 export const CBP_WAIT_TIMES_XML_URL = "https://bwt.cbp.gov/xml/bwt.xml";
 

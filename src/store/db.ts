@@ -9,8 +9,6 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { homedir } from "node:os";
-import { fileURLToPath } from "node:url";
 import {
   DuckDBInstance,
   type DuckDBConnection,
@@ -18,22 +16,12 @@ import {
   type DuckDBValue,
 } from "@duckdb/node-api";
 import { StoreError } from "../domain/errors.ts";
+import { DEFAULT_SNAPSHOT_DIR, defaultDbPath } from "./paths.ts";
 import { STORE_TABLES, TABLE_NAMES, TABLES, type TableName } from "./schema.ts";
 import type { Query } from "./sql.ts";
 import { crossingsFingerprintQuery, deriveCrossingStatus } from "./status-queries.ts";
 
-/** The snapshot vendored with the package: `data/snapshot` next to `src/`. */
-export const DEFAULT_SNAPSHOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../data/snapshot");
-
-/**
- * Where the database lives unless told otherwise: `$BORDERFLOW_DB`, else
- * `$XDG_DATA_HOME/borderflow/borderflow.duckdb` (`~/.local/share/...`).
- */
-export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.BORDERFLOW_DB) return env.BORDERFLOW_DB;
-  const base = env.XDG_DATA_HOME || join(homedir(), ".local", "share");
-  return join(base, "borderflow", "borderflow.duckdb");
-}
+export { DEFAULT_SNAPSHOT_DIR, defaultDbPath };
 
 /** How to open a store. */
 export interface OpenOptions {

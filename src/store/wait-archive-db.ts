@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from "./duckdb.ts";
 import { StoreError } from "../domain/errors.ts";
 import type { Query } from "./sql.ts";
 import {

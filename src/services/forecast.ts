@@ -1,3 +1,4 @@
+import { DEFAULT_FORECAST_HOURS } from "../domain/wait-defaults.ts";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { InputError, NotFoundError } from "../domain/errors.ts";
@@ -15,7 +16,7 @@ import {
 import { CBP_WAIT_FORECAST_PARAMS } from "../model/wait-forecast-params.ts";
 import { readingsSource, withArchiveRead } from "../store/wait-archive-db.ts";
 import { closedReadingsQuery, hourlyMeansQuery, type WaitFilter } from "../store/wait-queries.ts";
-import { loadSnapshotPorts, parseLanes, resolveTarget } from "./waits.ts";
+import { parseLanes, portsFor, resolveTarget } from "./waits.ts";
 import type { PortName } from "./resolve.ts";
 
 /** `forecast` as a user wrote it (CLI flags or API query, as strings). */
@@ -28,7 +29,7 @@ export interface ForecastSpec {
 }
 
 /** Hours forecast unless asked otherwise. */
-export const DEFAULT_FORECAST_HOURS = 6;
+export { DEFAULT_FORECAST_HOURS };
 /** Days of history read for the usual wait of each hour (month, weekday and hour need a year or more). */
 export const FORECAST_HISTORY_DAYS = 400;
 
@@ -81,7 +82,10 @@ export interface WaitForecast {
 }
 
 export interface ForecastDeps {
-  ports?: readonly PortName[];
+  /** The known ports (default: those of `snapshotDir`, read by the DuckDB that reads the archive). */
+  ports?: readonly PortName[] | undefined;
+  /** Default: `$BORDERFLOW_SNAPSHOT`, else the vendored snapshot. */
+  snapshotDir?: string | undefined;
 }
 
 const ForecastSchema = z.object({
@@ -228,10 +232,10 @@ export async function waitForecast(
   const req = parseForecastSpec(spec);
   const at = req.at ? new Date(req.at) : new Date();
   const dir = resolve(archiveDir);
-  const ports = deps.ports ?? (await loadSnapshotPorts());
   const from = new Date(at.getTime() - FORECAST_HISTORY_DAYS * DAY_MS).toISOString().slice(0, 10);
   const to = new Date(at.getTime() + DAY_MS).toISOString().slice(0, 10);
   return withArchiveRead(dir, { from, to }, async (db, plan) => {
+    const ports = await portsFor(db, deps);
     const source = readingsSource(plan);
     const archived = plan.crossings.map((c) => ({
       port: c.port,

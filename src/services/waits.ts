@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { InputError, NotFoundError } from "../domain/errors.ts";
+import { InputError, NotFoundError, StoreError } from "../domain/errors.ts";
 import type { PortCode } from "../domain/ports.ts";
 import {
   DateSchema,
@@ -10,9 +10,14 @@ import {
   type LaneGroup,
   type LaneType,
 } from "../domain/wait-times.ts";
-import { DEFAULT_SNAPSHOT_DIR } from "../store/db.ts";
+import { DEFAULT_SNAPSHOT_DIR } from "../store/paths.ts";
 import { defaultArchiveDir } from "../store/wait-archive.ts";
-import { queryDetached, readingsSource, withArchiveRead } from "../store/wait-archive-db.ts";
+import {
+  queryDetached,
+  readingsSource,
+  withArchiveRead,
+  type WaitArchiveDb,
+} from "../store/wait-archive-db.ts";
 import {
   archiveCrossingsQuery,
   archiveSpanQuery,
@@ -125,8 +130,29 @@ export function parseWaitQuery(spec: WaitQuerySpec): WaitRequest {
  * without opening the database. Default: `$BORDERFLOW_SNAPSHOT`, else the vendored snapshot.
  */
 export async function loadSnapshotPorts(snapshotDir?: string): Promise<PortName[]> {
-  const dir = snapshotDir ?? process.env.BORDERFLOW_SNAPSHOT ?? DEFAULT_SNAPSHOT_DIR;
-  return queryDetached<PortName>(snapshotPortsQuery(join(dir, "ports.parquet")));
+  return queryDetached<PortName>(snapshotPortsQuery(snapshotPortsFile(snapshotDir)));
+}
+
+/** The `ports.parquet` of a snapshot folder (default: `$BORDERFLOW_SNAPSHOT`, else the vendored snapshot). */
+export function snapshotPortsFile(snapshotDir?: string): string {
+  return join(snapshotDir ?? process.env.BORDERFLOW_SNAPSHOT ?? DEFAULT_SNAPSHOT_DIR, "ports.parquet");
+}
+
+/**
+ * The known ports of a wait query: those given, else the snapshot's, read by the DuckDB that reads the
+ * archive (a DuckDB of their own cost a one-year query a fifth of its time: docs/waits.md "Speed").
+ */
+export async function portsFor(db: WaitArchiveDb, deps: WaitSummaryDeps): Promise<readonly PortName[]> {
+  if (deps.ports) return deps.ports;
+  const file = snapshotPortsFile(deps.snapshotDir);
+  try {
+    return await db.all<PortName>(snapshotPortsQuery(file));
+  } catch (e) {
+    throw new StoreError(
+      `cannot read the ports of the snapshot ${file}: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}`,
+      { cause: e },
+    );
+  }
 }
 
 /** Wait statistics of one crossing × lane (× hour or weekday), minutes. */
@@ -184,8 +210,10 @@ export interface WaitSummary {
 
 /** Injectable inputs of a wait query. */
 export interface WaitSummaryDeps {
-  /** The known ports (default: the vendored snapshot's). */
-  ports?: readonly PortName[];
+  /** The known ports (default: those of `snapshotDir`). */
+  ports?: readonly PortName[] | undefined;
+  /** The snapshot whose ports are read when `ports` is not given (default: `$BORDERFLOW_SNAPSHOT`, else the vendored one). */
+  snapshotDir?: string | undefined;
 }
 
 interface StatsRow {
@@ -235,8 +263,8 @@ export async function waitSummary(
           to: req.to ? shiftDay(req.to, 1) : "9999-99-99",
         }
       : undefined;
-  const knownPorts = deps.ports ?? (await loadSnapshotPorts());
   return withArchiveRead(dir, range, async (db, plan) => {
+    const knownPorts = await portsFor(db, deps);
     const source = readingsSource(plan);
     // Crossings of the compacted months come from the manifest; only the JSON Lines days are scanned for theirs.
     const jsonlCrossings = plan.jsonl.length

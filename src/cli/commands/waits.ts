@@ -1,35 +1,23 @@
 import type { Command } from "commander";
 import { DataError } from "../../domain/errors.ts";
 import {
-  formatMs,
-  parseWatchSpec,
-  runWatch,
+  CBP_WAIT_TIMES_URL,
+  DEFAULT_FORECAST_HOURS,
   DEFAULT_INTERVAL_MS,
   DEFAULT_STALE_HOURS,
-  DEFAULT_WATCH_URL,
-  type WatchSummary,
-} from "../../services/watch.ts";
-import {
-  archiveDirFor,
-  loadSnapshotPorts,
-  parseWaitQuery,
-  waitSummary,
-  type BestTime,
-  type WaitStatsRow,
-  type WaitSummary,
-} from "../../services/waits.ts";
-import { compactWaitArchive, type CompactSummary } from "../../services/wait-archive.ts";
-import { loadWatchlist, type WatchAlert } from "../../services/watchlist.ts";
-import { storeScenarioRunner } from "../../services/watchlist-scenario.ts";
-import { defaultDbPath } from "../../store/db.ts";
-import {
-  DEFAULT_FORECAST_HOURS,
-  parseForecastSpec,
-  waitForecast,
-  type WaitForecast,
-} from "../../services/forecast.ts";
+  formatMs,
+} from "../../domain/wait-defaults.ts";
+import type { WatchSummary } from "../../services/watch.ts";
+import type { BestTime, WaitStatsRow, WaitSummary } from "../../services/waits.ts";
+import type { CompactSummary } from "../../services/wait-archive.ts";
+import type { WatchAlert } from "../../services/watchlist.ts";
+import type { WaitForecast } from "../../services/forecast.ts";
 import { emit, type GlobalOptions, type Io } from "../context.ts";
 import type { Column, View } from "../format.ts";
+
+// Each command imports its services when it runs (a one-year `waits` query loads neither the watcher, the
+// feed parsers, the forecast model nor the scenario engine a watchlist runs): most of a short command's time
+// is loading modules (docs/waits.md "Speed").
 
 interface WatchFlags {
   interval?: string;
@@ -74,7 +62,7 @@ export function registerWaits(program: Command, io: Io): void {
       "--interval <duration>",
       `time between polls, e.g. 30s, 5m, 1h (default ${formatMs(DEFAULT_INTERVAL_MS)})`,
     )
-    .option("--url <url>", `the feed (default ${DEFAULT_WATCH_URL}; the XML feed works too)`)
+    .option("--url <url>", `the feed (default ${CBP_WAIT_TIMES_URL}; the XML feed works too)`)
     .option("--archive <dir>", ARCHIVE_HELP)
     .option("--webhook <url>", "also POST each poll's detections there as JSON (retried with backoff)")
     .option(
@@ -97,6 +85,13 @@ export function registerWaits(program: Command, io: Io): void {
     )
     .action(async (flags: WatchFlags, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
+      const [{ parseWatchSpec, runWatch }, { loadSnapshotPorts }, { loadWatchlist }, { defaultDbPath }] =
+        await Promise.all([
+          import("../../services/watch.ts"),
+          import("../../services/waits.ts"),
+          import("../../services/watchlist.ts"),
+          import("../../store/paths.ts"),
+        ]);
       const req = parseWatchSpec({
         interval: flags.interval,
         url: flags.url,
@@ -153,7 +148,7 @@ export function registerWaits(program: Command, io: Io): void {
           },
           ...(watchlist
             ? {
-                scenarioRunner: storeScenarioRunner({
+                scenarioRunner: (await import("../../services/watchlist-scenario.ts")).storeScenarioRunner({
                   dbPath: g.db ?? defaultDbPath(),
                   ...(g.snapshot ? { snapshotDir: g.snapshot } : {}),
                 }),
@@ -190,6 +185,7 @@ export function registerWaits(program: Command, io: Io): void {
     .option("--archive <dir>", ARCHIVE_HELP)
     .action(async (flags: WaitsFlags, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
+      const { archiveDirFor, parseWaitQuery, waitSummary } = await import("../../services/waits.ts");
       const req = parseWaitQuery({
         port: flags.port ?? "",
         lane: flags.lane,
@@ -197,8 +193,7 @@ export function registerWaits(program: Command, io: Io): void {
         to: flags.to,
         by: flags.by,
       });
-      const ports = await loadSnapshotPorts(g.snapshot);
-      const summary = await waitSummary(archiveDirFor(flags.archive), req, { ports });
+      const summary = await waitSummary(archiveDirFor(flags.archive), req, { snapshotDir: g.snapshot });
       emit(io, g, summary, () => waitsView(summary));
     });
 }
@@ -224,9 +219,12 @@ function registerForecast(program: Command, io: Io): void {
       ) => {
         const g = cmd.optsWithGlobals<GlobalOptions>();
         const spec = { port: flags.port ?? "", lane: flags.lane, hours: flags.hours, at: flags.at };
+        const [{ parseForecastSpec, waitForecast }, { archiveDirFor }] = await Promise.all([
+          import("../../services/forecast.ts"),
+          import("../../services/waits.ts"),
+        ]);
         parseForecastSpec(spec);
-        const ports = await loadSnapshotPorts(g.snapshot);
-        const f = await waitForecast(archiveDirFor(flags.archive), spec, { ports });
+        const f = await waitForecast(archiveDirFor(flags.archive), spec, { snapshotDir: g.snapshot });
         emit(io, g, f, () => forecastView(f));
       },
     );
@@ -273,6 +271,10 @@ function registerCompact(program: Command, io: Io): void {
     .option("--keep-raw <days>", KEEP_RAW_HELP)
     .action(async (flags: { archive?: string; through?: string; keepRaw?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
+      const [{ compactWaitArchive }, { archiveDirFor }] = await Promise.all([
+        import("../../services/wait-archive.ts"),
+        import("../../services/waits.ts"),
+      ]);
       const s = await compactWaitArchive({
         archive: archiveDirFor(flags.archive),
         through: flags.through,

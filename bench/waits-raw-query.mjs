@@ -3,7 +3,13 @@
 // one-port query straight over the monthly Parquet files, with no borderflow code at all. Plain JavaScript
 // (no tsx), so its whole-process time is what DuckDB itself costs.
 // Usage: node bench/waits-raw-query.mjs <port> <from> <to> <lane,lane> <file.parquet>...
-import { DuckDBInstance, listValue } from "@duckdb/node-api";
+// With BENCH_DUCKDB_REQUIRE=1 it loads DuckDB through require, as borderflow does (src/store/duckdb.ts): an
+// ESM import makes Node scan the package's CommonJS files for export names, a cost that is not DuckDB's.
+import { createRequire } from "node:module";
+
+const { DuckDBInstance, listValue } = process.env.BENCH_DUCKDB_REQUIRE
+  ? createRequire(import.meta.url)("@duckdb/node-api")
+  : await import("@duckdb/node-api");
 
 const [port, from, to, lanes, ...files] = process.argv.slice(2);
 const t0 = performance.now();

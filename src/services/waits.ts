@@ -148,10 +148,10 @@ export async function portsFor(db: WaitArchiveDb, deps: WaitSummaryDeps): Promis
   try {
     return await db.all<PortName>(snapshotPortsQuery(file));
   } catch (e) {
-    throw new StoreError(
-      `cannot read the ports of the snapshot ${file}: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}`,
-      { cause: e },
-    );
+    const why = ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message;
+    throw new StoreError(`cannot read the ports of the snapshot ${file}: ${why.split("\n")[0]}`, {
+      cause: e,
+    });
   }
 }
 

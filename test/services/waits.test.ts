@@ -1,12 +1,19 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InputError, NotFoundError } from "../../src/domain/errors.ts";
+import { InputError, NotFoundError, StoreError } from "../../src/domain/errors.ts";
 import { readingDay } from "../../src/domain/wait-times.ts";
 import { median } from "../../src/model/wait-detection.ts";
-import { bestTimes, parseLanes, waitSummary, type WaitSummary } from "../../src/services/waits.ts";
+import {
+  bestTimes,
+  loadSnapshotPorts,
+  parseLanes,
+  waitSummary,
+  type WaitSummary,
+} from "../../src/services/waits.ts";
+import { DEFAULT_SNAPSHOT_DIR } from "../../src/store/paths.ts";
 import { WaitArchiveWriter } from "../../src/store/wait-archive.ts";
 import { waitStatsQuery } from "../../src/store/wait-queries.ts";
 import { runCli } from "../../src/cli/main.ts";
@@ -202,4 +209,56 @@ test("borderflow waits: a table for people, JSON and CSV for programs", async ()
   const bad = await cli("waits", "--port", "2402", "--from", "25-11-2025", "--archive", archive);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--from "25-11-2025": expected a date YYYY-MM-DD/);
+});
+
+test("the snapshot's ports are read by the DuckDB that reads the archive: the same answer as with the ports given; a snapshot without them is a store error that names the file", async () => {
+  const spec = { port: "El Paso", lane: "passenger", from: "2025-11-01", to: "2025-12-31", by: "hour" };
+  const given = await waitSummary(archive, spec, { ports: await loadSnapshotPorts() });
+  assert.ok(given.rows.length > 0);
+  assert.deepEqual(await waitSummary(archive, spec), given);
+  assert.deepEqual(await waitSummary(archive, spec, { snapshotDir: DEFAULT_SNAPSHOT_DIR }), given);
+  // A crossing number resolves the same way (its port's name from the snapshot).
+  const crossing = { ...spec, port: "240201" };
+  assert.deepEqual(
+    await waitSummary(archive, crossing),
+    await waitSummary(archive, crossing, { ports: await loadSnapshotPorts() }),
+  );
+  const noPorts = join(dir, "snapshot-without-ports");
+  mkdirSync(noPorts, { recursive: true });
+  await assert.rejects(
+    waitSummary(archive, spec, { snapshotDir: noPorts }),
+    (e: unknown) =>
+      e instanceof StoreError &&
+      e.message.includes(`cannot read the ports of the snapshot ${join(noPorts, "ports.parquet")}`),
+  );
+  // The CLI: --snapshot reaches the query; a snapshot without ports exits 4 (store) with that message.
+  const io = captureIo();
+  const code = await runCli(["--snapshot", noPorts, "waits", "--port", "2402", "--archive", archive], io);
+  assert.equal(code, 4, io.stderr());
+  assert.match(io.stderr(), /cannot read the ports of the snapshot .*snapshot-without-ports/);
+  const ok = captureIo();
+  assert.equal(
+    await runCli(
+      [
+        "--json",
+        "waits",
+        "--port",
+        "El Paso",
+        "--lane",
+        "passenger",
+        "--from",
+        "2025-11-01",
+        "--to",
+        "2025-12-31",
+        "--by",
+        "hour",
+        "--archive",
+        archive,
+      ],
+      ok,
+    ),
+    0,
+    ok.stderr(),
+  );
+  assert.deepEqual(JSON.parse(ok.stdout()), JSON.parse(JSON.stringify(given)));
 });

@@ -1,5 +1,5 @@
 import { quoteCsv } from "../sources/csv.ts";
-import { formatUsd } from "../domain/units.ts";
+import { formatUsd } from "../domain/money.ts";
 import { FIGURE_STATUSES, STATUS_INFO, type FigureStatus } from "../domain/status.ts";
 
 /** How a column's values are written for people. */
@@ -36,8 +36,9 @@ export interface View {
   notes?: string[];
 }
 
-const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const num1 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+// Built on first use: building a formatter loads ICU (~20 ms), which --json output never needs.
+let int: Intl.NumberFormat | undefined;
+let num1: Intl.NumberFormat | undefined;
 
 export { formatUsd };
 
@@ -47,9 +48,12 @@ export function formatValue(v: string | number | null | undefined, f: ColumnForm
   if (typeof v === "string") return v;
   switch (f) {
     case "int":
-      return int.format(v);
+      return (int ??= new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 })).format(v);
     case "num":
-      return num1.format(v);
+      return (num1 ??= new Intl.NumberFormat("en-US", {
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      })).format(v);
     case "usd":
       return formatUsd(v);
     case "pct":

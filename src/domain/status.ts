@@ -1,7 +1,7 @@
 // Every figure carries its status: missing is not zero. Pure definitions, no I/O, shared by services,
 // the model, the API and the dashboard. The rules that decide a status are documented in docs/data.md
 // ("Missing is not zero") and their thresholds are the constants below.
-import { daysInMonth, type Month } from "./units.ts";
+import { daysInMonth, type Month } from "./months.ts";
 
 /**
  * What a figure is:

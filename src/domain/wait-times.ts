@@ -1,24 +1,19 @@
 import { z } from "zod";
 import type { Border, PortCode } from "./ports.ts";
 
-/**
- * The lane types of the CBP Border Wait Times feed: three traffic groups, each with its own sub-lanes.
- * `passenger-sentri` is the feed's `NEXUS_SENTRI_lanes` (SENTRI on the Mexican border, NEXUS on the Canadian).
- */
-export const LANE_TYPES = [
-  "commercial-standard",
-  "commercial-fast",
-  "passenger-standard",
-  "passenger-sentri",
-  "passenger-ready",
-  "pedestrian-standard",
-  "pedestrian-ready",
-] as const;
-export type LaneType = (typeof LANE_TYPES)[number];
+import {
+  CALENDAR_DATE_MESSAGE,
+  DATE_SHAPE,
+  DATE_SHAPE_MESSAGE,
+  isCalendarDate,
+  LANE_GROUPS,
+  LANE_TYPES,
+  WEEKDAYS,
+  type LaneGroup,
+  type LaneType,
+} from "./wait-lanes.ts";
 
-/** The traffic groups; `--lane commercial` means every commercial lane type. */
-export const LANE_GROUPS = ["commercial", "passenger", "pedestrian"] as const;
-export type LaneGroup = (typeof LANE_GROUPS)[number];
+export { LANE_GROUPS, LANE_TYPES, WEEKDAYS, type LaneGroup, type LaneType };
 
 /** Where each lane type sits in the feed: the group object, the sub-lane object, the automation field. */
 export const FEED_LANES: readonly {
@@ -256,9 +251,6 @@ export function dedupeReadings(readings: readonly WaitReading[]): WaitReading[] 
   return [...best.values()].map((x) => x.r).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** Day names, index 0 = Sunday (DuckDB `dayofweek` and `Date#getUTCDay` agree). */
-export const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
-
 /** The local hour (0-23) of an ISO instant written in its own offset (`...T10:00:00-07:00` → 10). */
 export const localHour = (iso: string) => Number(iso.slice(11, 13));
 
@@ -268,11 +260,8 @@ export const localWeekday = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00
 /** A local calendar date `YYYY-MM-DD` that exists. */
 export const DateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD, e.g. 2025-11-24")
-  .refine((s) => {
-    const t = Date.parse(`${s}T00:00:00Z`);
-    return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s;
-  }, "not a calendar date");
+  .regex(DATE_SHAPE, DATE_SHAPE_MESSAGE)
+  .refine(isCalendarDate, CALENDAR_DATE_MESSAGE);
 
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

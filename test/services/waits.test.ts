@@ -4,13 +4,19 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError, NotFoundError, StoreError } from "../../src/domain/errors.ts";
-import { readingDay } from "../../src/domain/wait-times.ts";
+import { DateSchema, readingDay, type LaneType } from "../../src/domain/wait-times.ts";
+import fc from "fast-check";
+import { z } from "zod";
 import { median } from "../../src/model/wait-detection.ts";
 import {
   bestTimes,
   loadSnapshotPorts,
   parseLanes,
+  parseWaitQuery,
+  WAIT_GROUPINGS,
   waitSummary,
+  type WaitQuerySpec,
+  type WaitRequest,
   type WaitSummary,
 } from "../../src/services/waits.ts";
 import { DEFAULT_SNAPSHOT_DIR } from "../../src/store/paths.ts";
@@ -261,4 +267,108 @@ test("the snapshot's ports are read by the DuckDB that reads the archive: the sa
     ok.stderr(),
   );
   assert.deepEqual(JSON.parse(ok.stdout()), JSON.parse(JSON.stringify(given)));
+});
+
+/** parseWaitQuery as it was with zod (kept here as the reference the plain version must match). */
+function zodParseWaitQuery(spec: WaitQuerySpec): WaitRequest {
+  const QuerySchema = z
+    .object({
+      port: z
+        .string()
+        .trim()
+        .min(
+          1,
+          "--port is required (a code such as 2504, a name such as San Ysidro, or a crossing number such as 250401)",
+        ),
+      from: DateSchema.optional(),
+      to: DateSchema.optional(),
+      by: z
+        .enum(WAIT_GROUPINGS, {
+          error: (i) =>
+            `--by ${JSON.stringify(i.input)} is not one of ${WAIT_GROUPINGS.filter((g) => g !== "crossing").join(", ")}`,
+        })
+        .optional(),
+    })
+    .superRefine((s, c) => {
+      if (s.from && s.to && s.from > s.to)
+        c.addIssue({ code: "custom", message: `--from ${s.from} is after --to ${s.to}` });
+    });
+  const clean = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined));
+  const parsed = QuerySchema.safeParse(clean);
+  const problems: string[] = [];
+  if (!parsed.success)
+    for (const i of parsed.error.issues) {
+      const flag = i.path[0];
+      problems.push(
+        flag === "from" || flag === "to"
+          ? `--${String(flag)} ${JSON.stringify(spec[flag])}: ${i.message}`
+          : i.message,
+      );
+    }
+  let lanes: LaneType[] = [];
+  try {
+    lanes = parseLanes(spec.lane);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  if (problems.length > 0 || !parsed.success)
+    throw new InputError(
+      problems.join("; "),
+      "e.g. borderflow waits --port 2504 --from 2025-11-24 --to 2025-11-30 --by hour",
+    );
+  const s = parsed.data;
+  return {
+    port: s.port,
+    lanes,
+    ...(s.from ? { from: s.from } : {}),
+    ...(s.to ? { to: s.to } : {}),
+    by: s.by ?? "crossing",
+  };
+}
+
+test("parseWaitQuery (plain code) accepts, refuses and words its problems exactly as the zod schema it replaced", () => {
+  const outcome = (f: () => WaitRequest) => {
+    try {
+      return { ok: f() };
+    } catch (e) {
+      return {
+        error: (e as Error).constructor.name,
+        message: (e as Error).message,
+        hint: (e as InputError).hint,
+      };
+    }
+  };
+  const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+  const date = fc.constantFrom(
+    "2025-01-01",
+    "2025-02-28",
+    "2025-02-30",
+    "2025-13-01",
+    "25-11-2025",
+    "2025-3-1",
+    "",
+    "x",
+    "2024-02-29",
+  );
+  fc.assert(
+    fc.property(
+      fc.record({
+        port: fc.constantFrom("", "  ", "2402", " El Paso ", "240201", "x"),
+        lane: opt(
+          fc.constantFrom("", "commercial", "passenger-sentri, commercial-fast", "bogus", "commercial,bogus"),
+        ),
+        from: opt(date),
+        to: opt(date),
+        by: opt(fc.constantFrom("", "hour", "weekday", "crossing", "month", "Hour")),
+      }),
+      (spec) => {
+        assert.deepEqual(
+          outcome(() => parseWaitQuery(spec)),
+          outcome(() => zodParseWaitQuery(spec)),
+          JSON.stringify(spec),
+        );
+      },
+    ),
+    { numRuns: 2000, seed: 14 },
+  );
 });

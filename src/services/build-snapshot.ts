@@ -10,7 +10,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "../store/duckdb.ts";
 import { DataError } from "../domain/errors.ts";
 import { formatReject, type Reject } from "../domain/rejects.ts";
 import { parseCrossingsCsv, parsePortsCsv, type CrossingRow } from "../sources/bts-crossings.ts";

@@ -9,12 +9,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import {
-  DuckDBInstance,
-  type DuckDBConnection,
-  type DuckDBPreparedStatement,
-  type DuckDBValue,
-} from "@duckdb/node-api";
+import type { DuckDBPreparedStatement } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "./duckdb.ts";
 import { StoreError } from "../domain/errors.ts";
 import { DEFAULT_SNAPSHOT_DIR, defaultDbPath } from "./paths.ts";
 import { STORE_TABLES, TABLE_NAMES, TABLES, type TableName } from "./schema.ts";

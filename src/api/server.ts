@@ -329,21 +329,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         ),
       );
   });
-  // Answers computed for a request (not kept) are compressed on libuv's thread pool, not on the event loop as
-  // @fastify/compress does for a string body: a 15-year series is ~30 KB of JSON (bench/api.ts).
-  app.addHook("onSend", async (req, reply, payload) => {
-    if (typeof payload !== "string" || Buffer.byteLength(payload) < COMPRESS_THRESHOLD_BYTES) return payload;
-    if (
-      reply.getHeader("content-encoding") ||
-      !String(reply.getHeader("content-type") ?? "").includes("json")
-    )
-      return payload;
-    const encoding = answerEncoding(req);
-    if (!encoding) return payload;
-    reply.header("vary", "accept-encoding");
-    reply.header("content-encoding", encoding);
-    return compressAnswer(payload, encoding);
-  });
   await registerCompression(app);
   const openapi = lazyOpenApi(app);
 

@@ -45,9 +45,25 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 
 /**
  * Compresses every answer of the app's routes (register before the routes): brotli, else gzip, per the
- * request's Accept-Encoding; responses already encoded (precompressed files) are left alone.
+ * request's Accept-Encoding; responses already encoded (precompressed files, kept answers sent with their
+ * compressed bytes) are left alone. A JSON answer computed for its request is compressed on libuv's thread
+ * pool, not on the event loop as @fastify/compress does for a string body (a 15-year series is ~30 KB of
+ * JSON: bench/api.ts); @fastify/compress takes the rest (streams, other types).
  */
 export async function registerCompression(app: FastifyInstance): Promise<void> {
+  app.addHook("onSend", async (req, reply, payload) => {
+    if (typeof payload !== "string" || Buffer.byteLength(payload) < COMPRESS_THRESHOLD_BYTES) return payload;
+    if (
+      reply.getHeader("content-encoding") ||
+      !String(reply.getHeader("content-type") ?? "").includes("json")
+    )
+      return payload;
+    const encoding = answerEncoding(req);
+    if (!encoding) return payload;
+    reply.header("vary", "accept-encoding");
+    reply.header("content-encoding", encoding);
+    return compressAnswer(payload, encoding);
+  });
   await app.register(fastifyCompress, {
     global: true,
     encodings: ["br", "gzip"],

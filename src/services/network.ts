@@ -172,7 +172,7 @@ export async function loadNetwork(store: Store, req: NetworkRequest): Promise<Ne
     }
     return s;
   };
-  /** Σ numerator ÷ Σ denominator over the months where both are known (null: no such month). */
+  /** Σ numerator and Σ denominator over the months where both are known (both 0 when there is none). */
   const ratioOver = (
     months: readonly Month[],
     num: (m: Month) => number | null,

@@ -173,6 +173,21 @@ test("a kept answer is compressed once and kept with it; the bytes are the same 
   assert.equal(none.body, plain.body);
 });
 
+test("an answer computed for its request (not kept) is compressed as asked; the bytes are the same JSON", async () => {
+  const url = "/api/openapi.json";
+  const plain = await app.inject({ method: "GET", url });
+  assert.equal(plain.statusCode, 200);
+  assert.equal(plain.headers["content-encoding"], undefined);
+  assert.equal(plain.headers["x-borderflow-cache"], undefined, "the document is not an answer-cache entry");
+  const br = await app.inject({ method: "GET", url, headers: { "accept-encoding": "gzip, br" } });
+  assert.equal(br.headers["content-encoding"], "br");
+  assert.match(String(br.headers.vary), /accept-encoding/i);
+  assert.equal(brotliDecompressSync(br.rawPayload).toString("utf8"), plain.body);
+  const gz = await app.inject({ method: "GET", url, headers: { "accept-encoding": "gzip" } });
+  assert.equal(gz.headers["content-encoding"], "gzip");
+  assert.equal(gunzipSync(gz.rawPayload).toString("utf8"), plain.body);
+});
+
 test("a bad scenario is refused with every problem; limits hold", async () => {
   const bad = await app.inject({
     method: "POST",

@@ -30,6 +30,34 @@ const registry2019 = (
 store.close();
 
 const int = (v: number | null | undefined) => formatValue(v ?? null, "int");
+/**
+ * What the El Paso row means. Before the series break of 2020-03 BTS counted Ysleta's traffic under El Paso (2402), so
+ * Ysleta (2401) has no traffic of its own and no officers then; El Paso's count holds both. Should El Paso itself come
+ * out at 0 (no clean baseline before the break, as happened before stop 18), the note says it is undercounted.
+ */
+function elPasoNote(fo: FieldOfficeStrength): string {
+  const at = (code: string) => fo.ports.find((p) => p.port === code)?.officers ?? 0;
+  if (at("2402") === 0)
+    return "**El Paso is undercounted**: the engine gives El Paso (2402) no traffic at this date, so the staffing model gives it no officers; an officer event on El Paso Field Office then falls on its small ports.\n";
+  if (at("2401") === 0)
+    return `Ysleta (2401) shows 0: until the series break of 2020-03 BTS counted Ysleta's traffic under El Paso (2402), so El Paso's ${int(at("2402"))} are the officers of both crossings (src/services/series.ts keeps El Paso's months before the break when a baseline lies wholly before it).\n`;
+  return "";
+}
+/** How well the rule matches 2019's sources: its total and each field office as a ratio, and whether the sources'
+ * number lies inside the rule's range (every parameter at its ends). */
+function matchSentence(period: (typeof check.periods)[number]): string {
+  const rows = period.byFieldOffice.filter((f) => f.reported !== null && f.reported > 0);
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const inside = rows.filter((f) => f.reported! >= f.officersLow && f.reported! <= f.officersHigh);
+  const total = period.reportedTotal.officers;
+  return (
+    `How well it matches: the total is ${total ? ratio(period.officers, total) : "–"} the sources' ${int(total)} ` +
+    `(their number ${total && total >= period.officersLow && total <= period.officersHigh ? "inside" : "outside"} the rule's ${int(period.officersLow)}–${int(period.officersHigh)}); ` +
+    `by field office the rule gives ${rows.map((f) => `${f.fieldOffice.replace(" Field Office", "")} ${ratio(f.officers, f.reported!)}`).join(", ")} ` +
+    `the sources' numbers, and the sources' number lies inside the rule's range for ${inside.length} of ${rows.length} ` +
+    `(${inside.map((f) => f.fieldOffice.replace(" Field Office", "")).join(", ") || "none"}).`
+  );
+}
 const PUBLISHED_STAFF: Record<string, string> = {
   "Laredo Field Office":
     "1,500–2,000 in spring 2019 (300 moved were 15–20% of its staff; ofo-staffing row laredo_fo_officers_implied_2019)",
@@ -126,11 +154,7 @@ ${strength
 
 Laredo's count is the anchor of \`boothUtilisation\` (a test checks it stays inside 1,500–2,000). San Diego's published
 figure is from FY2008 and counts front-line officers at the Southern California ports then: a floor, not a match.
-${
-  strength.find((f) => f.fieldOffice === "El Paso Field Office")!.ports.some((p) => p.officers === 0)
-    ? "**El Paso is undercounted**: before the series break of 2020-03 (Ysleta reported apart from El Paso) the clean baselines leave out every El Paso (2402) month (src/services/series.ts), so the engine gives El Paso and Ysleta no traffic in any scenario before the break (nor in mid-2020, with too few clean months after it) and the staffing model no officers there; an officer event on El Paso Field Office in 2019 falls on its small ports. The 2019 officer event's El Paso part (44 officers) is affected.\n"
-    : ""
-}
+${elPasoNote(strength.find((f) => f.fieldOffice === "El Paso Field Office")!)}
 ## The rule against the three redeployment periods
 
 ${check.notes.map((n) => `- ${n}`).join("\n")}
@@ -141,7 +165,7 @@ ${periods.join("\n\n")}
 that is partly by construction (\`ofoShare\` is anchored on 2019). The split is not: the rule puts the officers where the
 apprehensions rose (El Paso and Rio Grande Valley sectors), so it asks ${int(check.periods[0]!.byFieldOffice.find((f) => f.fieldOffice === "El Paso Field Office")?.officers)} of the El Paso field office where the
 sources imply about 44, and too few of Tucson (Nogales gave up to 150 while Tucson sector's apprehensions barely rose):
-CBP moved officers from where it could spare them, not only from where the surge was. In 2023 CBP gave no numbers;
+CBP moved officers from where it could spare them, not only from where the surge was. ${matchSentence(check.periods[0]!)} In 2023 CBP gave no numbers;
 the closures it chose free a small fraction of what the rule says OFO would have had to give
 (${int(check.periods[1]!.closures?.officers)} of ${int(check.periods[1]!.officers)} in September, ${int(check.periods[2]!.closures?.officers)} of ${int(check.periods[2]!.officers)} in December). Either the rule overstates OFO's part (a
 smaller \`ofoShare\`; USBP also pulled agents off the line and sectors sent each other agents), or much of the help

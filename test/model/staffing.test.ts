@@ -362,5 +362,20 @@ test("every staffing and surge parameter has a unit, a meaning, a source and a r
     assert.ok(v.unit && v.meaning && v.source, k);
     const r = v.value as number | readonly [number, number];
     assert.ok(Array.isArray(r) && r[0] < r[1], `${k} is a range`);
+    // Its own table row or bullet (to the next row, bullet or blank line) gives the code's range, and says
+    // "assumption" where the code marks it one.
+    const at = doc.search(new RegExp(`^(\\| |- )\`${k}\``, "m"));
+    assert.ok(at >= 0, `docs/model.md has a row or bullet for ${k}`);
+    const rest = doc.slice(at + 2);
+    const end = rest.search(/\n(\||- |\n)/);
+    const entry = end < 0 ? rest : rest.slice(0, end);
+    const [lo, hi] = r as readonly [number, number];
+    assert.match(
+      entry,
+      new RegExp(`${String(lo).replace(".", "\\.")}\\s*–\\s*${String(hi).replace(".", "\\.")}`),
+      `${k}: range ${lo}–${hi} in docs/model.md`,
+    );
+    if (v.basis === "assumption")
+      assert.match(entry, /assumption/i, `${k} is marked an assumption in docs/model.md`);
   }
 });

@@ -131,6 +131,73 @@ test("more checks against the raw files: Tucson sector, Laredo field office, nat
   );
 });
 
+test("title and demographic splits against the raw files: Title 42 from March 2020, demographics as the file writes them", async () => {
+  // Title 8 / Title 42, Southwest FY2021 (the by-area file).
+  const t = await encountersSeries(store, { region: "southwest", from: "FY2021", by: ["fy", "title"] });
+  assert.equal(t.file.key, "aor");
+  const rawTitles = await raw.runAndReadAll(
+    `SELECT title, sum(count) FROM aor WHERE land_border_region = 'Southwest Land Border' AND fiscal_year = 2021 GROUP BY 1 ORDER BY 1`,
+  );
+  assert.deepEqual(
+    t.points.map((p) => [p.group, p.value]).sort(),
+    rawTitles.getRows().map((r) => [String(r[0]), Number(r[1])]),
+  );
+  assert.equal(t.points.find((p) => p.group === "Title 42")!.value, 1063526);
+  // Asked for Title 42 alone, a month before March 2020 is zero inside the file's coverage, not missing.
+  const t42 = await encountersSeries(store, {
+    region: "southwest",
+    title: "title-42",
+    from: "2020-02",
+    to: "2020-03",
+  });
+  assert.deepEqual(
+    t42.points.map((p) => [p.period, p.status]),
+    [
+      ["2020-02", "zero"],
+      ["2020-03", "observed"],
+    ],
+  );
+  assert.equal(
+    t42.points[1]!.value,
+    await rawSum(
+      `SELECT sum(count) FROM aor WHERE land_border_region = 'Southwest Land Border' AND title = 'Title 42' AND month = '2020-03'`,
+    ),
+  );
+  // Demographics, El Paso field office at the Southwest border, FY2022.
+  const d = await encountersSeries(store, {
+    fieldOffices: ["El Paso"],
+    region: "southwest",
+    from: "FY2022",
+    by: ["fy", "demographic"],
+  });
+  const rawDemo = await raw.runAndReadAll(
+    `SELECT demographic, sum(count) FROM aor WHERE area_of_responsibility = 'El Paso Field Office' AND land_border_region = 'Southwest Land Border' AND fiscal_year = 2022 GROUP BY 1 ORDER BY 1`,
+  );
+  assert.deepEqual(
+    d.points.map((p) => [p.group, p.value]).sort(),
+    rawDemo.getRows().map((r) => [String(r[0]), Number(r[1])]),
+  );
+  // A title asked after the by-area file ends comes from the Southwest file, by component.
+  const swb = await encountersSeries(store, {
+    region: "southwest",
+    title: "title-8",
+    from: "2025-08",
+    to: "2025-08",
+    by: ["month", "component"],
+  });
+  assert.equal(swb.file.key, "swb");
+  const rawSwb = await raw.runAndReadAll(
+    `SELECT component, sum(count) FROM swb WHERE month = '2025-08' AND title = 'Title 8' GROUP BY 1 ORDER BY 1`,
+  );
+  assert.deepEqual(
+    swb.points.map((p) => p.value).sort((a, b) => a! - b!),
+    rawSwb
+      .getRows()
+      .map((r) => Number(r[1]))
+      .sort((a, b) => a - b),
+  );
+});
+
 test("the Southwest series to Aug 2025 comes from the Southwest file; September 2025 is not reported, not zero", async () => {
   const r = await encountersSeries(store, { region: "southwest", from: "FY2025", by: ["fiscal-year"] });
   assert.equal(r.file.key, "swb");
@@ -234,6 +301,19 @@ test("every U.S.–Mexico port with crossings maps to a field office and a secto
   const unmapped = ports.filter((p) => !byCode.has(p.port_code)).map((p) => p.port_code);
   assert.deepEqual(unmapped, [], "no port with crossings is unmapped");
   assert.equal(ports.filter((p) => p.border === "mexico").length, 28);
+  assert.equal(ports.filter((p) => p.border === "canada").length, 90);
+  // Every port the crossings table counts (not only the ports table's list) is mapped, on its own border.
+  const counted = await store.all<{ port_code: string }>({
+    sql: "SELECT DISTINCT port_code FROM crossings ORDER BY 1",
+    params: [],
+  });
+  assert.equal(counted.length, 118);
+  assert.deepEqual(
+    counted.filter((p) => !byCode.has(p.port_code)).map((p) => p.port_code),
+    [],
+    "every port in the crossings table has a field office and a sector",
+  );
+  for (const p of ports) assert.equal(byCode.get(p.port_code)!.border, p.border, p.port_code);
   for (const a of areas.ports) {
     for (const m of [a.fieldOffice, a.sector]) {
       assert.ok(m.source && m.quote, `${a.portCode} ${m.name} has a source`);

@@ -37,6 +37,8 @@ import {
 export type { SurgeCheck, SurgeCheckPeriod, SurgeParameterShown, SurgeResult };
 
 const DAY_MS = 86_400_000;
+/** A small number in two significant digits, for a note (0.027 officers, 0.1 a day). */
+const twoDigits = (v: number): string => String(Number(v.toPrecision(2)));
 /** Longest surge a what-if takes (the engine's horizon). */
 export const MAX_SURGE_DAYS = 180;
 
@@ -178,8 +180,12 @@ export async function surgeWhatIf(
         `the surge's officer event cannot run: ${v.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
       );
     scenario = await (deps.runScenario ?? runScenario)(store, v);
-  } else if (rule.officers < 0.5)
+  } else if (rule.extraPerDay <= 0)
     notes.push("the surge is not above the sector's normal level: no officers move, nothing changes");
+  else if (rule.officers < 0.5)
+    notes.push(
+      `the surge is ${twoDigits(rule.extraPerDay)} a day above the sector's normal level, which the rule turns into ${twoDigits(rule.officers)} officers: under half an officer rounds to none, so no officers move and nothing changes`,
+    );
   return {
     sector,
     fieldOffice,

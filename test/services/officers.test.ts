@@ -119,6 +119,24 @@ test("the surge rule: sectors to field offices, the steps, and the what-if's off
   const calm = await surgeWhatIf(store, { sector: "Del Rio", start: "2023-12-01", days: 10, perDay: 100 });
   assert.equal(calm.rule.officers, 0);
   assert.equal(calm.scenario, null);
+  assert.ok(calm.notes.some((n) => /not above the sector's normal level/.test(n)));
+  // Just above normal, under half an officer: rounded to none, and the note says so (not "not above normal").
+  const slight = await surgeWhatIf(store, {
+    sector: "Del Rio",
+    start: "2023-12-01",
+    days: 10,
+    perDay: 101,
+    baselinePerDay: 100,
+  });
+  assert.ok(slight.rule.officers > 0 && slight.rule.officers < 0.5, String(slight.rule.officers));
+  assert.equal(slight.scenario, null);
+  assert.ok(!slight.notes.some((n) => /not above/.test(n)), slight.notes.join(" | "));
+  assert.ok(
+    slight.notes.some((n) =>
+      /1 a day above the sector's normal level.*0\.22 officers: under half an officer/.test(n),
+    ),
+    slight.notes.join(" | "),
+  );
   await assert.rejects(
     surgeWhatIf(store, { sector: "Del Ryo", start: "2023-12-01", days: 10 }),
     /did you mean Del Rio Sector/,

@@ -101,7 +101,7 @@ export function surgePanel(deps: SurgeDeps): { el: HTMLElement; refresh: () => v
         : h(
             "p",
             { class: "muted" },
-            "Not run through the model: the surge is not above the sector's normal level.",
+            "Not run through the model: the rule moves no officers (the notes below say why).",
           ),
       h(
         "button",

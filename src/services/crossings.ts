@@ -8,6 +8,7 @@ import {
   type MeasureUnit,
 } from "../domain/measures.ts";
 import { addMonths, MonthSchema, type Month } from "../domain/units.ts";
+import { breakNotes, SERIES_BREAKS } from "../domain/port-identity.ts";
 import {
   STATUS_INFO,
   periodFigure,
@@ -18,7 +19,7 @@ import {
 import type { Store } from "../store/db.ts";
 import { coverageNotes, getCoverage, last12 } from "./coverage.ts";
 import { keptCrossingsCube, monthIndex, type CrossingsCube } from "./crossings-cube.ts";
-import { resolvePorts, type PortName } from "./resolve.ts";
+import { portNames, resolvePorts, type PortName } from "./resolve.ts";
 import { crossingsMonthly, crossingsStatusNotes, crossingStatusIndex, type MonthValue } from "./status.ts";
 import type { CrossingsPoint, CrossingsResult, TableCoverage } from "../domain/answers.ts";
 export type { CrossingsPoint, CrossingsResult, PeriodFigure } from "../domain/answers.ts";
@@ -157,7 +158,12 @@ async function frame(
     notes.push(
       `${STATUS_INFO.zero.marker} ${s.zeros} ${by === "port" ? "port-month" : "month"}(s) with no BTS row are counted as 0 (BTS leaves out zero counts since 2016-08)`,
     );
-  notes.push(...crossingsStatusNotes(index, ports, holes, from, to));
+  // Over every port: the names of the ports with holes; by port, each row is one port's own series, so a
+  // port whose series breaks inside the window says so (El Paso and Ysleta at 2020-03), as when asked by name.
+  const everyPort = codes.length === 0 ? await portNames(store) : [];
+  notes.push(...crossingsStatusNotes(index, ports, holes, from, to, everyPort));
+  if (codes.length === 0 && by === "port")
+    for (const b of SERIES_BREAKS) notes.push(...breakNotes([b.port], from, to));
   if (shown.length === 0 || s.allZero) {
     const where = ports.length ? ports.map((p) => p.port_name).join(" + ") : "any port";
     notes.push(

@@ -1,7 +1,7 @@
 import { InputError } from "../domain/errors.ts";
 import { BORDERS, type Border, type PortCode } from "../domain/ports.ts";
 import { CROSSING_MODES, MEASURES, MEASURE_INFO, type Measure } from "../domain/measures.ts";
-import { APPROXIMATE_COORDINATES, TRADE_SERIES_START } from "../domain/port-identity.ts";
+import { APPROXIMATE_COORDINATES } from "../domain/port-identity.ts";
 import { STATUS_INFO, totalOverMonths } from "../domain/status.ts";
 import { TRADE_MODES } from "../domain/trade.ts";
 import { addMonths, daysInMonth, monthRange, type Month } from "../domain/units.ts";
@@ -15,7 +15,15 @@ import {
 import { coverageNotes, getCoverage, last12, windowCoverage } from "./coverage.ts";
 import { resolvePort } from "./resolve.ts";
 import { portEncounters } from "./port-encounters.ts";
-import { crossingsMonthly, crossingsStatusNotes, crossingStatusIndex, type MonthValue } from "./status.ts";
+import {
+  crossingsMonthly,
+  crossingsStatusNotes,
+  crossingStatusIndex,
+  tradeReported,
+  tradeSeriesIndex,
+  tradeSeriesNotes,
+  type MonthValue,
+} from "./status.ts";
 import type { PortListItem, PortList, PortProfile } from "../domain/answers.ts";
 export type { PortListItem, PortList, MeasureSummary, ModeTrade, PortProfile } from "../domain/answers.ts";
 
@@ -131,12 +139,13 @@ export async function portProfile(store: Store, input: string): Promise<PortProf
       topCommoditiesQuery(code, tw.from, tw.to, 5),
     ),
   ]);
-  // Months with port-level data at this port (a port whose series starts later counts from its start).
-  const start = TRADE_SERIES_START[code];
+  // Months with port-level data at this port (a port whose series starts later counts from its start; one
+  // TransBorder has no series for has none).
+  const series = await tradeSeriesIndex(store);
   const tradeMonths = (from: Month, to: Month) => {
     const w = windowCoverage(cov.trade, from, to);
     return {
-      months: w.months.filter((m) => !start || m >= start),
+      months: w.months.filter((m) => tradeReported(series, code, m)),
       all: monthRange(from, to),
       gaps: cov.trade.gaps.filter((g) => g >= from && g <= to),
     };
@@ -169,12 +178,9 @@ export async function portProfile(store: Store, input: string): Promise<PortProf
   );
   const totalUsd = tm.months.length ? tNow.reduce((s, r) => s + r.value_usd, 0) : null;
   const tradeNotes = coverageNotes("trade", cov.trade, tw.from, tw.to);
-  if (start && tw.from < start)
-    tradeNotes.push(
-      `${STATUS_INFO["not-reported"].marker} ${port.name} (${code}) is in TransBorder port-level trade from ${start}; earlier months are not reported (not zero) and not counted in per-day figures`,
-    );
+  tradeNotes.push(...tradeSeriesNotes(series, [{ port_code: code, port_name: port.name }], tw.from));
   const prevGaps = coverageNotes("trade", cov.trade, tprev.from, tprev.to);
-  if (prevGaps.length || pm.months.length < pm.all.length)
+  if (!series.get(code)?.none && (prevGaps.length || pm.months.length < pm.all.length))
     tradeNotes.push(
       `the year before (${tprev.from}..${tprev.to}) has ${pm.months.length} of ${pm.all.length} months with data, so changes compare per-day rates`,
     );

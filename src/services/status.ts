@@ -28,6 +28,7 @@ import {
   deriveCrossingStatus,
   keptCrossingStatusQueries,
   keptFingerprintQuery,
+  portsWithoutTradeSeriesQuery,
 } from "../store/status-queries.ts";
 import { memoPerStore } from "./cache.ts";
 import { crossingsRowsInMemory } from "./crossings-cube.ts";
@@ -182,9 +183,70 @@ export interface TradeCellRequest {
 }
 
 /**
+ * A port's series in TransBorder port-level trade, where it differs from the source's coverage: it starts
+ * later (`start`: Ysleta 2401 from 2020-03), or there is none at all (`none`, why: the port is not in
+ * TransBorder's port code list, or it closed in BTS before port-level coverage starts). Outside it, trade is
+ * not reported, not $0.
+ */
+export interface TradeSeries {
+  start?: Month;
+  none?: string;
+}
+
+/** Each port's TransBorder series where it differs from the coverage (computed once per open store). */
+export function tradeSeriesIndex(store: Store): Promise<ReadonlyMap<string, TradeSeries>> {
+  return memoPerStore(store, "trade-series", async () => {
+    const cov = (await getCoverage(store)).trade;
+    const out = new Map<string, TradeSeries>(
+      Object.entries(TRADE_SERIES_START).map(([port, start]) => [port, { start }]),
+    );
+    const rows = await store
+      .all<{ port_code: string; not_in_code_list: boolean; last_month: Month }>(
+        portsWithoutTradeSeriesQuery(cov.first),
+      )
+      // A database without TransBorder's code list (none is built so): every port has a series.
+      .catch(() => []);
+    for (const r of rows)
+      out.set(r.port_code, {
+        none: r.not_in_code_list
+          ? "it is not in TransBorder's port code list"
+          : `its BTS series ends ${r.last_month}, before port-level trade starts ${cov.first}, and TransBorder has no row for it`,
+      });
+    return out;
+  });
+}
+
+/** Whether a port's TransBorder series covers a month (inside the source's coverage, checked apart). */
+export function tradeReported(index: ReadonlyMap<string, TradeSeries>, port: string, month: Month): boolean {
+  const s = index.get(port);
+  return !s || (!s.none && (!s.start || month >= s.start));
+}
+
+/** The notes an answer about ports' TransBorder trade over a window needs: series that start late or do not exist. */
+export function tradeSeriesNotes(
+  index: ReadonlyMap<string, TradeSeries>,
+  ports: readonly { port_code: string; port_name: string }[],
+  from: Month,
+): string[] {
+  const notes: string[] = [];
+  for (const p of ports) {
+    const s = index.get(p.port_code);
+    if (s?.none)
+      notes.push(
+        `${STATUS_INFO["not-reported"].marker} ${portLabel(p)} has no series in TransBorder port-level trade (${s.none}): its trade is not reported, not $0`,
+      );
+    else if (s?.start && from < s.start)
+      notes.push(
+        `${STATUS_INFO["not-reported"].marker} ${portLabel(p)} is in TransBorder port-level trade from ${s.start}; earlier months are not reported (not zero) and not counted in per-day figures`,
+      );
+  }
+  return notes;
+}
+
+/**
  * TransBorder port-level trade value (USD, summed over countries unless one is given) for ports × modes ×
- * directions × months, with statuses: months outside port-level coverage or before a port's series starts
- * are not-reported, the coverage gaps (Oct–Dec 2020) missing, absent rows zero (TransBorder never publishes
+ * directions × months, with statuses: months outside port-level coverage or outside a port's series (it
+ * starts later, or TransBorder has none for the port) are not-reported, the coverage gaps (Oct–Dec 2020) missing, absent rows zero (TransBorder never publishes
  * zero rows). Ordered by port, mode, direction, month.
  */
 export async function tradeCells(store: Store, req: TradeCellRequest): Promise<TradeCell[]> {
@@ -210,16 +272,17 @@ export async function tradeCells(store: Store, req: TradeCellRequest): Promise<T
   });
   const have = new Map(rows.map((r) => [`${r.port_code}|${r.mode}|${r.direction}|${r.month}`, r.value_usd]));
   const gaps = new Set(cov.gaps);
+  const series = await tradeSeriesIndex(store);
   const months = monthRange(req.from, req.to);
   const out: TradeCell[] = [];
   for (const port of [...req.ports].sort())
     for (const mode of modes)
       for (const direction of directions)
         for (const month of months) {
-          const start = TRADE_SERIES_START[port];
           let status: FigureStatus;
           let value: number | null = null;
-          if (month < cov.first || month > cov.last || (start && month < start)) status = "not-reported";
+          if (month < cov.first || month > cov.last || !tradeReported(series, port, month))
+            status = "not-reported";
           else if (gaps.has(month)) status = "missing";
           else {
             const v = have.get(`${port}|${mode}|${direction}|${month}`);
@@ -348,6 +411,8 @@ export function crossingsStatusNotes(
   holes: readonly CrossingHole[],
   from: Month,
   to: Month,
+  /** Names of ports not asked for by name (an answer over every port), for the hole notes. */
+  otherNames: readonly { port_code: string; port_name: string }[] = [],
 ): string[] {
   const notes: string[] = [];
   const asked = new Set(ports.map((p) => p.port_code));
@@ -369,7 +434,7 @@ export function crossingsStatusNotes(
       );
   }
   if (holes.length) {
-    const names = new Map(ports.map((p) => [p.port_code, p.port_name]));
+    const names = new Map([...otherNames, ...ports].map((p) => [p.port_code, p.port_name]));
     const shown = holes
       .slice(0, 5)
       .map(

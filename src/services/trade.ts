@@ -1,7 +1,7 @@
 import { InputError } from "../domain/errors.ts";
 import { COUNTRIES, DIRECTIONS, TRADE_GROUPINGS, TRADE_MODES, type TradeGrouping } from "../domain/trade.ts";
 import { monthRange, type Month } from "../domain/units.ts";
-import { breakNotes, IDENTITY_NOTES, TRADE_SERIES_START } from "../domain/port-identity.ts";
+import { breakNotes, IDENTITY_NOTES, SERIES_BREAKS } from "../domain/port-identity.ts";
 import {
   periodFigure,
   STATUS_INFO,
@@ -14,6 +14,7 @@ import { tradeQuery } from "../store/queries.ts";
 import { coverageNotes, getCoverage, last12, type CoveredTable, type TableCoverage } from "./coverage.ts";
 import { parseMonth } from "./crossings.ts";
 import { resolvePorts } from "./resolve.ts";
+import { tradeReported, tradeSeriesIndex, tradeSeriesNotes, type TradeSeries } from "./status.ts";
 import type { TradeGroup, TradeResult } from "../domain/answers.ts";
 export type { TradeGroup, TradeResult } from "../domain/answers.ts";
 
@@ -50,10 +51,11 @@ function monthStates(
   cov: TableCoverage,
   ports: readonly string[],
   months: readonly Month[],
+  series: ReadonlyMap<string, TradeSeries>,
 ): Map<Month, MonthState> {
   const gaps = new Set(cov.gaps);
-  const started = (m: Month) =>
-    ports.length === 0 || ports.some((p) => !TRADE_SERIES_START[p] || m >= TRADE_SERIES_START[p]);
+  // A month some asked port reports (a port with no series, or before its start, adds nothing to it).
+  const started = (m: Month) => ports.length === 0 || ports.some((p) => tradeReported(series, p, m));
   return new Map(
     months.map((m): [Month, MonthState] => [
       m,
@@ -119,7 +121,8 @@ export async function tradeSummary(store: Store, req: TradeRequest): Promise<Tra
     tradeQuery(filter, by === "year" ? "month" : by),
   );
   const window = monthRange(from, to);
-  const states = monthStates(table, cov, codes, window);
+  const series = await tradeSeriesIndex(store);
+  const states = monthStates(table, cov, codes, window, series);
   const total = periodFigure(
     "total",
     window.map((month) => ({ month, cell: cellOf(states.get(month)!, 0) })),
@@ -157,7 +160,7 @@ export async function tradeSummary(store: Store, req: TradeRequest): Promise<Tra
         value_usd: undefined,
       })),
     ].map((r) => {
-      const f = windowFigure(r.key, r.value_usd, monthStates(table, cov, [r.key], window));
+      const f = windowFigure(r.key, r.value_usd, monthStates(table, cov, [r.key], window, series));
       return { key: r.key, label: r.label, group: r.grp, ...figureFields(f) };
     });
   } else {
@@ -184,19 +187,16 @@ export async function tradeSummary(store: Store, req: TradeRequest): Promise<Tra
   const notes = coverageNotes(table, cov, from, to).map((n) =>
     n.startsWith("missing") ? `${STATUS_INFO.missing.marker} ${n}` : n,
   );
-  for (const p of ports) {
-    const start = TRADE_SERIES_START[p.port_code];
-    if (table !== "trade_national" && start && from < start)
-      notes.push(
-        `${STATUS_INFO["not-reported"].marker} ${p.port_name} (${p.port_code}) is in TransBorder port-level trade from ${start}; earlier months are not reported (not zero) and not counted in per-day figures`,
-      );
-  }
+  if (table !== "trade_national") notes.push(...tradeSeriesNotes(series, ports, from));
   const derived = window.filter((m) => states.get(m) === "derived");
   if (derived.length)
     notes.push(
       `${STATUS_INFO.derived.marker} ${derived.join(", ")} is derived, not published: BTS did not publish October 2020, so the national figure is the 2020 annual total less the other eleven months`,
     );
   notes.push(...breakNotes(codes, from, to));
+  // Every port by port: each row is one port's own series, so El Paso's and Ysleta's say where they break.
+  if (codes.length === 0 && by === "port" && table !== "trade_national")
+    for (const b of SERIES_BREAKS) notes.push(...breakNotes([b.port], from, to));
   for (const p of ports) if (IDENTITY_NOTES[p.port_code]) notes.push(IDENTITY_NOTES[p.port_code]!);
   if (total.value === null) {
     notes.unshift(

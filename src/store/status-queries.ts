@@ -194,3 +194,20 @@ export function deriveCrossingStatus(fingerprint: string): Query[] {
     { sql: "INSERT INTO meta VALUES (?, ?)", params: [CROSSING_STATUS_KEY, fingerprint] },
   ];
 }
+
+/**
+ * BTS ports with no series in TransBorder port-level trade: absent from TransBorder's port code list
+ * (`trade_ports`), or closed in BTS before port-level coverage starts (`coverageFirst`) with no trade row.
+ * Their trade is not reported, not $0 (docs/data.md, "Missing is not zero").
+ */
+export function portsWithoutTradeSeriesQuery(coverageFirst: string): Query {
+  return {
+    sql: `SELECT p.port_code,
+        p.port_code NOT IN (SELECT port_code FROM trade_ports) AS not_in_code_list, p.last_month
+      FROM ports p
+      WHERE p.port_code NOT IN (SELECT port_code FROM trade_ports)
+        OR (p.last_month < ? AND NOT EXISTS (SELECT 1 FROM trade t WHERE t.port_code = p.port_code))
+      ORDER BY 1`,
+    params: [coverageFirst],
+  };
+}

@@ -175,6 +175,20 @@ test("port profile and ports list render", async () => {
   assert.ok(ports.out.includes("3801,Detroit,Michigan,canada"));
 });
 
+test("Chief Mountain's profile: trade not reported (not $0), crossings beside encounters marked not reported (not –)", async () => {
+  const p = await cli("port", "3315");
+  assert.equal(p.code, 0, p.err);
+  assert.match(p.out, /^location 48\.\d+, -113\.\d+ \(approximate, filled by hand: not from BTS\)/m);
+  assert.match(p.out, /^Trade 2023-10\.\.2024-09 \(TransBorder\): no data$/m, "was: $0, $0 per day");
+  assert.match(
+    p.out,
+    /^note: · Chief Mountain Mt Poe \(3315\) has no series in TransBorder port-level trade/m,
+  );
+  // The encounters table's Personal Vehicles column: months before 2025-06 are not reported.
+  assert.match(p.out, /^2023-10 +31 +4,275 +·$/m, "was –, the mark of a hole");
+  assert.doesNotMatch(p.out, /^– missing/m);
+});
+
 test("npm start path: the bin runs the overview on a fresh database file", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "bf-cli-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

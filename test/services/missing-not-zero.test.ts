@@ -81,6 +81,19 @@ test("Chief Mountain (first reported 2025-06): per day = value / 30, in the seri
   assert.equal(pv.previous, null);
   assert.equal(p.port.approximateLocation, true);
   assert.match(p.crossings.notes.join("\n"), /coordinates are approximate, filled by hand \(not from BTS\)/);
+  // Not in TransBorder's port code list: its trade is not reported, not "$0, $0 per day".
+  assert.deepEqual([p.trade.totalUsd, p.trade.perDayUsd, p.trade.status], [null, null, "not-reported"]);
+  assert.match(
+    p.trade.notes.join("\n"),
+    /has no series in TransBorder port-level trade \(it is not in TransBorder's port code list\)/,
+  );
+  const trade = await tradeSummary(store, { ports: ["3315"], modes: [], from: "2023-01", to: "2023-12" });
+  assert.deepEqual(
+    [trade.totalUsd, trade.status, trade.days],
+    [null, "not-reported", 0],
+    "was $0 over 365 days",
+  );
+  assert.ok(trade.groups.every((g) => g.valueUsd === null && g.status === "not-reported"));
 });
 
 test("El Paso 2019..2021 says the 2020-03 break; El Paso + Ysleta is one continuous series", async () => {
@@ -151,4 +164,45 @@ test("other names of a port resolve to it (Fabens is Tornillo 2404 in TransBorde
   });
   assert.equal(r.ports[0]!.port_code, "2404");
   assert.match(r.notes.join("\n"), /BTS names 2404 Tornillo; TransBorder's code list names it Fabens/);
+});
+
+test("after TransBorder's port-level coverage: the note says where the snapshot's files end, not a publication lag", async () => {
+  const r = await tradeSummary(store, { ports: ["2303"], modes: [], from: "2024-10", to: "2024-12" });
+  assert.deepEqual([r.totalUsd, r.status], [null, "not-reported"]);
+  const notes = r.notes.join("\n");
+  assert.match(
+    notes,
+    /after TransBorder port-level trade coverage, which ends 2024-09 \(the raw port-level monthly files in the snapshot end there, a limit of what was available, not TransBorder's publication lag; national totals run later/,
+  );
+  // The old note blamed a lag of "about two months": 2024-09 is 14 months before the newest national month.
+  assert.doesNotMatch(notes, /lags about two months/);
+  const national = await tradeSummary(store, { ports: [], modes: [], from: "2025-12", to: "2025-12" });
+  assert.equal(national.status, "observed", "national totals run to 2025-12");
+});
+
+test("an answer over every port, by port, says El Paso's and Ysleta's break and names the ports with holes", async () => {
+  const c = await crossingsSeries(store, {
+    ports: [],
+    measures: ["Trucks"],
+    from: "2019-01",
+    to: "2021-12",
+    by: "port",
+  });
+  const notes = c.notes.join("\n");
+  assert.match(notes, /series break at 2020-03: from then BTS and TransBorder report Ysleta \(2401\) apart/);
+  assert.match(notes, /Ysleta \(2401\) is reported apart from El Paso only from 2020-03/);
+  assert.match(notes, /Trucks 2021-11 at Otay Mesa \(2506\)/, "was 'at 2506 (2506)'");
+  const ysleta = c.points.find((p) => p.period === "2401")!;
+  assert.deepEqual([ysleta.label, ysleta.days], ["2401 (22 of 36 months)", 671]);
+  // Summed over every port the split changes nothing: no break note there.
+  const sum = await crossingsSeries(store, {
+    ...{ ports: [], measures: ["Trucks"] },
+    from: "2019-01",
+    to: "2021-12",
+  });
+  assert.doesNotMatch(sum.notes.join("\n"), /series break/);
+  const t = await tradeSummary(store, { ports: [], modes: [], from: "2020-01", to: "2020-12", by: "port" });
+  assert.match(t.notes.join("\n"), /series break at 2020-03/);
+  const ys = t.groups.find((g) => g.key === "2401")!;
+  assert.equal(ys.days, 214, "2020-03..2020-09");
 });

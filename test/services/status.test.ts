@@ -11,6 +11,7 @@ import {
   crossingsCells,
   keepCrossingStatus,
   tradeCells,
+  tradeSeriesIndex,
 } from "../../src/services/status.ts";
 import { totalOverMonths } from "../../src/domain/status.ts";
 import type { Month } from "../../src/domain/units.ts";
@@ -106,8 +107,8 @@ test("trade cells: Ysleta before 2020-03 not reported, Oct-Dec 2020 missing, abs
     ["not-reported", "not-reported", "observed"],
   );
   const none = await tradeCells(store, {
-    ports: ["3315"],
-    modes: ["truck"],
+    ports: ["2404"],
+    modes: ["rail"],
     from: m("2023-01"),
     to: m("2023-01"),
   });
@@ -117,7 +118,7 @@ test("trade cells: Ysleta before 2020-03 not reported, Oct-Dec 2020 missing, abs
       [0, "zero"],
       [0, "zero"],
     ],
-    "TransBorder publishes no zero rows: an absent row inside coverage is a zero",
+    "TransBorder publishes no zero rows: an absent row inside coverage is a zero (Tornillo has no rail)",
   );
   const ep = cells.filter((c) => c.port === "2303");
   assert.deepEqual(
@@ -137,6 +138,36 @@ test("trade cells: Ysleta before 2020-03 not reported, Oct-Dec 2020 missing, abs
     to: m("2024-10"),
   });
   assert.ok(late.every((c) => c.status === "not-reported" && c.value === null));
+});
+
+test("trade of a port TransBorder has no series for is not reported, not $0: not in its code list, or closed before 2020", async () => {
+  // Chief Mountain 3315 and Boquillas 2410 are not in TransBorder's port code list; Whitetail 3312 is, but
+  // BTS's series ends 2013-12 and TransBorder has no row for it. Tornillo 2404 is in it and has trade.
+  const cells = await tradeCells(store, {
+    ports: ["3315", "2410", "3312"],
+    modes: ["truck"],
+    direction: "import",
+    from: m("2023-01"),
+    to: m("2023-02"),
+  });
+  assert.deepEqual(
+    cells.map((c) => [c.port, c.value, c.status]),
+    [
+      ["2410", null, "not-reported"],
+      ["2410", null, "not-reported"],
+      ["3312", null, "not-reported"],
+      ["3312", null, "not-reported"],
+      ["3315", null, "not-reported"],
+      ["3315", null, "not-reported"],
+    ],
+  );
+  const idx = await tradeSeriesIndex(store);
+  assert.deepEqual(
+    [...idx].filter(([, s]) => s.none).map(([p]) => p),
+    ["2410", "2582", "3312", "3315", "3402"],
+    "the ports without a TransBorder series (checked against codes_ports.csv and the raw trade files)",
+  );
+  assert.deepEqual(idx.get("2401"), { start: "2020-03" });
 });
 
 test("golden file: every hole the rules find in the snapshot (npm run holes rewrites it)", async () => {

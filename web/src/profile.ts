@@ -136,11 +136,17 @@ function view(
           "div",
           { class: "card empty", "data-figure": "tradePerDay" },
           h("span", { class: "label" }, "Trade value"),
-          h("span", { class: "big", "data-part": "value" }, "no trade rows"),
+          h(
+            "span",
+            { class: "big", "data-part": "value" },
+            t.status === "not-reported" ? "not reported" : "no trade rows",
+          ),
           h(
             "span",
             { class: "sub" },
-            `BTS TransBorder has no trade at this port in ${tw}: nothing was cleared here (or it is counted at another port), which is not a measured zero`,
+            t.status === "not-reported"
+              ? `BTS TransBorder has no series for this port in ${tw} (see the notes): not reported, not $0`
+              : `BTS TransBorder has no trade at this port in ${tw}: nothing was cleared here (or it is counted at another port), which is not a measured zero`,
           ),
         ),
     ...["Trucks", "Trains", "Rail Containers Loaded", "Personal Vehicles", "Pedestrians"]

@@ -265,7 +265,7 @@ export function registerAtlas(program: Command, io: Io): void {
               title: `Trade at ${where}, ${what}, ${r.from}..${r.to}`,
               lines: [
                 r.totalUsd === null
-                  ? `total: no data (${r.status === "missing" ? "a gap in TransBorder" : "outside TransBorder's coverage"}, not $0)`
+                  ? `total: no data (${r.status === "missing" ? "a gap in TransBorder" : "not reported by TransBorder"}, not $0)`
                   : `total ${formatWithStatus(r.totalUsd, "usd", r.status)} over ${r.days} days with data${r.partial ? ` (${r.coverage.label})` : ""}: ${formatWithStatus(r.perDayUsd, "usd", r.status)} per day`,
               ],
               tables: [
@@ -418,16 +418,20 @@ function encountersMatrix(e: PortEncounters) {
         label: `${e.sector.name} (USBP)`,
         value: (i: number) => e.sector.values[i]!.value,
         format: "int" as const,
+        status: (i: number) => e.sector.values[i]!.status,
       },
       {
         label: `${e.fieldOffice.name} (OFO, ${e.fieldOffice.region})`,
         value: (i: number) => e.fieldOffice.values[i]!.value,
         format: "int" as const,
+        status: (i: number) => e.fieldOffice.values[i]!.status,
       },
+      // Each figure with its status: a month before the port's series is "·" (not reported), not "–".
       ...shown.map((c) => ({
         label: c.measure,
         value: (i: number) => c.values[i]!.value,
         format: "int" as const,
+        status: (i: number) => c.values[i]!.status,
       })),
     ],
     rows: idx,

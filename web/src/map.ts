@@ -171,6 +171,8 @@ export class PortMap {
           { class: "map-tip" },
           h("strong", {}, port.name),
           ` (${port.code}), ${port.state}`,
+          // Coordinates filled by hand (Chief Mountain): the dot is placed approximately, not from BTS.
+          port.approximateLocation ? " — location approximate (filled by hand, not from BTS)" : "",
           h("br"),
           this.measure ? `${this.measure.format(v ?? 0)} — ${this.measure.label}` : "",
         );

@@ -1218,7 +1218,8 @@ test("small ports: no $0 card and no blank chart at Boquillas; Nighthawk's month
   const page = await ctx.newPage();
   await open(page, "#port=2410");
   await page.waitForSelector("#profile-title");
-  assert.match(await text(page, '[data-figure="tradePerDay"]'), /no trade rows/);
+  // Boquillas is not in TransBorder's port code list: its trade is not reported, not $0.
+  assert.match(await text(page, '[data-figure="tradePerDay"]'), /not reported/);
   await page.waitForSelector('[data-empty="trade"]');
   assert.equal(await page.locator('[data-chart="port-trade"]').count(), 0, "no empty trade chart");
   // Its scenario starts with what crosses there: people on foot (no vehicle counted in the window).
@@ -1240,6 +1241,73 @@ test("small ports: no $0 card and no blank chart at Boquillas; Nighthawk's month
   );
   await ctx.close();
 });
+
+test(
+  "missing is not zero on the dashboard: a hole is a gap in the chart, a scenario after 2024-09 is badged estimate",
+  { timeout: 180_000 },
+  async () => {
+    const ctx = await newContext(DESKTOP);
+    const page = await ctx.newPage();
+    // BTS's 2025-05 release has no Truck Containers Loaded: the chart's own value there is null (a gap, not 0).
+    await open(page, "#compare&ports=2304&measure=Truck%20Containers%20Loaded&from=2025-01&to=2025-06");
+    await chartsDrawn(page, "#compare-out:not([aria-busy])");
+    const chart = await checkExport(page, '[data-figure-of="compare"]', "compare Laredo loaded containers");
+    assert.deepEqual(
+      chart.rows.map((r) => [
+        r.month,
+        r.value === null ? null : "value",
+        r.shown === null ? null : "shown",
+        r.status,
+      ]),
+      ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"].map((m) =>
+        m === "2025-05" ? [m, null, null, "missing"] : [m, "value", "shown", "observed"],
+      ),
+    );
+    const cells = await page
+      .locator('[data-table="compare"] tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => (td.textContent ?? "").trim())),
+      );
+    assert.notEqual(cells[4]![1], "0", "the hole is not shown as 0");
+    assert.match(cells[4]![1]!, /^[–-]?$/, "the hole is shown as no figure");
+
+    // A scenario after TransBorder's port-level coverage: its trade values are carried forward (estimates).
+    const spec = ScenarioSpecSchema.parse({
+      name: "Laredo rail closed for 3 days in June 2025",
+      events: [
+        {
+          kind: "closure",
+          ports: ["2304"],
+          modes: ["rail"],
+          start: "2025-06-09T06:00:00-05:00",
+          end: "2025-06-12T06:00:00-05:00",
+        },
+      ],
+      options: { draws: 50, seed: 7 },
+    });
+    const expected = await api<ScenarioResult>("/api/scenarios/run", spec);
+    assert.equal(expected.costs.valueHeldUpPerClosureDayUsd.status, "estimate");
+    await page.goto(`${base}/#scenario=${Buffer.from(JSON.stringify(spec)).toString("base64url")}`);
+    await page.waitForSelector("#run-scenario");
+    await page.click("#run-scenario");
+    await page.waitForSelector(
+      '#scenario-results[data-where="server"] [data-figure="valueHeldUpPerClosureDayUsd"]',
+    );
+    for (const key of ["valueHeldUpPerClosureDayUsd", "valueHeldUpUsd", "directUsd"])
+      assert.equal(
+        await page.locator(`[data-figure="${key}"] .badge[data-status="estimate"]`).count(),
+        1,
+        `${key}: the estimate is badged next to the figure`,
+      );
+    const md = (await download(page, '[data-download="markdown"]')).text;
+    assert.ok(
+      md.includes(`${formatUsd(expected.costs.valueHeldUpPerClosureDayUsd.value)} *`),
+      "the report marks the headline an estimate",
+    );
+    assert.match(md, /^\\\* estimate: rests on trade value carried forward/m);
+    await ctx.close();
+  },
+);
 
 test(
   "Back steps through the views (each view is a history entry) and links restore them",

@@ -35,7 +35,10 @@ export type Coverage = Record<CoveredTable, TableCoverage>;
 
 /** A port in the list, with its trade value over the last 12 months of port-level trade data. */
 export interface PortListItem extends Port {
-  tradeUsd12m: number;
+  /** Trade value over the list's trade window (USD); null when TransBorder has no series for the port. */
+  tradeUsd12m: number | null;
+  /** observed, zero (no TransBorder row in the window), or not-reported (no TransBorder series for the port). */
+  tradeStatus: FigureStatus;
 }
 
 /** The ports list and the window its trade column covers. */

@@ -23,6 +23,7 @@ import {
   tradeSeriesIndex,
   tradeSeriesNotes,
   type MonthValue,
+  type TradeSeries,
 } from "./status.ts";
 import type { PortListItem, PortList, PortProfile } from "../domain/answers.ts";
 export type { PortListItem, PortList, MeasureSummary, ModeTrade, PortProfile } from "../domain/answers.ts";
@@ -41,7 +42,7 @@ interface PortRow {
   trade_usd: number;
 }
 
-const toPort = (r: PortRow): PortListItem => ({
+const toPort = (r: PortRow, series: ReadonlyMap<string, TradeSeries>): PortListItem => ({
   code: r.port_code,
   name: r.port_name,
   state: r.state,
@@ -53,7 +54,8 @@ const toPort = (r: PortRow): PortListItem => ({
   tradeModes: r.trade_modes,
   firstMonth: r.first_month,
   lastMonth: r.last_month,
-  tradeUsd12m: r.trade_usd,
+  tradeUsd12m: series.get(r.port_code)?.none ? null : r.trade_usd,
+  tradeStatus: series.get(r.port_code)?.none ? "not-reported" : r.trade_usd > 0 ? "observed" : "zero",
 });
 
 const MODES = [...new Set<string>([...CROSSING_MODES, ...TRADE_MODES])];
@@ -69,7 +71,8 @@ export async function listPorts(store: Store, f: { border?: string; mode?: strin
   const rows = await store.all<PortRow>(
     portsQuery({ ...f, tradeFrom: tradeWindow.from, tradeTo: tradeWindow.to }),
   );
-  return { ports: rows.map(toPort), tradeWindow };
+  const series = await tradeSeriesIndex(store);
+  return { ports: rows.map((r) => toPort(r, series)), tradeWindow };
 }
 
 /** Change of a figure on the year before: of the totals when both are complete, else of the per-day rates. */

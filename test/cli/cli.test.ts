@@ -170,7 +170,7 @@ test("port profile and ports list render", async () => {
   assert.match(ports.out.split("\n")[0]!, /^# 73 land ports on the canada border with rail$/);
   assert.match(
     ports.out.split("\n").find((l) => !l.startsWith("#"))!,
-    /^code,port,state,border,crossing modes,trade 2023-10..2024-09,data$/,
+    /^code,port,state,border,crossing modes,trade_usd,status,currency,trade_period,trade_source,crossings_months,approximate_location$/,
   );
   assert.ok(ports.out.includes("3801,Detroit,Michigan,canada"));
 });
@@ -187,6 +187,30 @@ test("Chief Mountain's profile: trade not reported (not $0), crossings beside en
   // The encounters table's Personal Vehicles column: months before 2025-06 are not reported.
   assert.match(p.out, /^2023-10 +31 +4,275 +·$/m, "was –, the mark of a hole");
   assert.doesNotMatch(p.out, /^– missing/m);
+  // Its CSV: every table says its units, currency, period and source; the ports list leaves its trade empty.
+  const csv = await cli("--csv", "port", "3315");
+  assert.match(
+    csv.out,
+    /^measure,unit,value,value status,per_day,period,months_with_data,months,year_before,year_before status,change,source$/m,
+  );
+  assert.match(csv.out, /^month,Personal Vehicles \(vehicles\),status,source$/m);
+  assert.match(
+    csv.out,
+    /^mode,direction,value_usd,per_day_usd,change_per_day,currency,period,months_with_data,months,source$/m,
+  );
+  assert.match(csv.out, /^2023-10,31,observed,4275,observed,,not-reported,"CBP Nationwide Encounters/m);
+  const ports = await cli("--csv", "ports", "--border", "canada");
+  assert.match(
+    ports.out,
+    /^3315,Chief Mountain Mt Poe,Montana,canada,personal-vehicle,,not-reported,USD,2023-10\.\.2024-09,.*,true$/m,
+    "was $0",
+  );
+  assert.match(ports.out, /^3801,Detroit,Michigan,canada,.*,\d+,observed,USD,/m);
+  const text = await cli("ports", "--border", "canada");
+  assert.match(text.out, /^3315 +Chief Mountain Mt Poe .* · +2025-06\.\.2025-06$/m);
+  const ov = await cli("--csv", "overview");
+  assert.match(ov.out, /^code,port,border,trade_usd,per_day_usd,truck_usd,rail_usd,currency,period,source$/m);
+  assert.match(ov.out, /^2304,Laredo,mexico,312888771180,.*,USD,2023,BTS TransBorder/m);
 });
 
 test("npm start path: the bin runs the overview on a fresh database file", (t) => {

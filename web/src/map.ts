@@ -174,7 +174,10 @@ export class PortMap {
           // Coordinates filled by hand (Chief Mountain): the dot is placed approximately, not from BTS.
           port.approximateLocation ? " — location approximate (filled by hand, not from BTS)" : "",
           h("br"),
-          this.measure ? `${this.measure.format(v ?? 0)} — ${this.measure.label}` : "",
+          // No value: no figure for the port in the window (a hole or not reported), not 0.
+          this.measure
+            ? `${v === undefined ? "no figure" : this.measure.format(v)} — ${this.measure.label}`
+            : "",
         );
         (this.popup ??= new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 10 }))
           .setLngLat([port.longitude, port.latitude])

@@ -81,7 +81,10 @@ export class PortList {
         label: `Trade value, all modes (${tw})`,
         load: async () => ({
           label: `trade value, all modes, ${tw} (exports + imports)`,
-          values: new Map(o.ports.map((p) => [p.code, p.tradeUsd12m])),
+          // A port TransBorder has no series for (null) gets no circle, not a circle of 0.
+          values: new Map(
+            o.ports.flatMap((p) => (p.tradeUsd12m === null ? [] : [[p.code, p.tradeUsd12m] as const])),
+          ),
           format: formatUsd,
         }),
       },

@@ -40,8 +40,26 @@ export function registerAtlas(program: Command, io: Io): void {
                     label: `trade ${r.tradeWindow.from}..${r.tradeWindow.to}`,
                     value: (p) => p.tradeUsd12m,
                     format: "usd",
+                    status: (p) => p.tradeStatus,
                   },
                   { label: "data", value: (p) => `${p.firstMonth}..${p.lastMonth}` },
+                ],
+                csvColumns: [
+                  { label: "code", value: (p) => p.code },
+                  { label: "port", value: (p) => p.name },
+                  { label: "state", value: (p) => p.state },
+                  { label: "border", value: (p) => p.border },
+                  { label: "crossing modes", value: (p) => p.crossingModes.join(" ") },
+                  {
+                    label: "trade_usd",
+                    value: (p) => p.tradeUsd12m,
+                    status: (p) => p.tradeStatus,
+                  },
+                  { label: "currency", value: () => "USD" },
+                  { label: "trade_period", value: () => `${r.tradeWindow.from}..${r.tradeWindow.to}` },
+                  { label: "trade_source", value: () => TRADE_SOURCE.trade },
+                  { label: "crossings_months", value: (p) => `${p.firstMonth}..${p.lastMonth}` },
+                  { label: "approximate_location", value: (p) => String(p.approximateLocation) },
                 ],
                 rows: r.ports,
               },
@@ -87,6 +105,18 @@ export function registerAtlas(program: Command, io: Io): void {
                   },
                   { label: "change", value: (r) => r.change, format: "change" },
                 ],
+                csvColumns: [
+                  { label: "measure", value: (r) => r.measure },
+                  { label: "unit", value: (r) => r.unit },
+                  { label: "value", value: (r) => r.value, status: (r) => r.status },
+                  { label: "per_day", value: (r) => r.perDay },
+                  { label: "period", value: () => `${c.from}..${c.to}` },
+                  { label: "months_with_data", value: (r) => r.coverage.months },
+                  { label: "months", value: (r) => r.coverage.of },
+                  { label: "year_before", value: (r) => r.previous, status: (r) => r.previousStatus },
+                  { label: "change", value: (r) => r.change },
+                  { label: "source", value: () => CROSSINGS_SOURCE },
+                ],
                 rows: c.byMeasure,
               },
               monthlyMatrix(
@@ -102,6 +132,18 @@ export function registerAtlas(program: Command, io: Io): void {
                   { label: "per day", value: (r) => r.perDayUsd, format: "usd" },
                   { label: "change (per day)", value: (r) => r.change, format: "change" },
                 ],
+                csvColumns: [
+                  { label: "mode", value: (r) => r.mode },
+                  { label: "direction", value: (r) => r.direction },
+                  { label: "value_usd", value: (r) => r.valueUsd },
+                  { label: "per_day_usd", value: (r) => r.perDayUsd },
+                  { label: "change_per_day", value: (r) => r.change },
+                  { label: "currency", value: () => "USD" },
+                  { label: "period", value: () => `${t.from}..${t.to}` },
+                  { label: "months_with_data", value: () => t.coverage.months },
+                  { label: "months", value: () => t.coverage.of },
+                  { label: "source", value: () => TRADE_SOURCE.trade },
+                ],
                 rows: t.byModeDirection,
               },
               {
@@ -113,6 +155,17 @@ export function registerAtlas(program: Command, io: Io): void {
                   { label: "commodity", value: (r) => r.label },
                   { label: "value", value: (r) => r.valueUsd, format: "usd" },
                   { label: "share of mode", value: (r) => r.share, format: "pct" },
+                ],
+                csvColumns: [
+                  { label: "mode", value: (r) => r.mode },
+                  { label: "rank", value: (r) => r.rank },
+                  { label: "hs2", value: (r) => r.hs2 },
+                  { label: "commodity", value: (r) => r.label },
+                  { label: "value_usd", value: (r) => r.valueUsd },
+                  { label: "share_of_mode", value: (r) => r.share },
+                  { label: "currency", value: () => "USD" },
+                  { label: "period", value: () => `${t.from}..${t.to}` },
+                  { label: "source", value: () => TRADE_SOURCE.trade_hs2 },
                 ],
                 rows: t.topCommodities,
               },
@@ -344,6 +397,18 @@ export function registerAtlas(program: Command, io: Io): void {
                   { label: "truck", value: (p) => p.truckUsd, format: "usd" },
                   { label: "rail", value: (p) => p.railUsd, format: "usd" },
                 ],
+                csvColumns: [
+                  { label: "code", value: (p) => p.code },
+                  { label: "port", value: (p) => p.name },
+                  { label: "border", value: (p) => p.border },
+                  { label: "trade_usd", value: (p) => p.valueUsd },
+                  { label: "per_day_usd", value: (p) => p.perDayUsd },
+                  { label: "truck_usd", value: (p) => p.truckUsd },
+                  { label: "rail_usd", value: (p) => p.railUsd },
+                  { label: "currency", value: () => "USD" },
+                  { label: "period", value: () => r.topPorts.year },
+                  { label: "source", value: () => TRADE_SOURCE.trade },
+                ],
                 rows: r.topPorts.ports,
               },
               {
@@ -354,6 +419,16 @@ export function registerAtlas(program: Command, io: Io): void {
                   { label: "rail trade 2023", value: (p) => p.valueUsd, format: "usd" },
                   { label: "exports", value: (p) => p.exportUsd, format: "usd" },
                   { label: "imports", value: (p) => p.importUsd, format: "usd" },
+                ],
+                csvColumns: [
+                  { label: "code", value: (p) => p.code },
+                  { label: "port", value: (p) => p.name },
+                  { label: "rail_trade_usd", value: (p) => p.valueUsd },
+                  { label: "export_usd", value: (p) => p.exportUsd },
+                  { label: "import_usd", value: (p) => p.importUsd },
+                  { label: "currency", value: () => "USD" },
+                  { label: "period", value: () => "2023" },
+                  { label: "source", value: () => TRADE_SOURCE.trade },
                 ],
                 rows: rc.ports,
               },
@@ -434,6 +509,26 @@ function encountersMatrix(e: PortEncounters) {
         status: (i: number) => c.values[i]!.status,
       })),
     ],
+    csvColumns: [
+      { label: "month", value: (i: number) => e.months[i] },
+      {
+        label: `${e.sector.name} (USBP encounters, people)`,
+        value: (i: number) => e.sector.values[i]!.value,
+        status: (i: number) => e.sector.values[i]!.status,
+      },
+      {
+        label: `${e.fieldOffice.name} (OFO, ${e.fieldOffice.region} encounters, people)`,
+        value: (i: number) => e.fieldOffice.values[i]!.value,
+        status: (i: number) => e.fieldOffice.values[i]!.status,
+      },
+      ...shown.map((c) => ({
+        label: `${c.measure} (${MEASURE_INFO[c.measure].unit})`,
+        value: (i: number) => c.values[i]!.value,
+        status: (i: number) => c.values[i]!.status,
+      })),
+      { label: "encounters_source", value: () => `${e.file.title} (${e.file.file}); ${e.file.precision}` },
+      { label: "crossings_source", value: () => CROSSINGS_SOURCE },
+    ],
     rows: idx,
   };
 }
@@ -443,16 +538,20 @@ function monthlyMatrix(monthly: MonthFigure[], measures: Measure[]) {
   const shown = measures.filter((m) => MEASURE_INFO[m].unit !== "people" || m === "Pedestrians");
   const at = (month: string, measure: Measure) =>
     monthly.find((x) => x.month === month && x.measure === measure);
+  const columns = shown.map((measure) => ({
+    label: measure,
+    value: (r: { month: string }) => at(r.month, measure)?.value,
+    format: "int" as const,
+    status: (r: { month: string }) => at(r.month, measure)?.status,
+  }));
   return {
     title: "By month",
-    columns: [
+    columns: [{ label: "month", value: (r: { month: string }) => r.month }, ...columns],
+    // In the CSV each measure's column names its unit, and the rows their source.
+    csvColumns: [
       { label: "month", value: (r: { month: string }) => r.month },
-      ...shown.map((measure) => ({
-        label: measure,
-        value: (r: { month: string }) => at(r.month, measure)?.value,
-        format: "int" as const,
-        status: (r: { month: string }) => at(r.month, measure)?.status,
-      })),
+      ...columns.map((c) => ({ ...c, label: `${c.label} (${MEASURE_INFO[c.label as Measure].unit})` })),
+      { label: "source", value: () => CROSSINGS_SOURCE },
     ],
     rows: months.map((month) => ({ month })),
   };

@@ -296,6 +296,15 @@ test("a scenario baselined after 2024-09 marks its carried-forward values as est
   assert.match(md.out, /^\| Laredo 2304 \| rail \| inbound \| railcars \|.*\| \$[\d,]+\* \|/m);
   assert.match(md.out, /^- \* estimate: not in the source: carried forward by borderflow$/m);
   assert.match(md.out, /^- \* estimate: port-level trade ends 2024-09/m);
+  // The CSV keeps the notes (the estimate's among them) as # lines before its rows.
+  const csv = await cli("--csv", "scenario", "run", file, "--draws", "20");
+  assert.equal(csv.code, 0, csv.err);
+  assert.match(csv.out, /^# Scenario: Laredo rail closed for 3 days in June 2025: daily flows/);
+  assert.match(csv.out, /^# note: \* estimate: port-level trade ends 2024-09/m);
+  assert.match(
+    csv.out,
+    /^date,port,mode,direction,unit,arrivals,blocked,servedHome,diverted,shifted,queue,source\n2025-06-09,2304,rail,inbound,railcars,/m,
+  );
 });
 
 test("each command loads only the module that defines it; help and unknown names load every command", async () => {

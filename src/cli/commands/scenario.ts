@@ -9,7 +9,7 @@ import {
   formatUsd,
   formatValue,
   formatWithStatus,
-  renderCsv,
+  renderViewCsv,
   statusesShown,
   statusLegend,
   type TableView,
@@ -331,32 +331,41 @@ export function registerScenario(program: Command, io: Io): void {
     });
 }
 
-/** CSV: one row per flow and day. */
+/**
+ * CSV: one row per flow and day, after the scenario's title and notes as `#` lines (read back with a comment
+ * option, as every CSV export: docs/data.md). Each row is modelled (the middle run), in its own unit.
+ */
 function scenarioCsv(r: ScenarioResult): string {
   const rows = r.flows.flatMap((f) =>
     f.daily.map((d) => ({ port: f.port, mode: f.mode, direction: f.direction, unit: f.unit, ...d })),
   );
-  return (
-    renderCsv({
-      columns: (
-        [
-          "date",
-          "port",
-          "mode",
-          "direction",
-          "unit",
-          "arrivals",
-          "blocked",
-          "servedHome",
-          "diverted",
-          "shifted",
-          "queue",
-        ] as const
-      ).map((k) => ({
-        label: k,
-        value: (x: (typeof rows)[number]) => x[k],
-      })),
-      rows,
-    }) + "\n"
-  );
+  return renderViewCsv({
+    title: `Scenario: ${r.scenario.name}: daily flows at the crossings it closes (modelled, the middle run)`,
+    notes: r.notes,
+    tables: [
+      {
+        columns: (
+          [
+            "date",
+            "port",
+            "mode",
+            "direction",
+            "unit",
+            "arrivals",
+            "blocked",
+            "servedHome",
+            "diverted",
+            "shifted",
+            "queue",
+          ] as const
+        )
+          .map((k) => ({
+            label: k as string,
+            value: (x: (typeof rows)[number]) => x[k] as string | number,
+          }))
+          .concat([{ label: "source", value: () => "borderflow scenario model (modelled, not observed)" }]),
+        rows,
+      },
+    ],
+  });
 }

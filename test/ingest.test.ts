@@ -545,7 +545,12 @@ test("ingest refuses the impossible: Jan-35, Jan-89, 9007199254740993, a non-fin
     async () => {
       await assert.rejects(run(store, { source: "transborder", file: trade }), (e: unknown) => {
         assert.ok(e instanceof DataError);
-        assert.match(e.message, /dot1_0924-impossible\.csv: 3 of \d+ rows rejected; nothing was stored/);
+        assert.match(
+          e.message,
+          /dot1_0924-impossible\.csv: 3 of (\d+) rows rejected; nothing was stored \(use --skip-bad-rows to store the \d+ valid rows, summed into \d+ stored rows\)/,
+        );
+        const [, read, valid] = /3 of (\d+) rows.*the (\d+) valid rows/.exec(e.message)!;
+        assert.equal(Number(valid), Number(read) - 3, "raw lines, not the summed rows");
         const d = e.details.map((x) => x.replace(/^.*dot1_0924-impossible\.csv/, "file"));
         assert.equal(d[0], 'file:2 VALUE "Infinity": VALUE Infinity is not a finite number');
         assert.match(

@@ -238,8 +238,13 @@ export async function readIngestSource(
   if (read.rejects.length > 0 && !req.skipBadRows) {
     const { shown, more } = listRejects(read.rejects);
     const valid = read.tables.reduce((n, t) => n + t.rows.length, 0);
+    // TransBorder's raw lines are summed into stored rows: say both, or "15 valid rows" of 883 reads wrong.
+    const store =
+      req.source === "transborder"
+        ? `the ${read.linesRead - read.rejects.length} valid rows, summed into ${valid} stored rows`
+        : `the ${valid} valid rows`;
     throw new DataError(
-      `${read.origin}: ${read.rejects.length} of ${read.linesRead} rows rejected; nothing was stored (use --skip-bad-rows to store the ${valid} valid rows)`,
+      `${read.origin}: ${read.rejects.length} of ${read.linesRead} rows rejected; nothing was stored (use --skip-bad-rows to store ${store})`,
       more > 0 ? [...shown, `... and ${more} more`] : shown,
     );
   }

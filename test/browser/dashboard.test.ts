@@ -145,12 +145,14 @@ async function chartsDrawn(page: Page, scope: string): Promise<void> {
 }
 
 async function shot(page: Page, name: string, scrollTo?: string): Promise<void> {
+  // The map as the user sees it once drawn (its circles and labels), not half-loaded.
+  await page.waitForSelector("#map[data-ready]");
   if (scrollTo)
     await page
       .locator(scrollTo)
       .first()
       .evaluate((el) => el.scrollIntoView({ block: "start" }));
-  await page.waitForTimeout(300);
+  await page.waitForTimeout(800);
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
   shots.push(`${name}.png`);
 }
@@ -231,16 +233,22 @@ function numbersIn(v: unknown, out: Set<number>): Set<number> {
  * columns with units), and every number in it that is not marked derived is a number the API answered to
  * the requests the file names. Then the CSV twin has the same rows.
  */
-async function checkExport(page: Page, scope: string, where: string): Promise<ExportJson> {
+async function checkExport(
+  page: Page,
+  scope: string,
+  where: string,
+  /** `answers`: the API's answers when they are not GETs of `api` (a POST); `text`: a table without numbers. */
+  opts: { answers?: unknown[]; text?: boolean } = {},
+): Promise<ExportJson> {
   const json = await download(page, `${scope} [data-export] button[data-format=json]`);
   const j = JSON.parse(json.text) as ExportJson;
   assert.ok(j.title && j.source && j.api.length, `${where}: title, source and API requests`);
   assert.ok(j.link.startsWith(base), `${where}: a link to the view`);
   assert.ok(j.rows.length > 0, `${where}: rows`);
   const apiNumbers = new Set<number>();
-  for (const url of j.api) numbersIn(await api(url), apiNumbers);
+  for (const a of opts.answers ?? (await Promise.all(j.api.map((url) => api(url))))) numbersIn(a, apiNumbers);
   const numeric = j.columns.filter((c) => !c.derived && j.rows.some((r) => typeof r[c.key] === "number"));
-  assert.ok(numeric.length > 0, `${where}: numeric columns`);
+  assert.ok(opts.text || numeric.length > 0, `${where}: numeric columns`);
   for (const c of numeric) {
     assert.ok(c.unit, `${where}: column ${c.key} states its unit`);
     for (const r of j.rows) {
@@ -646,6 +654,23 @@ test(
     );
     assert.ok(targets.length > 0, "rail is rerouted");
     await page.waitForSelector(`.map-label.diversion[data-code="${targets[0]}"]`);
+    // Each alternative labelled with what it took (the API's units, summed over the flows), lines by volume.
+    for (const to of new Set(targets)) {
+      const label = await text(page, `.map-label.diversion[data-code="${to}"]`);
+      const byUnit = new Map<string, number>();
+      for (const f of expected.flows)
+        for (const d of f.diversions.filter((x) => x.to === to && x.units >= 0.5)) {
+          // Freight moved to another mode is counted in truckloads.
+          const unit = f.mode === d.mode ? f.unit : "truckloads";
+          byUnit.set(unit, (byUnit.get(unit) ?? 0) + d.units);
+        }
+      for (const [unit, v] of byUnit)
+        assert.ok(
+          label.includes(`${int.format(Math.round(v))} ${unit}`),
+          `${to}: “${label}” has ${v} ${unit}`,
+        );
+    }
+    assert.match(await text(page, "#map-legend .legend-diversions"), /width by volume/);
     await shot(page, "dashboard-1440-scenario-laredo");
     await ctx.close();
   },
@@ -860,6 +885,7 @@ test(
     type Detail = {
       backtest: {
         valueHeldUpPerClosureDayUsd: number | null;
+        publishedFigures: { by: string; value: unknown; unit: string }[];
         rows: {
           unit: string;
           port: string;
@@ -890,6 +916,16 @@ test(
     await page.click(`.event-item[data-event="${AMBASSADOR_EVENT}"]`);
     await page.waitForSelector("#event-title");
     await chartsDrawn(page, "#event-detail");
+    // The timeline downloads too: every event of the registry, with the API's dates.
+    const list = await api<{ events: { id: string; start: string; end: string | null }[] }>("/api/events");
+    const timeline = await checkExport(page, '[data-figure-of="events-timeline"]', "timeline", {
+      text: true,
+    });
+    assert.deepEqual(
+      timeline.rows.map((r) => [r.id, r.start, r.end]).sort(),
+      list.events.map((e) => [e.id, e.start, e.end]).sort(),
+      "the timeline's rows are the API's events",
+    );
     // Per unit, the event's months, the scored affected series: computed here from the API's rows.
     const scored = amb.backtest.rows.filter(
       (r) => r.scored && r.role === "affected" && r.observed !== null && r.phase === "event",
@@ -959,6 +995,21 @@ test(
     );
     await chartsDrawn(page, "#event-detail");
     assert.equal(await page.locator('[data-chart="event-study"]').count(), 1);
+    // The published figures: one row each on the page (a figure of several numbers written out, never
+    // "[object Object]") and in the download.
+    assert.ok(dec.backtest.publishedFigures.length > 0, "December 2023 has published figures");
+    const figureCells = await page
+      .locator("section:has(> .section-head #published-title) td")
+      .allTextContents();
+    assert.ok(
+      figureCells.length > 0 && !figureCells.some((c) => c.includes("[object")),
+      figureCells.join(" | "),
+    );
+    const published = await checkExport(page, ".section-head:has(#published-title)", "published figures");
+    assert.deepEqual(
+      published.rows.map((r) => r.by),
+      dec.backtest.publishedFigures.map((f) => f.by),
+    );
     await shot(page, "dashboard-1440-event", "#event-study");
     // The chain from the surge to the delayed trade, as GET /api/stories/december-2023 tells it.
     const story = await api<{ steps: { step: string; value: number; unit: string }[] }>(
@@ -977,6 +1028,20 @@ test(
     await chartsDrawn(page, "#story");
     await checkExport(page, '[data-figure-of="story-encounters"]', "December 2023: encounters");
     await checkExport(page, '[data-figure-of="story-throughput"]', "December 2023: throughput");
+    // The closures CBP chose: whole officers in the table (people, never "8.1 officers"), and the download.
+    const closures = (
+      await api<{ closures: { items: { label: string; officers: number }[] } }>("/api/stories/december-2023")
+    ).closures.items;
+    assert.deepEqual(
+      await page.locator('[data-table="story-closures"] tbody tr td:nth-child(6)').allTextContents(),
+      closures.map((c) => whole(c.officers)),
+      "officers freed, whole",
+    );
+    const cl = await checkExport(page, ".section-head:has(#story-closures-title)", "December 2023: closures");
+    assert.deepEqual(
+      cl.rows.map((r) => r.officers),
+      closures.map((c) => c.officers),
+    );
     await shot(page, "dashboard-1440-story", "#story-title");
     await ctx.close();
   },
@@ -987,7 +1052,10 @@ test(
   { timeout: 180_000 },
   async () => {
     type Officer = {
-      staffing: { cuts: { port: string; officersRemoved: number }[] }[];
+      staffing: {
+        cuts: { port: string; officersRemoved: number }[];
+        baseline: { modes: { positionsByHour: number[] }[] }[];
+      }[];
       backtest: { summary: { beatsNull: boolean | null; band: { covered: number; scored: number } } };
       encounters: { sector: string }[];
     };
@@ -1022,6 +1090,34 @@ test(
     await chartsDrawn(page, "#event-detail");
     await shot(page, "dashboard-1440-officer-event", "#event-title");
     const enc = await checkExport(page, '[data-figure-of="officer-encounters"]', "officer event: encounters");
+    // The staffing cut and the positions by hour download too.
+    for (const [i, o] of d.staffing.entries()) {
+      const cuts = await checkExport(
+        page,
+        `[data-figure-of="officer-cuts-${i}"]`,
+        `officer event ${i}: cuts`,
+      );
+      assert.deepEqual(
+        [...new Set(cuts.rows.map((r) => r.port))],
+        o.cuts.map((c) => c.port),
+      );
+      // Positions by hour: summed here over the API's ports and modes (derived), every hour.
+      const byHour = await checkExport(
+        page,
+        `[data-figure-of="positions-${i}"]`,
+        `officer event ${i}: hours`,
+        {
+          text: true,
+        },
+      );
+      assert.deepEqual(
+        byHour.rows.map((r) => r.before),
+        Array.from({ length: 24 }, (_, hr) =>
+          o.baseline.reduce((s, p) => s + p.modes.reduce((t, m) => t + (m.positionsByHour[hr] ?? 0), 0), 0),
+        ),
+        "positions open before, by hour",
+      );
+    }
     assert.deepEqual(
       [...new Set(enc.rows.map((r) => r.sector))].sort(),
       d.encounters.map((e) => e.sector).sort(),
@@ -1122,6 +1218,7 @@ test(
     );
     await checkExport(page, '[data-figure-of="waits-hour"]', "waits by hour");
     await checkExport(page, '[data-figure-of="waits-weekday"]', "waits by weekday");
+    await checkExport(page, '.section-head:has(+ * [data-table="waits-by-crossing"])', "waits by crossing");
     await shot(page, "dashboard-1440-waits", "#waits-port-title");
     // The next hours, from the archive's last reading (it is not live): the API's forecast, as estimates.
     await page.waitForSelector('#waits-forecast [data-chart^="forecast-"][data-ready]');
@@ -1158,10 +1255,16 @@ test(
   "the surge what-if gives officers, opens as an officer event in the builder, and runs to the API's figures",
   { timeout: 180_000 },
   async () => {
-    const surge = await api<{ rule: { officers: number }; event: { officers: number; fieldOffice: string } }>(
-      "/api/surge",
-      { sector: "Del Rio Sector", start: "2023-12-01", days: 31, policy: "proportional", draws: 200 },
-    );
+    const surge = await api<{
+      rule: { officers: number; steps: { value: number }[] };
+      event: { officers: number; fieldOffice: string };
+    }>("/api/surge", {
+      sector: "Del Rio Sector",
+      start: "2023-12-01",
+      days: 31,
+      policy: "proportional",
+      draws: 200,
+    });
     const ctx = await newContext(DESKTOP);
     const page = await ctx.newPage();
     await open(page, "#scenario");
@@ -1179,6 +1282,21 @@ test(
     assert.ok(
       (await page.locator('[data-table="surge-rule"] tbody tr').count()) >= 5,
       "the rule step by step",
+    );
+    // Whole officers in the rule's table too, and the rule downloads with the API's numbers.
+    assert.equal(
+      (
+        await page
+          .locator('[data-table="surge-rule"] tbody tr:has(td:text-is("officers moved")) td')
+          .nth(1)
+          .textContent()
+      )?.trim(),
+      whole(surge.rule.officers),
+    );
+    const rule = await checkExport(page, '[data-figure-of="surge-rule"]', "surge rule", { answers: [surge] });
+    assert.deepEqual(
+      rule.rows.map((r) => r.value),
+      surge.rule.steps.map((x) => x.value),
     );
     await page.click("#surge-open");
     await page.waitForFunction(`document.querySelector("#ev0-kind")?.value === "officer-redeployment"`);
@@ -1225,6 +1343,11 @@ test("small ports: no $0 card and no blank chart at Boquillas; Nighthawk's month
   // Its scenario starts with what crosses there: people on foot (no vehicle counted in the window).
   assert.match(await text(page, "#use-in-scenario"), /pedestrian/);
   const health = await api<{ coverage: { trade: { first: string; last: string } } }>("/api/health");
+  // Noyes: BTS counts nothing crossing in the window: said so, not a card of zeros.
+  await open(page, "#port=3402");
+  await page.waitForSelector("#profile-title");
+  assert.equal(await text(page, '[data-figure="crossings"] [data-part="value"]'), "no crossings reported");
+  assert.equal(await page.locator('[data-figure^="perDay:"]').count(), 0, "no per-day card of 0");
   await open(page, "#port=3011");
   await chartsDrawn(page, "#profile");
   // Nighthawk's $66 a day of truck trade with no truck counted in the window: the scenario closes vehicles.
@@ -1239,6 +1362,39 @@ test("small ports: no $0 card and no blank chart at Boquillas; Nighthawk's month
     (y1 - y0) * 12 + m1 - m0 + 1,
     "every month of the port-level data, gaps included",
   );
+  await ctx.close();
+});
+
+test("estimates are badged: a closure before the port-level trade data rests on trade carried back", async () => {
+  const health = await api<{ coverage: { trade: { first: string } } }>("/api/health");
+  const spec = ScenarioSpecSchema.parse({
+    name: "Laredo rail closed for 2 days in June 2019",
+    events: [
+      {
+        kind: "closure",
+        ports: ["2304"],
+        modes: ["rail"],
+        start: "2019-06-03T08:00:00-05:00",
+        end: "2019-06-05T08:00:00-05:00",
+      },
+    ],
+  });
+  assert.ok("2019-06" < health.coverage.trade.first, "the closure is before the port-level trade data");
+  const expected = await api<ScenarioResult>("/api/scenarios/run", spec);
+  for (const key of ["valueHeldUpPerClosureDayUsd", "valueHeldUpUsd", "directUsd"] as const)
+    assert.equal(expected.costs[key].status, "estimate", `the API says ${key} is an estimate`);
+  const ctx = await newContext(DESKTOP);
+  const page = await ctx.newPage();
+  await open(page, `#scenario=${Buffer.from(JSON.stringify(spec)).toString("base64url")}`);
+  await page.waitForSelector("#run-scenario");
+  await page.click("#run-scenario");
+  await page.waitForSelector('#scenario-results[data-where="server"] [data-figure="valueHeldUpUsd"]');
+  for (const key of ["valueHeldUpPerClosureDayUsd", "valueHeldUpUsd", "directUsd"] as const)
+    assert.equal(
+      await page.locator(`[data-figure="${key}"] .badge[data-status="estimate"]`).count(),
+      1,
+      `${key}: badged as an estimate`,
+    );
   await ctx.close();
 });
 
@@ -1359,6 +1515,12 @@ test(
       ["waits", "#waits-title", "#waits-port"],
     ];
     const width = async () => Number(await page.evaluate("document.documentElement.scrollWidth"));
+    /** Controls under 44 px tall in `scope` (and the tabs and the list); links within a sentence excepted. */
+    const smallTargets = async (scope: string) =>
+      (await page.evaluate(`[...document.querySelectorAll("header [role=tab], .port-item, ${["button", "select", "summary", "input:not([type=checkbox]):not([type=radio]):not([type=file])"].map((x) => `${scope} ${x}`).join(", ")}")]
+      .filter((e) => e.offsetParent !== null)
+      .map((e) => [e.id || e.textContent.trim().slice(0, 30), e.getBoundingClientRect().height])
+      .filter(([, hgt]) => hgt > 0 && hgt < 44)`)) as [string, number][];
     for (const [tab, heading, content] of views) {
       await page.evaluate("window.scrollTo(0, document.body.scrollHeight)");
       await page.click(`#tab-${tab}`);
@@ -1374,12 +1536,7 @@ test(
         `${tab}: its first content starts on the first screen (y = ${first?.y})`,
       );
       assert.ok((await width()) <= PHONE.width, `${tab}: ${await width()} px wide`);
-      const small =
-        (await page.evaluate(`[...document.querySelectorAll("header [role=tab], #panel-${tab} button, #panel-${tab} select, #panel-${tab} input:not([type=checkbox]):not([type=radio]):not([type=file]), .port-item")]
-      .filter((e) => e.offsetParent !== null)
-      .map((e) => [e.id || e.textContent.trim().slice(0, 30), e.getBoundingClientRect().height])
-      .filter(([, hgt]) => hgt > 0 && hgt < 44)`)) as [string, number][];
-      assert.deepEqual(small, [], `${tab}: touch targets under 44 px`);
+      assert.deepEqual(await smallTargets(`#panel-${tab}`), [], `${tab}: touch targets under 44 px`);
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(ARTIFACTS, `dashboard-390-${tab}.png`) });
       shots.push(`dashboard-390-${tab}.png`);
@@ -1393,6 +1550,11 @@ test(
     await page.waitForSelector("#profile-title");
     await chartsDrawn(page, "#profile");
     assert.ok((await width()) <= PHONE.width, `the profile is ${await width()} px wide`);
+    assert.deepEqual(await smallTargets("#profile"), [], "the profile: touch targets under 44 px");
+    await open(page, `#event=${DEC_2023_EVENT}`);
+    await page.waitForSelector("#event-title");
+    await chartsDrawn(page, "#event-detail");
+    assert.deepEqual(await smallTargets("#event-detail"), [], "an event: touch targets under 44 px");
     await page.screenshot({ path: join(ARTIFACTS, "dashboard-390-profile.png") });
     shots.push("dashboard-390-profile.png");
     await page.goto(`${base}/#scenario&preset=dec-2023`);
@@ -1403,6 +1565,7 @@ test(
     );
     await chartsDrawn(page, "#scenario-results");
     assert.ok((await width()) <= PHONE.width, `the scenario results are ${await width()} px wide`);
+    assert.deepEqual(await smallTargets("#panel-scenario"), [], "the results: touch targets under 44 px");
     const title = await page.locator("#results-title").boundingBox();
     assert.ok(
       title && title.y > -title.height && title.y < PHONE.height,

@@ -3,7 +3,7 @@
 import { getJson, type EventDetail, type EventItem } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts, type Chart } from "./charts.ts";
 import { h, message, replace, table } from "./dom.ts";
-import { slug, type Dataset } from "./export.ts";
+import { exportButtons, slug, type Dataset } from "./export.ts";
 import { formatChange, formatCount, formatMonth, formatUsd, formatUsdShort } from "./format.ts";
 import { backtestSection } from "./backtest-view.ts";
 import {
@@ -43,6 +43,44 @@ export function renderEventList(el: HTMLElement, events: EventItem[], deps: Even
     measures:
       "each bar runs from the start to the end of a disruption (short ones drawn wider so they can be seen); click one to open it",
     height: 170,
+    data: (): Dataset => ({
+      name: "disruptions-timeline",
+      title: "Past disruptions of U.S. land ports: the registry's timeline",
+      source: "borderflow's registry of disruptions (data/events), each event with its published sources",
+      api: ["/api/events"],
+      period: sorted.length
+        ? {
+            from: sorted[0]!.start,
+            to: sorted
+              .map((e) => e.end ?? e.start)
+              .sort()
+              .at(-1)!,
+          }
+        : null,
+      columns: [
+        { key: "id", label: "event id (GET /api/events/:id)" },
+        { key: "title", label: "disruption" },
+        { key: "border", label: "border" },
+        { key: "start", label: "first day" },
+        { key: "end", label: "last day (empty: ongoing or unknown)" },
+        { key: "ports", label: "CBP port codes (border-wide when none)" },
+        { key: "modes", label: "modes" },
+        { key: "closureType", label: "what closed" },
+      ],
+      rows: sorted.map((e) => ({
+        id: e.id,
+        title: e.title,
+        border: e.border,
+        start: e.start,
+        end: e.end,
+        ports: e.ports.map((p) => p.code ?? "border-wide").join(" "),
+        modes: e.modes.join(" "),
+        closureType: e.closureType,
+      })),
+      notes: [
+        `Bars shorter than ${MIN_BAR_DAYS} days are drawn ${MIN_BAR_DAYS} days wide on the timeline so they can be seen; the dates here are the events' own.`,
+      ],
+    }),
     option: {
       grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
       tooltip: {
@@ -166,9 +204,18 @@ export async function renderEvent(
   }
 }
 
+const asPublished = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+
 function figureValue(f: { value: unknown; unit: string }): string {
   if (typeof f.value === "number")
     return f.unit.startsWith("USD") ? formatUsd(f.value) : formatCount(f.value);
+  // A figure of several numbers ({ eagle_pass: 16, el_paso: 7.3 }) written out, each with its name.
+  if (f.value && typeof f.value === "object")
+    return Object.entries(f.value)
+      .map(
+        ([k, v]) => `${k.replace(/_/g, " ")}: ${typeof v === "number" ? asPublished.format(v) : String(v)}`,
+      )
+      .join(", ");
   return String(f.value ?? "–");
 }
 
@@ -233,7 +280,52 @@ function eventView(d: EventDetail, deps: EventsDeps): HTMLElement[] {
       h(
         "section",
         {},
-        h("h3", {}, "Published figures and what the model compares with them"),
+        h(
+          "div",
+          { class: "section-head" },
+          h("h3", { id: "published-title" }, "Published figures and what the model compares with them"),
+          figures.length
+            ? exportButtons(
+                (): Dataset => ({
+                  name: `${slug(e.id)}-published-figures`,
+                  title: `${e.title}: figures published about it, and what the model compares with them`,
+                  source:
+                    "the publishers named in each row (source_url), as recorded in borderflow's registry",
+                  api: [`/api/events/${e.id}`],
+                  period: e.start.date ? { from: e.start.date, to: end ?? e.start.date } : null,
+                  columns: [
+                    { key: "by", label: "published by" },
+                    { key: "value", label: "figure", unit: "the row's unit" },
+                    { key: "unit", label: "unit of the figure" },
+                    { key: "measures", label: "what it measures" },
+                    { key: "comparable", label: "what of the model's it compares with" },
+                    { key: "source_url", label: "source" },
+                    { key: "source_date", label: "date of the source" },
+                  ],
+                  rows: figures.map((f) => ({
+                    by: f.by,
+                    value:
+                      typeof f.value === "number" || typeof f.value === "string"
+                        ? f.value
+                        : f.value == null
+                          ? null
+                          : JSON.stringify(f.value),
+                    unit: f.unit,
+                    measures: f.measures,
+                    comparable: f.comparable ?? null,
+                    source_url: f.source_url ?? null,
+                    source_date: f.source_date ?? null,
+                  })),
+                  notes: b.valueHeldUpPerClosureDayUsd
+                    ? [
+                        `The model's trade value held up per closure day: ${b.valueHeldUpPerClosureDayUsd} USD (goods delayed, not a loss); only figures that measure goods delayed are comparable with it.`,
+                      ]
+                    : [],
+                }),
+                "the published figures",
+              )
+            : null,
+        ),
         b.valueHeldUpPerClosureDayUsd
           ? h(
               "p",

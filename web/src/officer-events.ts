@@ -149,8 +149,14 @@ function officerEventView(d: OfficerEventAnswer, onScenario: (raw: unknown) => v
         : null,
     ),
     e.notes ? h("p", { class: "notes" }, e.notes) : h("span"),
-    officersSection(d.staffing) ??
-      h("p", { class: "muted" }, "The staffing model could not read this event."),
+    officersSection(d.staffing, {
+      api: [url],
+      name: slug(e.id),
+      title: e.title,
+      source:
+        "CBP's closure announcements and officer figures (the event's sources) through borderflow's staffing model",
+      notes: [e.notes ?? ""].filter(Boolean),
+    }) ?? h("p", { class: "muted" }, "The staffing model could not read this event."),
     h("section", {}, h("h3", {}, "Why: encounters around its ports"), encounters),
     backtestSection(e.id, e.title, d.backtest, [url], []),
   ];

@@ -3,7 +3,7 @@
 import type { ScenarioResult } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
 import { h, replace, scrollBox, statusBadge, table, type Child } from "./dom.ts";
-import { download, toCsv } from "./export.ts";
+import { download, exportButtons, toCsv, type Dataset } from "./export.ts";
 import {
   addDays,
   formatCount,
@@ -539,8 +539,45 @@ const POLICY_WORDS: Record<string, string> = {
  * left by mode (the staffing model, docs/model.md), and the positions open by hour before and during.
  */
 /** Each officer event: the officers moved by port, the capacity left by mode and the positions by hour. */
-export function officersSection(effects: ScenarioResult["officers"]): HTMLElement | null {
+export function officersSection(
+  effects: ScenarioResult["officers"],
+  /** For a view without the result's downloads (an officer event): each table and chart downloads alone. */
+  exportOf?: { api: string[]; name: string; title: string; source: string; notes: string[] },
+): HTMLElement | null {
   if (!effects.length) return null;
+  const period = (o: (typeof effects)[number]) => ({ from: o.start.slice(0, 10), to: o.end.slice(0, 10) });
+  const cutsData = (o: (typeof effects)[number]) => (): Dataset => ({
+    name: `${exportOf!.name}-officers-${o.event}`,
+    title: `${exportOf!.title}: officers moved by port and the capacity left by mode (staffing model, an estimate)`,
+    source: exportOf!.source,
+    api: exportOf!.api,
+    period: period(o),
+    columns: [
+      { key: "port", label: "CBP port code" },
+      { key: "portName", label: "port" },
+      { key: "officersRemoved", label: "officers moved from the port", unit: "officers" },
+      { key: "officersOnStrength", label: "officers the port's staffing implies", unit: "officers" },
+      { key: "hoursClosed", label: "primary position-hours closed a day", unit: "position-hours per day" },
+      { key: "unmetOfficers", label: "officers that could not be freed", unit: "officers" },
+      { key: "mode", label: "mode" },
+      { key: "remainingShare", label: "share of the mode's capacity left", unit: "fraction" },
+      { key: "status", label: "status" },
+    ],
+    rows: o.cuts.flatMap((c) =>
+      c.modes.map((m) => ({
+        port: c.port,
+        portName: c.portName,
+        officersRemoved: c.officersRemoved,
+        officersOnStrength: c.officersOnStrength,
+        hoursClosed: c.hoursClosed,
+        unmetOfficers: c.unmetOfficers,
+        mode: m.mode,
+        remainingShare: m.remainingShare,
+        status: "estimate",
+      })),
+    ),
+    notes: exportOf!.notes,
+  });
   return h(
     "section",
     { id: "officers", "aria-labelledby": "officers-title" },
@@ -567,6 +604,14 @@ export function officersSection(effects: ScenarioResult["officers"]): HTMLElemen
           h("strong", { "data-part": "officers" }, formatCount(o.officers, "officers")),
           ` moved ${o.officersGiven ? "" : "(those the listed closures free) "}from ${o.start.slice(0, 16).replace("T", " ")} to ${o.end.slice(0, 16).replace("T", " ")}, ${POLICY_WORDS[o.policy] ?? o.policy}.`,
         ),
+        exportOf
+          ? h(
+              "div",
+              { class: "section-head", "data-figure-of": `officer-cuts-${o.event}` },
+              h("h4", {}, "Officers moved by port, and the capacity left"),
+              exportButtons(cutsData(o), "officers moved by port"),
+            )
+          : null,
         table(
           [
             { label: "port" },
@@ -596,6 +641,40 @@ export function officersSection(effects: ScenarioResult["officers"]): HTMLElemen
           title: "Primary positions open by hour, before and during",
           measures: "inspection positions open in each local hour, summed over the event's ports and modes",
           height: 220,
+          ...(exportOf
+            ? {
+                data: (): Dataset => ({
+                  name: `${exportOf.name}-positions-by-hour-${o.event}`,
+                  title: `${exportOf.title}: primary inspection positions open by local hour, before and during (staffing model, an estimate)`,
+                  source: exportOf.source,
+                  api: exportOf.api,
+                  period: period(o),
+                  columns: [
+                    { key: "hour", label: "local hour" },
+                    {
+                      key: "before",
+                      label: "positions open before, summed over the event's ports and modes",
+                      unit: "positions",
+                      derived: true,
+                    },
+                    {
+                      key: "during",
+                      label: "positions open during the event, summed over its ports and modes",
+                      unit: "positions",
+                      derived: true,
+                    },
+                    { key: "status", label: "status" },
+                  ],
+                  rows: hours.map((hr) => ({
+                    hour: `${String(hr).padStart(2, "0")}:00`,
+                    before: before[hr]!,
+                    during: after[hr]!,
+                    status: "estimate",
+                  })),
+                  notes: exportOf.notes,
+                }),
+              }
+            : {}),
           option: {
             ...baseTimeOption((v) => formatRate(v)),
             xAxis: { type: "category", data: hours.map((x) => `${String(x).padStart(2, "0")}:00`) },

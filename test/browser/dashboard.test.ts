@@ -437,6 +437,12 @@ test(
     t.diagnostic(describeFirstView(desktop));
     t.diagnostic(describeFirstView(slow));
     for (const f of [desktop, slow]) {
+      // The preloaded API answers are the ones the page uses: each asked once.
+      assert.deepEqual(
+        f.firstViewUrls.filter((u, i, all) => all.indexOf(u) !== i),
+        [],
+        `${f.profile}: a request asked twice before the first view`,
+      );
       assert.ok(
         f.firstView.jsBytes <= 400 * 1024,
         `${f.profile}: ${f.firstView.jsBytes} bytes of JavaScript before the first view (budget 400 KB)`,

@@ -90,6 +90,8 @@ export function chartFigure(opts: {
       textStyle: { fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" },
       ...opts.option,
     });
+    // The ECharts instance on its box, for the browser test (it reads the series as drawn) and the console.
+    Object.defineProperty(box, "echarts", { value: chart, configurable: true });
     charts.add(chart);
     observer.observe(box);
     box.dataset.ready = "true";

@@ -35,6 +35,8 @@ const MAX_RADIUS = 24;
 const MIN_RADIUS = 2.5;
 /** Widest diversion line, px (width is proportional to the volume, within one unit). */
 const MAX_LINE = 12;
+/** Narrowest diversion line, px, so that a small one stays visible. */
+const MIN_LINE = 1.5;
 const DIVERSION_COLOUR = "#6a3d9a";
 const LABEL_FONT = "600 11px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
@@ -107,6 +109,9 @@ export class PortMap {
       },
       maplibreLogo: false,
     });
+    // The MapLibre map on its container, for the browser test (it reads the sources and layers as drawn)
+    // and the console: there is no other way in from outside this module.
+    Object.defineProperty(this.container, "maplibre", { value: map, configurable: true });
     map
       .getCanvas()
       .setAttribute("aria-label", "Map of ports of entry: use the list of ports to choose one by keyboard");
@@ -245,18 +250,30 @@ export class PortMap {
     };
   }
 
+  /**
+   * One line per closed crossing, alternative and unit, the units of its flows (inbound and outbound) added
+   * together, as the alternative's label adds them: two lines drawn over each other would show only the
+   * larger and darken where they overlap. Width: MAX_LINE px for the largest volume of its unit, the others
+   * in proportion, at least MIN_LINE px (docs/dashboard.md).
+   */
   private diversionFeatures(): FeatureCollection<LineString> {
-    const ds = this.diversions ?? [];
+    const lines = new Map<string, { from: string; to: string; unit: string; units: number }>();
+    for (const d of this.diversions ?? []) {
+      const k = `${d.from}|${d.to}|${d.unit}`;
+      const l = lines.get(k) ?? { from: d.from, to: d.to, unit: d.unit, units: 0 };
+      l.units += d.units;
+      lines.set(k, l);
+    }
     const maxBy = new Map<string, number>();
-    for (const d of ds) maxBy.set(d.unit, Math.max(maxBy.get(d.unit) ?? 0, d.units));
+    for (const l of lines.values()) maxBy.set(l.unit, Math.max(maxBy.get(l.unit) ?? 0, l.units));
     const at = (code: string) => this.ports.find((p) => p.code === code);
     return {
       type: "FeatureCollection",
-      features: ds.flatMap((d) => {
-        const a = at(d.from);
-        const b = at(d.to);
+      features: [...lines.values()].flatMap((l) => {
+        const a = at(l.from);
+        const b = at(l.to);
         if (!a || !b) return [];
-        const max = maxBy.get(d.unit) || 1;
+        const max = maxBy.get(l.unit) || 1;
         return [
           {
             type: "Feature" as const,
@@ -267,7 +284,13 @@ export class PortMap {
                 [b.longitude, b.latitude],
               ],
             },
-            properties: { w: Math.max(1.5, MAX_LINE * (d.units / max)), units: d.units, unit: d.unit },
+            properties: {
+              from: l.from,
+              to: l.to,
+              units: l.units,
+              unit: l.unit,
+              w: Math.max(MIN_LINE, MAX_LINE * (l.units / max)),
+            },
           },
         ];
       }),

@@ -732,6 +732,66 @@ test(
       "the headline figures come first",
     );
     await assertResultShown(page, expected, "server run");
+    // The diversions on the map, as its source and its layer hold them: one line per closed crossing,
+    // alternative and unit (inbound and outbound added, as the labels add them), the width proportional to
+    // the volume within its unit: 12 px for the largest, at least 1.5 px (docs/dashboard.md).
+    const lines = new Map<string, { from: string; to: string; unit: string; units: number }>();
+    for (const f of expected.flows)
+      for (const d of f.diversions.filter((x) => x.units >= 0.5)) {
+        const unit = f.mode === d.mode ? f.unit : "truckloads";
+        const k = `${f.port}|${d.to}|${unit}`;
+        const l = lines.get(k) ?? { from: f.port, to: d.to, unit, units: 0 };
+        l.units += d.units;
+        lines.set(k, l);
+      }
+    const maxOf = new Map<string, number>();
+    for (const l of lines.values()) maxOf.set(l.unit, Math.max(maxOf.get(l.unit) ?? 0, l.units));
+    const wantLines = [...lines.values()]
+      .map((l) => ({ ...l, w: Math.max(1.5, (12 * l.units) / maxOf.get(l.unit)!) }))
+      .sort((a, b) => b.units - a.units);
+    assert.ok(
+      wantLines.length >= 3 && wantLines[0]!.units > wantLines[1]!.units,
+      "the run reroutes to several alternatives, in different volumes",
+    );
+    await page.waitForSelector("#map[data-ready=true]");
+    // Once the view has moved to the diversions and drawn them all.
+    await page.waitForFunction(`(() => {
+      const m = document.querySelector("#map").maplibre;
+      if (!m || m.isMoving()) return false;
+      const got = new Set(m.queryRenderedFeatures({ layers: ["diversions"] }).map((f) => f.properties.from + "|" + f.properties.to + "|" + f.properties.unit));
+      return ${JSON.stringify([...lines.keys()])}.every((k) => got.has(k));
+    })()`);
+    const onMap = (await page.evaluate(`(async () => {
+      const m = document.querySelector("#map").maplibre;
+      const data = await m.getSource("diversions").getData();
+      return {
+        source: data.features.map((f) => f.properties),
+        drawn: m.queryRenderedFeatures({ layers: ["diversions"] }).map((f) => ({ ...f.properties, px: f.layer.paint["line-width"] })),
+      };
+    })()`)) as {
+      source: { from: string; to: string; unit: string; units: number; w: number }[];
+      drawn: { from: string; to: string; unit: string; w: number; px: number }[];
+    };
+    const source = [...onMap.source].sort((a, b) => b.units - a.units);
+    assert.deepEqual(
+      source.map((x) => `${x.from}|${x.to}|${x.unit}`),
+      wantLines.map((x) => `${x.from}|${x.to}|${x.unit}`),
+      "one line per closed crossing, alternative and unit",
+    );
+    for (const [i, x] of source.entries()) {
+      const want = wantLines[i]!;
+      const where = `line ${x.from} → ${x.to}`;
+      assert.ok(
+        Math.abs(x.units - want.units) < 1e-9,
+        `${where}: ${x.units} ${x.unit}, the API's ${want.units}`,
+      );
+      assert.ok(Math.abs(x.w - want.w) < 1e-9, `${where}: ${x.w} px wide, the rule gives ${want.w}`);
+      if (i > 0 && x.unit === source[i - 1]!.unit && x.units < source[i - 1]!.units && source[i - 1]!.w > 1.5)
+        assert.ok(x.w < source[i - 1]!.w, `${where}: narrower than the larger ${source[i - 1]!.to}`);
+    }
+    assert.ok(source[0]!.w > source.at(-1)!.w, "the largest diversion has the widest line");
+    for (const x of onMap.drawn)
+      assert.equal(x.px, x.w, `line ${x.from} → ${x.to} is drawn ${x.px} px wide, its width ${x.w}`);
     // "Blocked" only while the crossings were closed: no blocked railcars after they reopened.
     const daily = page.locator('[data-figure-of="daily-railcars"] tbody tr');
     const cells = await daily.evaluateAll((trs) =>
@@ -1163,6 +1223,83 @@ test(
     }
     await shot(page, "dashboard-1440-compare", "#compare-title");
 
+    // Trade value (TransBorder, USD) picked with the controls over a range that starts before the port-level
+    // data and crosses its hole (2020-10..12): the chart's series, "Show the numbers" and the download are
+    // the API's months, values and statuses; the months without a figure are gaps (null), never 0.
+    await page.selectOption("#cmp-measure", "trade");
+    await page.fill("#cmp-to", "2021-06");
+    await page.fill("#cmp-from", "2019-07");
+    await page.waitForFunction(
+      `location.hash.includes("measure=trade&") && location.hash.includes("from=2019-07") && location.hash.includes("to=2021-06")`,
+    );
+    await chartsDrawn(page, "#compare-out:not([aria-busy])");
+    type TradeMonths = {
+      groups: { key: string; valueUsd: number | null; perDayUsd: number | null; status: string }[];
+    };
+    const trade = new Map<string, TradeMonths>();
+    for (const code of ["3801", "3802"])
+      trade.set(code, await api<TradeMonths>(`/api/trade?port=${code}&from=2019-07&to=2021-06&by=month`));
+    const tradeMonths = trade.get("3801")!.groups.map((g) => g.key);
+    assert.equal(tradeMonths.length, 24, "the API answers every month of 2019-07..2021-06");
+    for (const [code, a] of trade) {
+      assert.ok(
+        a.groups.some((g) => g.status === "missing" && g.valueUsd === null) &&
+          a.groups.some((g) => g.status === "not-reported" && g.valueUsd === null) &&
+          a.groups.some((g) => g.status === "observed" && g.valueUsd !== null),
+        `${code}: the range has observed months, a hole and months before the port-level data`,
+      );
+    }
+    const drawn = (await page.evaluate(`(() => {
+      const o = document.querySelector('[data-chart="compare"]').echarts.getOption();
+      return { months: o.xAxis[0].data, series: o.series.map((x) => ({ name: x.name, data: x.data, connectNulls: x.connectNulls })) };
+    })()`)) as {
+      months: string[];
+      series: { name: string; data: (number | null)[]; connectNulls: boolean }[];
+    };
+    assert.equal(drawn.months.length, 24, "the chart's axis has every month of the range");
+    assert.deepEqual(
+      drawn.series.map((x) => x.name),
+      ["Detroit (3801)", "Port Huron (3802)"],
+    );
+    const tableRows = await page
+      .locator('[data-table="compare"] tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll("td, th")].map((td) => (td.textContent ?? "").trim())),
+      );
+    assert.deepEqual(
+      tableRows.map((r) => r[0]),
+      tradeMonths,
+      "the table's months",
+    );
+    const tradeChart = await checkExport(page, '[data-figure-of="compare"]', "compare trade value");
+    assert.equal(tradeChart.columns.find((c) => c.key === "value")!.unit, "USD");
+    assert.equal(tradeChart.columns.find((c) => c.key === "perDay")!.unit, "USD per day");
+    for (const [i, code] of ["3801", "3802"].entries()) {
+      const a = trade.get(code)!.groups;
+      assert.deepEqual(
+        drawn.series[i]!.data,
+        a.map((g) => g.valueUsd),
+        `${code}: the chart's points are the API's values, holes as gaps`,
+      );
+      assert.equal(drawn.series[i]!.connectNulls, false, `${code}: the line breaks at a gap`);
+      assert.deepEqual(
+        tableRows.map((r) => r[i + 1]),
+        a.map((g) => (g.valueUsd === null ? "–" : formatUsd(g.valueUsd))),
+        `${code}: "Show the numbers"`,
+      );
+      assert.deepEqual(
+        tradeChart.rows.filter((r) => r.series === code).map((r) => [r.month, r.value, r.perDay, r.status]),
+        a.map((g) => [g.key, g.valueUsd, g.perDayUsd, g.status]),
+        `${code}: the download's months, values and statuses`,
+      );
+    }
+    // Back to trucks over 2019–2024 for what follows.
+    await page.selectOption("#cmp-measure", "Trucks");
+    await page.click('.quick-ranges button:has-text("2019–2024")');
+    await page.waitForFunction(
+      `location.hash.includes("measure=Trucks&") && location.hash.includes("from=2019-01") && location.hash.includes("to=2024-12")`,
+    );
+
     // El Paso + Ysleta added together, per day, indexed to 100 at the first month.
     await page.click("#cmp-add-elpaso");
     await page.selectOption("#cmp-per", "day");
@@ -1222,6 +1359,43 @@ test(
       await text(page, '[data-figure^="best:"] [data-part="value"]'),
       `${b.weekday} ${String(b.hour).padStart(2, "0")}:00`,
     );
+    // The latest hour: a card per crossing and lane, its wait the API's for that hour of the last day with
+    // readings, which is the archive's last reading (one an hour in this archive).
+    const rows = (
+      await api<{ rows: { crossing: string; lane: string; lastUpdate: string | null }[] }>(
+        "/api/waits?port=2402&by=crossing",
+      )
+    ).rows;
+    assert.ok(rows.length > 0);
+    assert.equal(await page.locator('[data-figure^="latest:"]').count(), rows.length, "one card per lane");
+    const readings = elPasoHourlyReadings();
+    for (const r of rows) {
+      const last = r.lastUpdate!;
+      const day = last.slice(0, 10);
+      const hour = Number(last.slice(11, 13));
+      const hours = await api<{
+        rows: { crossing: string; lane: string; hour: number; typicalMinutes: number; readings: number }[];
+      }>(`/api/waits?port=2402&by=hour&from=${day}&to=${day}`);
+      const x = hours.rows.find((y) => y.crossing === r.crossing && y.lane === r.lane && y.hour === hour)!;
+      assert.ok(x, `${r.crossing} ${r.lane}: the API has the hour ${hour} of ${day}`);
+      const card = `[data-figure="latest:${r.crossing}|${r.lane}"]`;
+      const shown = `${Number.isInteger(x.typicalMinutes) ? x.typicalMinutes : x.typicalMinutes.toFixed(1)} min`;
+      assert.equal(
+        await text(page, `${card} [data-part="value"]`),
+        shown,
+        `${r.crossing} ${r.lane}: latest hour`,
+      );
+      assert.match(
+        await text(page, `${card} .sub`),
+        new RegExp(`${day} ${String(hour).padStart(2, "0")}:00 local \\(${x.readings} readings?[,)]`),
+      );
+      const newest = readings
+        .filter((y) => y.crossing === r.crossing && y.lane === r.lane && y.updatedAt)
+        .sort((a, b) => Date.parse(a.updatedAt!) - Date.parse(b.updatedAt!))
+        .at(-1)!;
+      assert.equal(newest.updatedAt, last, `${r.crossing} ${r.lane}: the archive's last reading`);
+      assert.equal(shown, `${newest.delayMinutes} min`, `${r.crossing} ${r.lane}: the archive's last wait`);
+    }
     await checkExport(page, '[data-figure-of="waits-hour"]', "waits by hour");
     await checkExport(page, '[data-figure-of="waits-weekday"]', "waits by weekday");
     await checkExport(page, '.section-head:has(+ * [data-table="waits-by-crossing"])', "waits by crossing");

@@ -234,6 +234,21 @@ export function gridStartDate(events: readonly ResolvedEvent[], zoneOf: (port: s
   return first;
 }
 
+/** The last grid day (from startDate, each port's own local date) that any event's window covers. */
+export function lastEventDay(
+  events: readonly ResolvedEvent[],
+  startDate: string,
+  zoneOf: (port: string) => string,
+): number {
+  let last = 0;
+  for (const ev of events)
+    for (const port of ev.ports) {
+      const t0 = localMidnight(startDate, zoneOf(port));
+      last = Math.max(last, Math.ceil((ev.endMs - t0) / HOUR_MS / 24) - 1);
+    }
+  return last;
+}
+
 /** Hours in the union of the events' windows that take capacity away (several events: their union). */
 export function closureHours(events: readonly ResolvedEvent[]): number {
   const spans = events

@@ -368,6 +368,9 @@ export function runModel(input: ModelInput, p: Params): RunResult {
     if (options.railToTruck && s.flow.mode === "rail")
       s.truckAlts = alternatives(flows, { ...s.flow, mode: "truck" }, p, "truck", true).alts;
   }
+  // The run covers the events' windows even where they change nothing (an officer event that moves no one).
+  if (input.lastEventDay !== undefined)
+    lastEffectDay = Math.max(lastEffectDay, Math.min(maxDays - 1, input.lastEventDay));
   // Only the affected flows and the crossings they can divert to take part in a day; the rest of the
   // network is untouched by the events.
   const active = new Set<State>(affected);

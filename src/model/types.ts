@@ -96,6 +96,11 @@ export interface ModelInput {
   effects: Record<string, FlowEffects>;
   /** Hours in the union of the events' windows (for value held up per closure day). */
   closureHours: number;
+  /**
+   * The last grid day an event's window covers (each port's local date). Without a horizon the run lasts at
+   * least through it, so an event with no effect (an officer event that moves no one) still runs its window.
+   */
+  lastEventDay?: number;
   options: {
     rerouting: boolean;
     policy: ReroutingPolicy;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MAX_DRAWS } from "../domain/scenario.ts";
 import { BORDERS } from "../domain/ports.ts";
-import { RangeSchema } from "../domain/scenario.ts";
+import { SurgeParametersSchema } from "../domain/scenario.ts";
 import { TRADE_GROUPINGS } from "../services/trade.ts";
 
 /** A comma-separated list in a query string (`port=2303,2402`), as an array. */
@@ -200,14 +200,7 @@ export const SurgeBody = z
     days: z.number().int().min(1).max(180),
     baselinePerDay: z.number().min(0).max(100_000).optional(),
     policy: z.enum(["proportional", "protect-commercial", "protect-travellers"]).optional(),
-    parameters: z
-      .object({
-        hoursPerApprehension: RangeSchema.optional(),
-        ofoShare: RangeSchema.optional(),
-        officerHoursPerDay: RangeSchema.optional(),
-      })
-      .strict()
-      .optional(),
+    parameters: SurgeParametersSchema.optional(),
     run: z.boolean().optional().describe("false: the rule and the officer event only"),
     draws: z.number().int().min(1, "draws is at least 1").max(2000, "draws is at most 2,000").optional(),
   })

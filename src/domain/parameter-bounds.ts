@@ -5,6 +5,9 @@
 // carrying rate is not a scenario, it is a typo that would report a negative cost.
 import type { ParameterName, StaffingParameterName } from "./scenario.ts";
 
+/** The surge rule's parameters (src/model/surge.ts), named here so the domain does not import the model. */
+export type SurgeBoundName = "hoursPerApprehension" | "ofoShare" | "officerHoursPerDay";
+
 /** The allowed span of a parameter: [lowest, highest], and the unit it is in (for messages). */
 export interface ParameterBound {
   min: number;
@@ -64,6 +67,17 @@ export const STAFFING_BOUNDS: Record<StaffingParameterName, ParameterBound> = {
   busMinutesPerBus: b(1, 240, "minutes per bus"),
   railOfficerHoursPerTrain: b(0.1, 48, "officer-hours per train"),
   truckOpenHours: b(1, 24, "hours a day"),
+};
+
+/**
+ * Allowed span of the surge rule's parameters (docs/model.md §8), for `POST /api/surge`'s `parameters` and
+ * `borderflow surge --hours-per-apprehension/--ofo-share/--officer-hours-per-day` alike. An officer works at
+ * most 24 hours a calendar day and more than none (the rule divides by it).
+ */
+export const SURGE_BOUNDS: Record<SurgeBoundName, ParameterBound> = {
+  hoursPerApprehension: b(0, 100, "Border Patrol hours per apprehension"),
+  ofoShare: share,
+  officerHoursPerDay: b(0.5, 24, "hours per officer per calendar day"),
 };
 
 /** "cutBinding must be from 0 to 1 (a share)". */

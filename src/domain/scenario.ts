@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { boundText, PARAMETER_BOUNDS, STAFFING_BOUNDS, type ParameterBound } from "./parameter-bounds.ts";
+import {
+  boundText,
+  PARAMETER_BOUNDS,
+  STAFFING_BOUNDS,
+  SURGE_BOUNDS,
+  type ParameterBound,
+  type SurgeBoundName,
+} from "./parameter-bounds.ts";
 
 /** Modes a scenario can act on: freight (rail, truck, with trade value) and travellers (bus, personal vehicle, pedestrian). */
 export const SCENARIO_MODES = ["rail", "truck", "bus", "personal-vehicle", "pedestrian"] as const;
@@ -24,8 +31,8 @@ export const RangeSchema = z.union([
 export type Range = z.infer<typeof RangeSchema>;
 
 /** A number or a [low, high] range of one parameter, each end within the parameter's allowed span. */
-function boundedRange(name: string, bd: ParameterBound) {
-  const msg = `${boundText(name, bd)} (docs/model.md §11)`;
+function boundedRange(name: string, bd: ParameterBound, section = "§11") {
+  const msg = `${boundText(name, bd)} (docs/model.md ${section})`;
   const n = z.number().min(bd.min, msg).max(bd.max, msg);
   return z.union([
     n,
@@ -34,16 +41,23 @@ function boundedRange(name: string, bd: ParameterBound) {
 }
 
 /** Overrides of the named parameters, each within its span; an unknown name is refused. */
-function boundedParameters<N extends string>(bounds: Record<N, ParameterBound>) {
+function boundedParameters<N extends string>(bounds: Record<N, ParameterBound>, section?: string) {
   const shape = Object.fromEntries(
     (Object.entries(bounds) as [N, ParameterBound][]).map(([name, bd]) => [
       name,
-      boundedRange(name, bd).optional(),
+      boundedRange(name, bd, section).optional(),
     ]),
   );
   // Typed as the partial record the model reads (an absent key, never an explicit undefined).
   return z.object(shape).strict() as unknown as z.ZodType<Partial<Record<N, Range>>>;
 }
+
+/**
+ * Overrides of the surge rule's parameters (a number or [low, high], each end within SURGE_BOUNDS): one schema
+ * for `POST /api/surge` and `borderflow surge`.
+ */
+export const SurgeParametersSchema = boundedParameters(SURGE_BOUNDS, "§8");
+export type SurgeParameterOverrides = Partial<Record<SurgeBoundName, Range>>;
 
 const dateTime = z.iso.datetime({
   offset: true,

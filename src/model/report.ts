@@ -6,7 +6,11 @@ import type {
   ScenarioMode,
   FlowDirection,
 } from "../domain/scenario.ts";
-import { headline, type Band, type MonteCarloResult } from "./monte-carlo.ts";
+import { headline, type Band, type MonteCarloResult, type OutsideBand } from "./monte-carlo.ts";
+import { formatUsd } from "../domain/money.ts";
+import { outsideBandText } from "./band-text.ts";
+
+export { outsideBandText };
 import { PARAMETERS, type ParameterInfo } from "./parameters.ts";
 import type { OfficerEffect } from "./effects.ts";
 import { STAFFING_PARAMETERS, type StaffingParameterName } from "./staffing.ts";
@@ -36,6 +40,11 @@ export interface PreparedScenario {
 export interface Figure extends Band {
   value: number;
   status: FigureStatus;
+  /**
+   * Present when `value` (the run with every parameter at its middle) lies outside the draws' own P10–P90:
+   * which side, and the drawn parameters the figure moves with most. Shown next to the figure everywhere.
+   */
+  outside?: OutsideBand;
 }
 
 /** What a scenario run reports. */
@@ -141,6 +150,7 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
     value: h[k]!,
     ...mc.bands[k]!,
     status,
+    ...(mc.outside?.[k] ? { outside: mc.outside[k] } : {}),
   });
   const dateOf = (d: number) => addDays(startDate, d);
   const closure = det.closureDays || 1;
@@ -230,6 +240,50 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
         ]
       : []),
   ];
+  const costs: ScenarioResult["costs"] = {
+    valueHeldUpPerClosureDayUsd: fig("valueHeldUpPerClosureDayUsd", valueStatus),
+    valueHeldUpUsd: fig("valueHeldUpUsd", valueStatus),
+    byCommodity: det.costs.valueByCommodity.map((c) => ({
+      ...c,
+      share: totalHeld ? c.valueUsd / totalHeld : 0,
+      status: valueStatus,
+    })),
+    carryingUsd: fig("carryingUsd", valueStatus),
+    equipmentUsd: fig("equipmentUsd"),
+    spoilageUsd: fig("spoilageUsd", valueStatus),
+    detourUsd: fig("detourUsd"),
+    directUsd: fig("directUsd", valueStatus),
+    widerUsd: o.multiplier ? fig("widerUsd", valueStatus) : null,
+  };
+  const backlog: ScenarioResult["backlog"] = {
+    byUnit: [...new Set(det.flows.map((f) => f.unit))].map((unit) => ({
+      unit,
+      peak: fig(`peakBacklog:${unit}`),
+      unitDays: fig(`unitDays:${unit}`),
+    })),
+    clearDay: fig("clearDay"),
+  };
+  // Every figure whose middle-parameter run lies outside its own P10–P90 band says so in the notes too.
+  const count = (v: number) => Math.round(v).toLocaleString("en-US");
+  const figures: [string, Figure | null, (v: number) => string][] = [
+    ["(a) trade value held up per closure day", costs.valueHeldUpPerClosureDayUsd, formatUsd],
+    ["(a) trade value held up, whole run", costs.valueHeldUpUsd, formatUsd],
+    ["(b) inventory carrying", costs.carryingUsd, formatUsd],
+    ["(b) railcar and truck time", costs.equipmentUsd, formatUsd],
+    ["(b) spoilage", costs.spoilageUsd, formatUsd],
+    ["(b) detours", costs.detourUsd, formatUsd],
+    ["(b) total direct cost", costs.directUsd, formatUsd],
+    ["(c) wider economy", costs.widerUsd, formatUsd],
+    ...backlog.byUnit.flatMap((u): [string, Figure, (v: number) => string][] => [
+      [`peak backlog of ${u.unit}`, u.peak, count],
+      [`${u.unit}-days of delay`, u.unitDays, count],
+    ]),
+    ["day the backlog cleared", backlog.clearDay, (v) => `day ${count(v)}`],
+  ];
+  for (const [label, f, fmt] of figures) {
+    const text = f && outsideBandText(f, fmt);
+    if (text) notes.push(`${label} ${fmt(f.value)}: ${text}`);
+  }
   return {
     scenario: { name: scenario.name, description: scenario.description },
     grid: { start: startDate, days: det.days, closureDays: det.closureDays },
@@ -239,29 +293,8 @@ export function summarizeScenario(prepared: PreparedScenario, mc: MonteCarloResu
       valueNotes: network.valueNotes,
     },
     flows,
-    costs: {
-      valueHeldUpPerClosureDayUsd: fig("valueHeldUpPerClosureDayUsd", valueStatus),
-      valueHeldUpUsd: fig("valueHeldUpUsd", valueStatus),
-      byCommodity: det.costs.valueByCommodity.map((c) => ({
-        ...c,
-        share: totalHeld ? c.valueUsd / totalHeld : 0,
-        status: valueStatus,
-      })),
-      carryingUsd: fig("carryingUsd", valueStatus),
-      equipmentUsd: fig("equipmentUsd"),
-      spoilageUsd: fig("spoilageUsd", valueStatus),
-      detourUsd: fig("detourUsd"),
-      directUsd: fig("directUsd", valueStatus),
-      widerUsd: o.multiplier ? fig("widerUsd", valueStatus) : null,
-    },
-    backlog: {
-      byUnit: [...new Set(det.flows.map((f) => f.unit))].map((unit) => ({
-        unit,
-        peak: fig(`peakBacklog:${unit}`),
-        unitDays: fig(`unitDays:${unit}`),
-      })),
-      clearDay: fig("clearDay"),
-    },
+    costs,
+    backlog,
     monteCarlo: { draws, seed },
     rerouting: { enabled: o.rerouting.enabled, policy: o.rerouting.policy },
     officers: prepared.officers ?? [],

@@ -60,3 +60,19 @@ test("a surge over the server's budget runs the most draws the budget allows, an
   const draws = (r.json() as { scenario: { monteCarlo: { draws: number } } }).scenario.monteCarlo.draws;
   assert.ok(draws >= 1 && draws < 200, `${draws} draws`);
 });
+
+test("POST /api/surge refuses the rule's parameters outside their allowed span, as the CLI does", async () => {
+  for (const [parameters, message] of [
+    [{ ofoShare: 1.5 }, /ofoShare must be from 0 to 1 \(a share\)/],
+    [{ officerHoursPerDay: [0, 5] }, /officerHoursPerDay must be from 0\.5 to 24/],
+    [{ hoursPerApprehension: -1 }, /hoursPerApprehension must be from 0 to 100/],
+  ] as const) {
+    const r = await app.inject({
+      method: "POST",
+      url: "/api/surge",
+      payload: { sector: "Del Rio", start: "2023-12-01", days: 3, run: false, parameters },
+    });
+    assert.equal(r.statusCode, 400, r.body);
+    assert.match(r.body, message);
+  }
+});

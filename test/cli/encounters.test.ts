@@ -104,3 +104,61 @@ test("officers: the officer events; one of them with its cut, its sectors' encou
   assert.equal(bad.code, 2);
   assert.match(bad.err, /officers-2024/);
 });
+
+test("surge: the rule's three parameters as options, bounded as POST /api/surge's (a number or lo,hi)", async () => {
+  const base = [
+    "--json",
+    "surge",
+    "--sector",
+    "Del Rio",
+    "--start",
+    "2023-12-01",
+    "--days",
+    "31",
+    "--no-run",
+  ];
+  const def = JSON.parse((await cli(...base)).out);
+  const set = await cli(
+    ...base,
+    "--ofo-share",
+    "0.2",
+    "--hours-per-apprehension",
+    "7,14.5",
+    "--officer-hours-per-day",
+    "5",
+  );
+  assert.equal(set.code, 0, set.err);
+  const r = JSON.parse(set.out);
+  const p = Object.fromEntries(r.parameters.map((x: { name: string; range: unknown }) => [x.name, x.range]));
+  assert.deepEqual(p, { hoursPerApprehension: [7, 14.5], ofoShare: 0.2, officerHoursPerDay: 5 });
+  // ofoShare 0.2 against the default's middle 0.1, 5 hours against 4.925: twice the officers × 4.925 / 5.
+  assert.ok(Math.abs(r.rule.officers - (def.rule.officers * 2 * 4.925) / 5) < 1e-6);
+  for (const [args, message] of [
+    [["--ofo-share", "1.5"], /--ofo-share "1\.5": ofoShare must be from 0 to 1 \(a share\)/],
+    [["--ofo-share", "0.1,2"], /--ofo-share "0\.1,2": ofoShare must be from 0 to 1/],
+    [
+      ["--officer-hours-per-day", "0"],
+      /--officer-hours-per-day "0": officerHoursPerDay must be from 0\.5 to 24/,
+    ],
+    [
+      ["--officer-hours-per-day", "6,5"],
+      /--officer-hours-per-day "6,5": a range is \[low, high\] with low <= high/,
+    ],
+    [
+      ["--hours-per-apprehension", "-1"],
+      /--hours-per-apprehension "-1": hoursPerApprehension must be from 0 to 100/,
+    ],
+    [
+      ["--hours-per-apprehension", "ten"],
+      /--hours-per-apprehension "ten" is not a number or a range lo,hi \(allowed 0 to 100/,
+    ],
+    [
+      ["--hours-per-apprehension", "1,2,3"],
+      /--hours-per-apprehension "1,2,3" is not a number or a range lo,hi/,
+    ],
+  ] as const) {
+    const bad = await cli(...base, ...args);
+    assert.equal(bad.code, 2, `${args.join(" ")}: ${bad.out}`);
+    assert.match(bad.err, message);
+  }
+});

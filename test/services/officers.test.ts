@@ -12,6 +12,11 @@ import {
 import { loadOfficerEvents } from "../../src/services/events.ts";
 import { officerEventAnswer } from "../../src/services/officer-story.ts";
 import { InputError } from "../../src/domain/errors.ts";
+import { formatUsd } from "../../src/domain/money.ts";
+import { outsideBandText } from "../../src/model/report.ts";
+import type { ValidScenario } from "../../src/services/scenario.ts";
+import { band, scenarioView } from "../../src/cli/commands/scenario.ts";
+import { toMarkdown } from "../../web/src/scenario-export.ts";
 
 let store: Store;
 before(async () => {
@@ -238,4 +243,55 @@ test("an officer event in local times over a field office in two zones moves its
     const e = prepared.input.effects[key];
     assert.ok(e && Math.min(...e.cut) < 1 && Math.min(...e.capacity) === 1, `${key} loses capacity`);
   }
+});
+
+test("an officer event that moves no one still runs its whole 14-day window (not a 1-day run)", async () => {
+  const v = await validateScenario(store, officerScenario({ officers: 0, fieldOffice: "laredo" }));
+  assert.ok(v.ok, JSON.stringify(!v.ok && v.issues));
+  const r = await runScenario(store, v);
+  // Before: the run stopped on day 0 (nothing to clear), and the CLI said "run of 1 days".
+  assert.equal(r.grid.closureDays, 14);
+  assert.equal(r.grid.days, 14);
+  assert.equal(r.costs.valueHeldUpUsd.value, 0);
+  assert.match((scenarioView(r).lines ?? []).join("\n"), /run of 14 days/);
+  // An event with an effect runs as before: the window, then the backlog until it clears.
+  const moved = await runScenario(
+    store,
+    (await validateScenario(
+      store,
+      officerScenario({ officers: 300, fieldOffice: "laredo" }),
+    )) as ValidScenario,
+  );
+  assert.ok(moved.grid.days >= 14, String(moved.grid.days));
+});
+
+test("a headline outside its own P10–P90 says so beside it: Del Rio Dec 2023, 31 days, 50 draws", async () => {
+  // The run with every parameter at its middle holds up $534.69 M; its 50 draws' P90 is $353.08 M.
+  const r = await surgeWhatIf(store, { sector: "Del Rio", start: "2023-12-01", days: 31, draws: 50 });
+  const f = r.scenario!.costs.valueHeldUpUsd;
+  assert.ok(f.value > f.p90, `${f.value} vs P90 ${f.p90}`);
+  assert.equal(f.outside?.side, "above");
+  assert.ok(f.outside!.sensitiveTo.length >= 1);
+  for (const d of f.outside!.sensitiveTo) assert.ok(Math.abs(d.rankCorrelation) >= 0.3, d.parameter);
+  const text = outsideBandText(f, formatUsd)!;
+  assert.match(
+    text,
+    /^the middle-parameter run lies above the draws' P90: the result is sensitive to \w+ \(rank correlation/,
+  );
+  assert.ok(text.endsWith(`the draws' median is ${formatUsd(f.p50)}`), text);
+  // In the JSON's notes, in the CLI's headline line and in the Markdown report.
+  assert.ok(
+    r.scenario!.notes.some((n) => n.startsWith(`(a) trade value held up, whole run $534.69 M: ${text}`)),
+  );
+  assert.ok(band(f, formatUsd).includes(` — ${text}`));
+  assert.match(
+    toMarkdown(r.scenario!, "x"),
+    /\*\*\(a\) Trade value held up, whole run:\*\* \$534\.69 M .*lies above the draws' P90/,
+  );
+  // With 200 draws the same run lies inside its band (P90 $579.7 M): nothing to flag there.
+  const r200 = await surgeWhatIf(store, { sector: "Del Rio", start: "2023-12-01", days: 31, draws: 200 });
+  const g = r200.scenario!.costs.valueHeldUpUsd;
+  assert.ok(g.value <= g.p90 && g.value >= g.p10);
+  assert.equal(g.outside, undefined);
+  assert.ok(!r200.scenario!.notes.some((n) => n.startsWith("(a) trade value held up, whole run")));
 });

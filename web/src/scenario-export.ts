@@ -3,6 +3,7 @@
 // result, so the same files come from a run on the server or in the browser.
 import type { ScenarioResult } from "./api.ts";
 import { slug, type Dataset } from "./dataset.ts";
+import { outsideBandText } from "../../src/model/band-text.ts";
 import { addDays, formatCount, formatDays, formatInt, formatPct, formatRate, formatUsd } from "./format.ts";
 
 type Figure = ScenarioResult["costs"]["valueHeldUpUsd"];
@@ -300,8 +301,13 @@ export function toMarkdown(r: ScenarioResult, link: string): string {
   const c = r.costs;
   const est = (f: { status: string }) => (f.status === "estimate" ? " *" : "");
   const anyEstimate = costLayers(r).some(([, , f]) => f?.status === "estimate");
+  // A figure whose middle-parameter run lies outside its own band says so right after it.
+  const outside = (f: Figure, fmt: (v: number) => string) => {
+    const text = outsideBandText(f, fmt);
+    return text ? ` — **${text}**` : "";
+  };
   const band = (f: Figure) =>
-    `${formatUsd(f.value)}${est(f)} (P10–P90 ${formatUsd(f.p10)} – ${formatUsd(f.p90)})`;
+    `${formatUsd(f.value)}${est(f)} (P10–P90 ${formatUsd(f.p10)} – ${formatUsd(f.p90)})${outside(f, formatUsd)}`;
   const out: string[] = [
     `# ${r.scenario.name}`,
     "",
@@ -318,9 +324,9 @@ export function toMarkdown(r: ScenarioResult, link: string): string {
     `- **(c) Wider-economy effect:** ${c.widerUsd ? band(c.widerUsd) : "off (multiplier not used)"}`,
     ...r.backlog.byUnit.map(
       (u) =>
-        `- **Peak backlog of ${u.unit}:** ${formatCount(u.peak.value, u.unit)} (P10–P90 ${formatCount(u.peak.p10)} – ${formatCount(u.peak.p90)})`,
+        `- **Peak backlog of ${u.unit}:** ${formatCount(u.peak.value, u.unit)} (P10–P90 ${formatCount(u.peak.p10)} – ${formatCount(u.peak.p90)})${outside(u.peak, (v) => formatCount(v, u.unit))}`,
     ),
-    `- **Backlog cleared by:** ${clearDateText(r, r.backlog.clearDay.value)} (P10–P90 ${clearDateText(r, r.backlog.clearDay.p10)} – ${clearDateText(r, r.backlog.clearDay.p90)})`,
+    `- **Backlog cleared by:** ${clearDateText(r, r.backlog.clearDay.value)} (P10–P90 ${clearDateText(r, r.backlog.clearDay.p10)} – ${clearDateText(r, r.backlog.clearDay.p90)})${outside(r.backlog.clearDay, (v) => clearDateText(r, v))}`,
     "",
     ...(anyEstimate
       ? ["\\* estimate: rests on trade value carried forward past the source with the national trend.", ""]

@@ -16,6 +16,7 @@ import {
 } from "./format.ts";
 import type { Diversion } from "./map-facade.ts";
 import { clearDateText, resultDatasets, resultName, ruledOut, toMarkdown } from "./scenario-export.ts";
+import { outsideBandText } from "../../src/model/band-text.ts";
 
 export { clearDateText };
 
@@ -58,6 +59,12 @@ function card(
 
 const usdBand = (f: Figure): [string, string] => [formatUsd(f.p10), formatUsd(f.p90)];
 
+/** Beside a figure whose middle-parameter run lies outside its own P10–P90: which side, why, the median. */
+const outsideLine = (f: Figure, fmt: (v: number) => string) => {
+  const text = outsideBandText(f, fmt);
+  return text ? h("span", { class: "sub", "data-part": "outside" }, `⚠ ${text}`) : null;
+};
+
 /** A visible badge on a figure that rests on trade value carried forward past the source (an estimate). */
 const estimateBadge = (f: Figure) =>
   f.status === "estimate"
@@ -96,7 +103,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       formatUsd(c.valueHeldUpPerClosureDayUsd.value),
       usdBand(c.valueHeldUpPerClosureDayUsd),
       "value of goods whose crossing was blocked, per full day of closure — goods delayed, not a loss. Comparable with press figures of shipments delayed per day (e.g. COPARMEX's “$100 million a day” in December 2023).",
-      estimateBadge(c.valueHeldUpPerClosureDayUsd),
+      [estimateBadge(c.valueHeldUpPerClosureDayUsd), outsideLine(c.valueHeldUpPerClosureDayUsd, formatUsd)],
     ),
     card(
       "valueHeldUpUsd",
@@ -104,7 +111,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       formatUsd(c.valueHeldUpUsd.value),
       usdBand(c.valueHeldUpUsd),
       "all goods whose crossing was blocked, including after reopening until the backlog cleared — a gross flow delayed, not a loss",
-      estimateBadge(c.valueHeldUpUsd),
+      [estimateBadge(c.valueHeldUpUsd), outsideLine(c.valueHeldUpUsd, formatUsd)],
     ),
     card(
       "directUsd",
@@ -112,7 +119,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       formatUsd(c.directUsd.value),
       usdBand(c.directUsd),
       "what the delay costs: carrying cost of held goods, railcar and truck time, spoilage of perishables, detour distance",
-      estimateBadge(c.directUsd),
+      [estimateBadge(c.directUsd), outsideLine(c.directUsd, formatUsd)],
     ),
     c.widerUsd
       ? card(
@@ -121,6 +128,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
           formatUsd(c.widerUsd.value),
           usdBand(c.widerUsd),
           "direct cost × (multiplier − 1): indirect and induced effects, an order of magnitude, not a forecast",
+          outsideLine(c.widerUsd, formatUsd),
         )
       : card(
           "widerUsd",
@@ -136,6 +144,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
         formatCount(u.peak.value, u.unit),
         [formatCount(u.peak.p10), formatCount(u.peak.p90)],
         `${u.unit} waiting at the closed crossings at the worst point (both directions; other units are counted apart)`,
+        outsideLine(u.peak, (v) => formatCount(v, u.unit)),
       ),
     ),
     card(
@@ -144,6 +153,7 @@ export function renderResults(el: HTMLElement, r: ScenarioResult, info: RunInfo)
       clearDateText(r, b.clearDay.value),
       [clearDateText(r, b.clearDay.p10), clearDateText(r, b.clearDay.p90)],
       `the first day with no backlog at any affected crossing after the events end (day ${formatInt(b.clearDay.value)} after ${r.grid.start})`,
+      outsideLine(b.clearDay, (v) => clearDateText(r, v)),
     ),
   );
 

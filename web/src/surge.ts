@@ -6,6 +6,7 @@ import type { SurgeResult } from "../../src/model/officer-answers.ts";
 import { ApiError, postJson } from "./api.ts";
 import { h, message, replace, table } from "./dom.ts";
 import { exportButtons, slug, type Dataset } from "./export.ts";
+import { outsideBandText } from "../../src/model/band-text.ts";
 import { formatCount, formatRate, formatUsd } from "./format.ts";
 
 /** A Border Patrol sector with its land ports (GET /api/areas). */
@@ -131,7 +132,7 @@ export function surgePanel(deps: SurgeDeps): { el: HTMLElement; refresh: () => v
             { class: "callout" },
             "Through the model: ",
             h("strong", {}, formatUsd(c.valueHeldUpUsd.value)),
-            ` of trade held up (P10–P90 ${formatUsd(c.valueHeldUpUsd.p10)} – ${formatUsd(c.valueHeldUpUsd.p90)}; goods delayed, not lost), a direct cost of `,
+            ` of trade held up (P10–P90 ${formatUsd(c.valueHeldUpUsd.p10)} – ${formatUsd(c.valueHeldUpUsd.p90)}; goods delayed, not lost${outsideBandText(c.valueHeldUpUsd, formatUsd) ? `; ⚠ ${outsideBandText(c.valueHeldUpUsd, formatUsd)}` : ""}), a direct cost of `,
             h("strong", {}, formatUsd(c.directUsd.value)),
             ". Open it in the builder for every figure, the capacity by port and mode, and the files.",
           )

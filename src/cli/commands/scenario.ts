@@ -16,10 +16,16 @@ import {
   type View,
 } from "../format.ts";
 import { STATUS_INFO } from "../../domain/status.ts";
+import { outsideBandText } from "../../model/report.ts";
 
-/** A figure with its band; `*` after the value when it is an estimate (rests on carried-forward trade value). */
-const band = (f: Figure, fmt: (n: number) => string) =>
-  `${fmt(f.value)}${f.status === "estimate" ? STATUS_INFO.estimate.marker : ""} (P10 ${fmt(f.p10)} – P90 ${fmt(f.p90)})`;
+/**
+ * A figure with its band; `*` after the value when it is an estimate (rests on carried-forward trade value);
+ * when the middle-parameter run lies outside its own band, that is said right after it.
+ */
+export const band = (f: Figure, fmt: (n: number) => string) => {
+  const outside = outsideBandText(f, fmt);
+  return `${fmt(f.value)}${f.status === "estimate" ? STATUS_INFO.estimate.marker : ""} (P10 ${fmt(f.p10)} – P90 ${fmt(f.p90)})${outside ? ` — ${outside}` : ""}`;
+};
 const n0 = (v: number) => formatValue(v, "int");
 const n1 = (v: number) => formatValue(v, "num");
 

@@ -1,9 +1,11 @@
 import type { Command } from "commander";
 import { InputError } from "../../domain/errors.ts";
+import { SURGE_BOUNDS } from "../../domain/parameter-bounds.ts";
+import { SurgeParametersSchema, type SurgeParameterOverrides } from "../../domain/scenario.ts";
 import { surgeCheck, surgeWhatIf, type SurgeCheckPeriod } from "../../services/surge.ts";
 import { queryAction, type Io } from "../context.ts";
 import { formatUsd, formatValue, type View } from "../format.ts";
-import { scenarioView } from "./scenario.ts";
+import { band, scenarioView } from "./scenario.ts";
 import { december2023Story, officerEventAnswer, officerEventList } from "../../services/officer-story.ts";
 import type { BacktestResult } from "../../services/backtest.ts";
 import type { PortCut } from "../../model/index.ts";
@@ -27,6 +29,18 @@ export function registerSurge(program: Command, io: Io): void {
     )
     .option("--policy <p>", "proportional, protect-commercial or protect-travellers", "proportional")
     .option("--draws <n>", "Monte Carlo draws of the scenario run", "200")
+    .option(
+      "--hours-per-apprehension <n|lo,hi>",
+      `surge rule: Border Patrol hours per apprehension above normal, a number or a range lo,hi (default 7,14.5; allowed ${SURGE_BOUNDS.hoursPerApprehension.min}–${SURGE_BOUNDS.hoursPerApprehension.max})`,
+    )
+    .option(
+      "--ofo-share <n|lo,hi>",
+      `surge rule: share of the extra workload OFO covers (default 0.05,0.15; allowed ${SURGE_BOUNDS.ofoShare.min}–${SURGE_BOUNDS.ofoShare.max})`,
+    )
+    .option(
+      "--officer-hours-per-day <n|lo,hi>",
+      `surge rule: hours per officer per calendar day (default 4.65,5.2; allowed ${SURGE_BOUNDS.officerHoursPerDay.min}–${SURGE_BOUNDS.officerHoursPerDay.max})`,
+    )
     .option("--no-run", "the rule and the officer event only, no scenario run")
     .option("--check", "the rule against the 2019, September 2023 and December 2023 redeployments")
     .action(
@@ -43,6 +57,9 @@ export function registerSurge(program: Command, io: Io): void {
             baseline?: string;
             policy: string;
             draws: string;
+            hoursPerApprehension?: string;
+            ofoShare?: string;
+            officerHoursPerDay?: string;
             run: boolean;
             check?: boolean;
           },
@@ -58,6 +75,7 @@ export function registerSurge(program: Command, io: Io): void {
             if (!Number.isFinite(x)) throw new InputError(`${flag} "${v}" is not a number`);
             return x;
           };
+          const parameters = surgeParameterOptions(o);
           const r = await surgeWhatIf(store, {
             sector: o.sector,
             start: o.start,
@@ -67,6 +85,7 @@ export function registerSurge(program: Command, io: Io): void {
             draws: num(o.draws, "--draws")!,
             ...(o.perDay !== undefined ? { perDay: num(o.perDay, "--per-day")! } : {}),
             ...(o.baseline !== undefined ? { baselinePerDay: num(o.baseline, "--baseline")! } : {}),
+            ...(parameters ? { parameters } : {}),
           });
           return {
             data: r,
@@ -77,9 +96,7 @@ export function registerSurge(program: Command, io: Io): void {
                   `normal level ${n0(r.baselinePerDay)} a day${r.baselineFrom ? ` (${r.baselineFrom.months}, ${r.baselineFrom.file})` : " (given)"}${r.encountersFrom ? `; encounters from ${r.encountersFrom}` : ""}`,
                   `officers moved from ${r.fieldOffice}: ${n0(r.rule.officers)} (parameters at their ends: ${n0(r.rule.officersLow)}–${n0(r.rule.officersHigh)})`,
                   ...(r.scenario
-                    ? [
-                        `(a) trade value held up ${formatUsd(r.scenario.costs.valueHeldUpUsd.value)} (P10 ${formatUsd(r.scenario.costs.valueHeldUpUsd.p10)} – P90 ${formatUsd(r.scenario.costs.valueHeldUpUsd.p90)})`,
-                      ]
+                    ? [`(a) trade value held up ${band(r.scenario.costs.valueHeldUpUsd, formatUsd)}`]
                     : []),
                 ],
                 tables: [
@@ -108,6 +125,42 @@ export function registerSurge(program: Command, io: Io): void {
         },
       ),
     );
+}
+
+/** The surge rule's options and the API's `parameters` keys they set. */
+const SURGE_OPTIONS = [
+  ["hoursPerApprehension", "--hours-per-apprehension"],
+  ["ofoShare", "--ofo-share"],
+  ["officerHoursPerDay", "--officer-hours-per-day"],
+] as const;
+
+/**
+ * The surge rule's parameter options as `POST /api/surge`'s `parameters`: each a number or "lo,hi", checked
+ * with the API's own schema (SurgeParametersSchema: the same bounds); an error names the option and its span.
+ */
+export function surgeParameterOptions(
+  o: Partial<Record<(typeof SURGE_OPTIONS)[number][0], string>>,
+): SurgeParameterOverrides | undefined {
+  const raw: Record<string, unknown> = {};
+  for (const [key, flag] of SURGE_OPTIONS) {
+    const v = o[key];
+    if (v === undefined) continue;
+    const parts = v.split(",").map((x) => x.trim());
+    const nums = parts.map(Number);
+    if (parts.length > 2 || parts.some((x) => x === "") || nums.some((x) => !Number.isFinite(x)))
+      throw new InputError(
+        `${flag} "${v}" is not a number or a range lo,hi (allowed ${SURGE_BOUNDS[key].min} to ${SURGE_BOUNDS[key].max}, ${SURGE_BOUNDS[key].unit})`,
+      );
+    raw[key] = nums.length === 1 ? nums[0] : nums;
+  }
+  if (!Object.keys(raw).length) return undefined;
+  const r = SurgeParametersSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    const flag = SURGE_OPTIONS.find(([k]) => k === i.path[0])?.[1] ?? "a surge rule option";
+    throw new InputError(`${flag} "${o[i.path[0] as keyof typeof o]}": ${i.message}`);
+  }
+  return r.data;
 }
 
 function checkView(

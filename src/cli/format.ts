@@ -27,6 +27,11 @@ export interface TableView<T = never> {
   csvColumns?: Column<T>[];
 }
 
+/** CSV columns with the same value on every row (currency, period, source), one per entry, in order. */
+export function fixedColumns(values: Record<string, string | number | null | undefined>): Column<unknown>[] {
+  return Object.entries(values).map(([label, v]) => ({ label, value: () => v }));
+}
+
 /** What a command prints: a heading, tables and notes. */
 export interface View {
   title?: string;

@@ -111,3 +111,11 @@ export function breakNotes(ports: readonly string[], from: Month, to: Month): st
   }
   return [...notes];
 }
+
+/**
+ * The break notes of an answer over every port, by port: each row is one port's own series, so each port
+ * whose series breaks inside the window says so on its own (El Paso's and Ysleta's at 2020-03).
+ */
+export function everyPortBreakNotes(from: Month, to: Month): string[] {
+  return SERIES_BREAKS.flatMap((b) => breakNotes([b.port], from, to));
+}

@@ -9,8 +9,6 @@ import type {
 import { headline, type Band, type MonteCarloResult, type OutsideBand } from "./monte-carlo.ts";
 import { formatUsd } from "../domain/money.ts";
 import { outsideBandText } from "./band-text.ts";
-
-export { outsideBandText };
 import { PARAMETERS, type ParameterInfo } from "./parameters.ts";
 import type { OfficerEffect } from "./effects.ts";
 import { STAFFING_PARAMETERS, type StaffingParameterName } from "./staffing.ts";

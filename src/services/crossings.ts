@@ -8,7 +8,7 @@ import {
   type MeasureUnit,
 } from "../domain/measures.ts";
 import { addMonths, MonthSchema, type Month } from "../domain/units.ts";
-import { breakNotes, SERIES_BREAKS } from "../domain/port-identity.ts";
+import { everyPortBreakNotes } from "../domain/port-identity.ts";
 import {
   STATUS_INFO,
   periodFigure,
@@ -162,8 +162,7 @@ async function frame(
   // port whose series breaks inside the window says so (El Paso and Ysleta at 2020-03), as when asked by name.
   const everyPort = codes.length === 0 ? await portNames(store) : [];
   notes.push(...crossingsStatusNotes(index, ports, holes, from, to, everyPort));
-  if (codes.length === 0 && by === "port")
-    for (const b of SERIES_BREAKS) notes.push(...breakNotes([b.port], from, to));
+  if (codes.length === 0 && by === "port") notes.push(...everyPortBreakNotes(from, to));
   if (shown.length === 0 || s.allZero) {
     const where = ports.length ? ports.map((p) => p.port_name).join(" + ") : "any port";
     notes.push(

@@ -200,12 +200,9 @@ export function tradeSeriesIndex(store: Store): Promise<ReadonlyMap<string, Trad
     const out = new Map<string, TradeSeries>(
       Object.entries(TRADE_SERIES_START).map(([port, start]) => [port, { start }]),
     );
-    const rows = await store
-      .all<{ port_code: string; not_in_code_list: boolean; last_month: Month }>(
-        portsWithoutTradeSeriesQuery(cov.first),
-      )
-      // A database without TransBorder's code list (none is built so): every port has a series.
-      .catch(() => []);
+    const rows = await store.all<{ port_code: string; not_in_code_list: boolean; last_month: Month }>(
+      portsWithoutTradeSeriesQuery(cov.first),
+    );
     for (const r of rows)
       out.set(r.port_code, {
         none: r.not_in_code_list

@@ -1,7 +1,7 @@
 import { InputError } from "../domain/errors.ts";
 import { COUNTRIES, DIRECTIONS, TRADE_GROUPINGS, TRADE_MODES, type TradeGrouping } from "../domain/trade.ts";
 import { monthRange, type Month } from "../domain/units.ts";
-import { breakNotes, IDENTITY_NOTES, SERIES_BREAKS } from "../domain/port-identity.ts";
+import { breakNotes, everyPortBreakNotes, IDENTITY_NOTES } from "../domain/port-identity.ts";
 import {
   periodFigure,
   STATUS_INFO,
@@ -194,9 +194,8 @@ export async function tradeSummary(store: Store, req: TradeRequest): Promise<Tra
       `${STATUS_INFO.derived.marker} ${derived.join(", ")} is derived, not published: BTS did not publish October 2020, so the national figure is the 2020 annual total less the other eleven months`,
     );
   notes.push(...breakNotes(codes, from, to));
-  // Every port by port: each row is one port's own series, so El Paso's and Ysleta's say where they break.
   if (codes.length === 0 && by === "port" && table !== "trade_national")
-    for (const b of SERIES_BREAKS) notes.push(...breakNotes([b.port], from, to));
+    notes.push(...everyPortBreakNotes(from, to));
   for (const p of ports) if (IDENTITY_NOTES[p.port_code]) notes.push(IDENTITY_NOTES[p.port_code]!);
   if (total.value === null) {
     notes.unshift(

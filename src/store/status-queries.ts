@@ -197,16 +197,20 @@ export function deriveCrossingStatus(fingerprint: string): Query[] {
 
 /**
  * BTS ports with no series in TransBorder port-level trade: absent from TransBorder's port code list
- * (`trade_ports`), or closed in BTS before port-level coverage starts (`coverageFirst`) with no trade row.
- * Their trade is not reported, not $0 (docs/data.md, "Missing is not zero").
+ * (`trade_ports`; an empty list, as in a database built without it, rules no port out), or closed in BTS
+ * before port-level coverage starts (`coverageFirst`) with no trade row. Their trade is not reported, not $0
+ * (docs/data.md, "Missing is not zero").
  */
 export function portsWithoutTradeSeriesQuery(coverageFirst: string): Query {
   return {
-    sql: `SELECT p.port_code,
-        p.port_code NOT IN (SELECT port_code FROM trade_ports) AS not_in_code_list, p.last_month
-      FROM ports p
-      WHERE p.port_code NOT IN (SELECT port_code FROM trade_ports)
-        OR (p.last_month < ? AND NOT EXISTS (SELECT 1 FROM trade t WHERE t.port_code = p.port_code))
+    sql: `WITH x AS (
+        SELECT p.port_code, p.last_month,
+          EXISTS (SELECT 1 FROM trade_ports) AND p.port_code NOT IN (SELECT port_code FROM trade_ports)
+            AS not_in_code_list
+        FROM ports p)
+      SELECT port_code, not_in_code_list, last_month FROM x
+      WHERE not_in_code_list
+        OR (last_month < ? AND NOT EXISTS (SELECT 1 FROM trade t WHERE t.port_code = x.port_code))
       ORDER BY 1`,
     params: [coverageFirst],
   };

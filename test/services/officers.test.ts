@@ -13,7 +13,7 @@ import { loadOfficerEvents } from "../../src/services/events.ts";
 import { officerEventAnswer } from "../../src/services/officer-story.ts";
 import { InputError } from "../../src/domain/errors.ts";
 import { formatUsd } from "../../src/domain/money.ts";
-import { outsideBandText } from "../../src/model/report.ts";
+import { outsideBandText } from "../../src/model/band-text.ts";
 import type { ValidScenario } from "../../src/services/scenario.ts";
 import { band, scenarioView } from "../../src/cli/commands/scenario.ts";
 import { toMarkdown } from "../../web/src/scenario-export.ts";

@@ -1,5 +1,6 @@
 // Export what you see: buttons that save a chart's or table's dataset (dataset.ts) as CSV or JSON.
 import { toCsv, toJson, type Dataset } from "./dataset.ts";
+import { h } from "./dom.ts";
 
 export { slug, toCsv, toJson, type Cell, type Column, type Dataset } from "./dataset.ts";
 
@@ -42,4 +43,21 @@ export function exportButtons(get: () => Dataset, label: string): HTMLElement {
     Object.assign(document.createElement("span"), { className: "export-label", textContent: "Download" }),
   );
   return wrap;
+}
+
+/**
+ * A section heading with the downloads of what the section shows: `label` names the data on the buttons (the
+ * title in lower case unless given), `figureOf` marks the head with the figure it downloads.
+ */
+export function sectionHead(
+  title: string,
+  data?: () => Dataset,
+  o: { id?: string; level?: "h3" | "h4"; label?: string; figureOf?: string } = {},
+): HTMLElement {
+  return h(
+    "div",
+    { class: "section-head", "data-figure-of": o.figureOf },
+    h(o.level ?? "h3", o.id ? { id: o.id } : {}, title),
+    data ? exportButtons(data, o.label ?? title.toLowerCase()) : null,
+  );
 }

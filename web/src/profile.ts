@@ -3,7 +3,7 @@
 import { getJson, query, type CrossingsAnswer, type PortProfile, type TradeAnswer } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
 import { h, message, replace, statusBadge, table } from "./dom.ts";
-import { exportButtons, slug, type Dataset } from "./export.ts";
+import { sectionHead, slug, type Dataset } from "./export.ts";
 import {
   addMonths,
   formatChange,
@@ -93,16 +93,6 @@ export async function renderProfile(el: HTMLElement, code: string, shell: Shell)
   } finally {
     if (mine === token) el.removeAttribute("aria-busy");
   }
-}
-
-/** A section heading with the downloads of what the section shows. */
-function sectionHead(title: string, data?: () => Dataset, id?: string): HTMLElement {
-  return h(
-    "div",
-    { class: "section-head" },
-    h("h3", id ? { id } : {}, title),
-    data ? exportButtons(data, title.toLowerCase()) : null,
-  );
 }
 
 function view(
@@ -501,11 +491,9 @@ function view(
     h(
       "section",
       { "aria-labelledby": "crossings-title" },
-      sectionHead(
-        `Crossings into the U.S. by measure, ${cw}`,
-        hasCrossings ? byMeasureData : undefined,
-        "crossings-title",
-      ),
+      sectionHead(`Crossings into the U.S. by measure, ${cw}`, hasCrossings ? byMeasureData : undefined, {
+        id: "crossings-title",
+      }),
       hasCrossings
         ? table(
             [
@@ -536,11 +524,9 @@ function view(
     h(
       "section",
       { "aria-labelledby": "trade-title" },
-      sectionHead(
-        `Trade value by mode and direction, ${tw}`,
-        hasTrade ? byModeData : undefined,
-        "trade-title",
-      ),
+      sectionHead(`Trade value by mode and direction, ${tw}`, hasTrade ? byModeData : undefined, {
+        id: "trade-title",
+      }),
       hasTrade
         ? table(
             [
@@ -569,11 +555,9 @@ function view(
     h(
       "section",
       { "aria-labelledby": "commodities-title" },
-      sectionHead(
-        "Top commodities by value",
-        commodityTables.length ? commodityData : undefined,
-        "commodities-title",
-      ),
+      sectionHead("Top commodities by value", commodityTables.length ? commodityData : undefined, {
+        id: "commodities-title",
+      }),
       commodityTables.length
         ? h("div", { class: "grid-2" }, commodityTables)
         : h("p", { class: "muted empty-state" }, "No commodity rows for this port."),

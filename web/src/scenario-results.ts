@@ -3,7 +3,7 @@
 import type { ScenarioResult } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
 import { h, replace, scrollBox, statusBadge, table, type Child } from "./dom.ts";
-import { download, exportButtons, toCsv, type Dataset } from "./export.ts";
+import { download, sectionHead, toCsv, type Dataset } from "./export.ts";
 import {
   addDays,
   formatCount,
@@ -615,12 +615,11 @@ export function officersSection(
           ` moved ${o.officersGiven ? "" : "(those the listed closures free) "}from ${o.start.slice(0, 16).replace("T", " ")} to ${o.end.slice(0, 16).replace("T", " ")}, ${POLICY_WORDS[o.policy] ?? o.policy}.`,
         ),
         exportOf
-          ? h(
-              "div",
-              { class: "section-head", "data-figure-of": `officer-cuts-${o.event}` },
-              h("h4", {}, "Officers moved by port, and the capacity left"),
-              exportButtons(cutsData(o), "officers moved by port"),
-            )
+          ? sectionHead("Officers moved by port, and the capacity left", cutsData(o), {
+              level: "h4",
+              label: "officers moved by port",
+              figureOf: `officer-cuts-${o.event}`,
+            })
           : null,
         table(
           [

@@ -5,7 +5,7 @@ import type { December2023Story, StoryStep } from "../../src/model/officer-answe
 import { getJson } from "./api.ts";
 import { baseTimeOption, chartFigure, disposeCharts } from "./charts.ts";
 import { h, message, replace, table } from "./dom.ts";
-import { exportButtons, type Dataset } from "./export.ts";
+import { sectionHead, type Dataset } from "./export.ts";
 import { formatChange, formatCount, formatMonth, formatPct, formatRate, formatUsd } from "./format.ts";
 
 export const STORY_URL = "/api/stories/december-2023";
@@ -157,56 +157,52 @@ export async function renderStory(el: HTMLElement): Promise<void> {
       ),
     ),
     encounters,
-    h(
-      "div",
-      { class: "section-head" },
-      h("h4", { id: "story-closures-title" }, "The closures and the officers they free"),
-      exportButtons(
-        (): Dataset => ({
-          name: "december-2023-closures",
-          title: "December 2023: the closures CBP chose and the officers each frees at its height",
-          source: "CBP announcements (each row's source) through borderflow's staffing model (an estimate)",
-          api: [STORY_URL],
-          period: {
-            from: s.closures.items.map((x) => x.start.slice(0, 10)).sort()[0] ?? "",
-            to:
-              s.closures.items
-                .map((x) => x.end.slice(0, 10))
-                .sort()
-                .at(-1) ?? "",
+    sectionHead(
+      "The closures and the officers they free",
+      (): Dataset => ({
+        name: "december-2023-closures",
+        title: "December 2023: the closures CBP chose and the officers each frees at its height",
+        source: "CBP announcements (each row's source) through borderflow's staffing model (an estimate)",
+        api: [STORY_URL],
+        period: {
+          from: s.closures.items.map((x) => x.start.slice(0, 10)).sort()[0] ?? "",
+          to:
+            s.closures.items
+              .map((x) => x.end.slice(0, 10))
+              .sort()
+              .at(-1) ?? "",
+        },
+        columns: [
+          { key: "label", label: "closure" },
+          { key: "port", label: "CBP port code" },
+          { key: "mode", label: "mode" },
+          { key: "start", label: "from (local time with its offset)" },
+          { key: "end", label: "to (local time with its offset)" },
+          { key: "share", label: "share of the mode's positions closed", unit: "fraction" },
+          {
+            key: "positionHoursPerDay",
+            label: "primary position-hours a day it closes",
+            unit: "position-hours per day",
           },
-          columns: [
-            { key: "label", label: "closure" },
-            { key: "port", label: "CBP port code" },
-            { key: "mode", label: "mode" },
-            { key: "start", label: "from (local time with its offset)" },
-            { key: "end", label: "to (local time with its offset)" },
-            { key: "share", label: "share of the mode's positions closed", unit: "fraction" },
-            {
-              key: "positionHoursPerDay",
-              label: "primary position-hours a day it closes",
-              unit: "position-hours per day",
-            },
-            { key: "officers", label: "officers it frees (staffing model)", unit: "officers" },
-            { key: "status", label: "status" },
-            { key: "source", label: "source" },
-          ],
-          rows: s.closures.items.map((x) => ({
-            label: x.label,
-            port: x.port,
-            mode: x.mode,
-            start: x.start,
-            end: x.end,
-            share: x.share,
-            positionHoursPerDay: x.positionHoursPerDay,
-            officers: x.officers,
-            status: "estimate",
-            source: x.source,
-          })),
-          notes: s.notes,
-        }),
-        "the closures and the officers they free",
-      ),
+          { key: "officers", label: "officers it frees (staffing model)", unit: "officers" },
+          { key: "status", label: "status" },
+          { key: "source", label: "source" },
+        ],
+        rows: s.closures.items.map((x) => ({
+          label: x.label,
+          port: x.port,
+          mode: x.mode,
+          start: x.start,
+          end: x.end,
+          share: x.share,
+          positionHoursPerDay: x.positionHoursPerDay,
+          officers: x.officers,
+          status: "estimate",
+          source: x.source,
+        })),
+        notes: s.notes,
+      }),
+      { id: "story-closures-title", level: "h4" },
     ),
     table(
       [

@@ -5,7 +5,7 @@
 import type { SurgeResult } from "../../src/model/officer-answers.ts";
 import { ApiError, postJson } from "./api.ts";
 import { h, message, replace, table } from "./dom.ts";
-import { exportButtons, slug, type Dataset } from "./export.ts";
+import { sectionHead, slug, type Dataset } from "./export.ts";
 import { outsideBandText } from "../../src/model/band-text.ts";
 import { formatCount, formatRate, formatUsd } from "./format.ts";
 
@@ -81,35 +81,31 @@ export function surgePanel(deps: SurgeDeps): { el: HTMLElement; refresh: () => v
         h("strong", { "data-part": "value" }, formatCount(a.rule.officers, "officers")),
         ` moved from the ${a.fieldOffice}'s ports (${formatCount(a.rule.officersLow)}–${formatCount(a.rule.officersHigh)} at the ends of the rule's ranges).`,
       ),
-      h(
-        "div",
-        { class: "section-head", "data-figure-of": "surge-rule" },
-        h("h4", {}, "The surge rule, step by step"),
-        exportButtons(
-          (): Dataset => ({
-            name: `surge-${slug(a.sector)}-${a.start.slice(0, 10)}-${a.days}-days`,
-            title: `Surge what-if: ${a.sector}, ${a.start.slice(0, 10)} for ${a.days} days, the surge rule step by step`,
-            source: `CBP encounters (${a.encountersFrom ?? "as asked"}) through borderflow's surge rule (an estimate)`,
-            api: ["/api/surge"],
-            period: { from: a.start.slice(0, 10), to: a.end.slice(0, 10) },
-            columns: [
-              { key: "step", label: "step" },
-              { key: "value", label: "value", unit: "the row's unit" },
-              { key: "unit", label: "unit" },
-              { key: "how", label: "how it is computed" },
-              { key: "status", label: "status" },
-            ],
-            rows: a.rule.steps.map((x) => ({
-              step: x.step,
-              value: x.value,
-              unit: x.unit,
-              how: x.how,
-              status: x.step === "encounters" || x.step === "normal level" ? "derived" : "estimate",
-            })),
-            notes: [`asked with POST /api/surge, body ${JSON.stringify(body)}`, ...a.notes],
-          }),
-          "the surge rule",
-        ),
+      sectionHead(
+        "The surge rule, step by step",
+        (): Dataset => ({
+          name: `surge-${slug(a.sector)}-${a.start.slice(0, 10)}-${a.days}-days`,
+          title: `Surge what-if: ${a.sector}, ${a.start.slice(0, 10)} for ${a.days} days, the surge rule step by step`,
+          source: `CBP encounters (${a.encountersFrom ?? "as asked"}) through borderflow's surge rule (an estimate)`,
+          api: ["/api/surge"],
+          period: { from: a.start.slice(0, 10), to: a.end.slice(0, 10) },
+          columns: [
+            { key: "step", label: "step" },
+            { key: "value", label: "value", unit: "the row's unit" },
+            { key: "unit", label: "unit" },
+            { key: "how", label: "how it is computed" },
+            { key: "status", label: "status" },
+          ],
+          rows: a.rule.steps.map((x) => ({
+            step: x.step,
+            value: x.value,
+            unit: x.unit,
+            how: x.how,
+            status: x.step === "encounters" || x.step === "normal level" ? "derived" : "estimate",
+          })),
+          notes: [`asked with POST /api/surge, body ${JSON.stringify(body)}`, ...a.notes],
+        }),
+        { level: "h4", label: "the surge rule", figureOf: "surge-rule" },
       ),
       table(
         [{ label: "step" }, { label: "value", numeric: true }, { label: "unit" }, { label: "how" }],

@@ -8,7 +8,14 @@ import { listPorts, portProfile } from "../../services/ports.ts";
 import type { PortEncounters } from "../../services/port-encounters.ts";
 import { TRADE_GROUPINGS, tradeSummary, type TradeGroup } from "../../services/trade.ts";
 import { list, queryAction, type Io } from "../context.ts";
-import { formatUsd, formatWithStatus, type Column, type ColumnFormat, type View } from "../format.ts";
+import {
+  fixedColumns,
+  formatUsd,
+  formatWithStatus,
+  type Column,
+  type ColumnFormat,
+  type View,
+} from "../format.ts";
 import type { FigureStatus } from "../../domain/status.ts";
 
 /** Registers ports, port, crossings, trade and overview. */
@@ -55,9 +62,11 @@ export function registerAtlas(program: Command, io: Io): void {
                     value: (p) => p.tradeUsd12m,
                     status: (p) => p.tradeStatus,
                   },
-                  { label: "currency", value: () => "USD" },
-                  { label: "trade_period", value: () => `${r.tradeWindow.from}..${r.tradeWindow.to}` },
-                  { label: "trade_source", value: () => TRADE_SOURCE.trade },
+                  ...fixedColumns({
+                    currency: "USD",
+                    trade_period: `${r.tradeWindow.from}..${r.tradeWindow.to}`,
+                    trade_source: TRADE_SOURCE.trade,
+                  }),
                   { label: "crossings_months", value: (p) => `${p.firstMonth}..${p.lastMonth}` },
                   { label: "approximate_location", value: (p) => String(p.approximateLocation) },
                 ],
@@ -138,11 +147,13 @@ export function registerAtlas(program: Command, io: Io): void {
                   { label: "value_usd", value: (r) => r.valueUsd },
                   { label: "per_day_usd", value: (r) => r.perDayUsd },
                   { label: "change_per_day", value: (r) => r.change },
-                  { label: "currency", value: () => "USD" },
-                  { label: "period", value: () => `${t.from}..${t.to}` },
-                  { label: "months_with_data", value: () => t.coverage.months },
-                  { label: "months", value: () => t.coverage.of },
-                  { label: "source", value: () => TRADE_SOURCE.trade },
+                  ...fixedColumns({
+                    currency: "USD",
+                    period: `${t.from}..${t.to}`,
+                    months_with_data: t.coverage.months,
+                    months: t.coverage.of,
+                    source: TRADE_SOURCE.trade,
+                  }),
                 ],
                 rows: t.byModeDirection,
               },
@@ -163,9 +174,11 @@ export function registerAtlas(program: Command, io: Io): void {
                   { label: "commodity", value: (r) => r.label },
                   { label: "value_usd", value: (r) => r.valueUsd },
                   { label: "share_of_mode", value: (r) => r.share },
-                  { label: "currency", value: () => "USD" },
-                  { label: "period", value: () => `${t.from}..${t.to}` },
-                  { label: "source", value: () => TRADE_SOURCE.trade_hs2 },
+                  ...fixedColumns({
+                    currency: "USD",
+                    period: `${t.from}..${t.to}`,
+                    source: TRADE_SOURCE.trade_hs2,
+                  }),
                 ],
                 rows: t.topCommodities,
               },
@@ -405,9 +418,7 @@ export function registerAtlas(program: Command, io: Io): void {
                   { label: "per_day_usd", value: (p) => p.perDayUsd },
                   { label: "truck_usd", value: (p) => p.truckUsd },
                   { label: "rail_usd", value: (p) => p.railUsd },
-                  { label: "currency", value: () => "USD" },
-                  { label: "period", value: () => r.topPorts.year },
-                  { label: "source", value: () => TRADE_SOURCE.trade },
+                  ...fixedColumns({ currency: "USD", period: r.topPorts.year, source: TRADE_SOURCE.trade }),
                 ],
                 rows: r.topPorts.ports,
               },
@@ -426,9 +437,7 @@ export function registerAtlas(program: Command, io: Io): void {
                   { label: "rail_trade_usd", value: (p) => p.valueUsd },
                   { label: "export_usd", value: (p) => p.exportUsd },
                   { label: "import_usd", value: (p) => p.importUsd },
-                  { label: "currency", value: () => "USD" },
-                  { label: "period", value: () => "2023" },
-                  { label: "source", value: () => TRADE_SOURCE.trade },
+                  ...fixedColumns({ currency: "USD", period: "2023", source: TRADE_SOURCE.trade }),
                 ],
                 rows: rc.ports,
               },

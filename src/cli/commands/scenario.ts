@@ -16,7 +16,7 @@ import {
   type View,
 } from "../format.ts";
 import { STATUS_INFO } from "../../domain/status.ts";
-import { outsideBandText } from "../../model/report.ts";
+import { outsideBandText } from "../../model/band-text.ts";
 
 /**
  * A figure with its band; `*` after the value when it is an estimate (rests on carried-forward trade value);
